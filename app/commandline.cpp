@@ -1,0 +1,54 @@
+#include "commandline.h"
+
+#include "util/logging.h"
+#include "util/timeformat.h"
+
+#include <cstdio>
+
+namespace eventscope::cli {
+
+namespace {
+const QCommandLineOption kLogLevel(QStringLiteral("log-level"),
+                                   QStringLiteral("Log level: trace, debug, info, warn, error, critical, off."),
+                                   QStringLiteral("LEVEL"), QStringLiteral("info"));
+}
+
+std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &arguments, const QString &command)
+{
+    parser.addOption(kLogLevel);
+    const QCommandLineOption help = parser.addHelpOption();
+    if (!parser.parse(arguments))
+        return usageError(command, parser.errorText());
+    if (parser.isSet(help)) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return kExitOk;
+    }
+    return std::nullopt;
+}
+
+int usageError(const QString &command, const QString &message)
+{
+    std::fprintf(stderr, "%s: %s (see --help)\n", qPrintable(command), qPrintable(message));
+    return kExitUsage;
+}
+
+int runtimeError(const QString &command, const std::string &message)
+{
+    std::fprintf(stderr, "%s: %s\n", qPrintable(command), message.c_str());
+    return kExitFailure;
+}
+
+std::optional<int> setUpLogging(const QCommandLineParser &parser, const QString &command)
+{
+    const std::string error = initLogging(parser.value(kLogLevel).toStdString(), "eventscope");
+    if (!error.empty())
+        return usageError(command, QStringLiteral("--log-level: ") + QString::fromStdString(error));
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> parseTimeArgument(const QString &text)
+{
+    return parseTimestamp(text.trimmed().toStdString());
+}
+
+} // namespace eventscope::cli

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QCommandLineParser>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <string>
+
+namespace eventscope::cli {
+
+// Exit codes of CLI.md: bad arguments 2, runtime failure 1.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// Adds --help and --log-level; parses; on a bad argument prints one line naming it and
+// returns kExitUsage; on --help prints help and returns kExitOk. std::nullopt: go on.
+std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &arguments,
+                               const QString &command);
+
+// One line on stderr: "eventscope <command>: <message>".
+int usageError(const QString &command, const QString &message);
+int runtimeError(const QString &command, const std::string &message);
+
+// Sets up logging from --log-level; prints and returns kExitUsage on a bad level.
+std::optional<int> setUpLogging(const QCommandLineParser &parser, const QString &command);
+
+// A time given on the command line: RFC 3339 or epoch seconds/ms/µs/ns.
+std::optional<std::int64_t> parseTimeArgument(const QString &text);
+
+} // namespace eventscope::cli

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <QStringList>
+
+namespace eventscope::cli {
+
+// Headless subcommands. `arguments` starts with the program name followed by the
+// subcommand's own arguments. Each returns the process exit code.
+int runImport(const QStringList &arguments);
+int runExport(const QStringList &arguments);
+
+// The GUI (no subcommand).
+int runGui(int argc, char **argv);
+
+} // namespace eventscope::cli

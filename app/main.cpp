@@ -1,0 +1,69 @@
+// eventscope: the GUI with no subcommand; headless subcommands otherwise (CLI.md).
+
+#include "commands.h"
+#include "commandline.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#ifndef EVENTSCOPE_VERSION
+#error "EVENTSCOPE_VERSION must be defined by the build"
+#endif
+
+namespace {
+
+struct Subcommand
+{
+    std::string_view name;
+    int (*run)(const QStringList &);
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"import", eventscope::cli::runImport},
+    {"export", eventscope::cli::runExport},
+};
+
+void printUsage()
+{
+    std::printf("usage: eventscope [--capture FILE] [--screenshot FILE.png] [options]   (GUI)\n"
+                "       eventscope COMMAND [options]                                 (headless)\n\n"
+                "commands:\n"
+                "  import   decode NDJSON files into a capture\n"
+                "  export   write a capture's records as NDJSON\n\n"
+                "eventscope COMMAND --help describes each command; eventscope --help the GUI options.\n");
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc > 1) {
+        const std::string_view first = argv[1];
+        if (first == "--version" || first == "-v") {
+            std::printf("eventscope %s\n", EVENTSCOPE_VERSION);
+            return 0;
+        }
+        if (first == "help" || first == "commands") {
+            printUsage();
+            return 0;
+        }
+        for (const Subcommand &subcommand : kSubcommands) {
+            if (first == subcommand.name) {
+                QCoreApplication application(argc, argv);
+                QCoreApplication::setApplicationName(QStringLiteral("eventscope"));
+                QCoreApplication::setApplicationVersion(QStringLiteral(EVENTSCOPE_VERSION));
+                QStringList arguments = QCoreApplication::arguments();
+                arguments.removeAt(1); // QCommandLineParser expects the program name first
+                return subcommand.run(arguments);
+            }
+        }
+        if (!first.empty() && first[0] != '-') {
+            std::fprintf(stderr, "eventscope: unknown command '%s' (run eventscope help for the list)\n", argv[1]);
+            return eventscope::cli::kExitUsage;
+        }
+    }
+    return eventscope::cli::runGui(argc, argv);
+}

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "model/timerange.h"
+#include "store/capturereader.h"
+#include "util/result.h"
+
+#include <functional>
+#include <string>
+
+namespace eventscope {
+
+struct ExportOptions
+{
+    TimeRange range;
+    bool events = true;
+    bool metrics = true;
+    bool logs = true;
+    bool traces = true;
+};
+
+struct ExportSummary
+{
+    std::int64_t events = 0;
+    std::int64_t samples = 0;
+    std::int64_t logs = 0;
+    std::int64_t spans = 0;
+};
+
+// Writes a capture's records as NDJSON in the native formats (nativeformat.h): events in
+// time order, then each series' samples in time order, then logs, then spans. The output goes
+// to a temporary file beside `outputPath` that replaces it only when everything is written, so
+// a failed export never leaves half a file; "-" writes to standard output.
+Result<ExportSummary> exportNdjson(CaptureReader &reader, const std::string &outputPath,
+                                   const ExportOptions &options);
+
+} // namespace eventscope

@@ -1,0 +1,560 @@
+#include "store/batchcommitter.h"
+
+#include "store/captureschema.h"
+#include "util/jsonwriter.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+
+namespace eventscope {
+
+namespace {
+
+constexpr std::size_t kMaxOpenHeads = 50'000;
+
+std::string labelsJson(const SeriesKey &key)
+{
+    std::string out = "{";
+    bool first = true;
+    for (const auto &[name, value] : key.labels) {
+        if (!first)
+            out += ',';
+        first = false;
+        json::appendString(out, name);
+        out += ':';
+        json::appendString(out, value);
+    }
+    out += '}';
+    return out;
+}
+
+struct TimeSpanTracker
+{
+    TimeUs earliest = std::numeric_limits<TimeUs>::max();
+    TimeUs latest = std::numeric_limits<TimeUs>::min();
+    void add(TimeUs t)
+    {
+        earliest = std::min(earliest, t);
+        latest = std::max(latest, t);
+    }
+    TimeRange range() const
+    {
+        if (earliest > latest)
+            return {0, 0};
+        return {earliest, latest + 1};
+    }
+};
+
+} // namespace
+
+Result<std::unique_ptr<BatchCommitter>> BatchCommitter::open(const std::string &path,
+                                                             const std::string &sourceDescription)
+{
+    namespace fs = std::filesystem;
+    std::error_code error;
+    const bool exists = fs::exists(path, error);
+    if (exists) {
+        if (Status valid = capture::validateFile(path); !valid)
+            return Result<std::unique_ptr<BatchCommitter>>::failure(valid.error());
+    } else {
+        const fs::path parent = fs::path(path).parent_path();
+        if (!parent.empty() && !fs::is_directory(parent, error))
+            return Result<std::unique_ptr<BatchCommitter>>::failure(
+                path + ": cannot create capture: folder " + parent.string() + " does not exist");
+    }
+    try {
+        sqlite::Connection connection(path, exists ? sqlite::Connection::Mode::ReadWrite
+                                                   : sqlite::Connection::Mode::ReadWriteCreate);
+        if (!exists)
+            capture::createSchema(connection, sourceDescription);
+        capture::configureWriter(connection);
+        std::unique_ptr<BatchCommitter> committer(new BatchCommitter(path, std::move(connection)));
+        committer->prepareStatements();
+        committer->loadState();
+        return committer;
+    } catch (const sqlite::Error &e) {
+        return Result<std::unique_ptr<BatchCommitter>>::failure(path + ": cannot open capture for writing: "
+                                                                + e.what());
+    }
+}
+
+BatchCommitter::BatchCommitter(std::string path, sqlite::Connection connection)
+    : m_path(std::move(path)), m_connection(std::move(connection))
+{
+}
+
+BatchCommitter::~BatchCommitter() = default;
+
+void BatchCommitter::prepareStatements()
+{
+    m_insertEvent = m_connection.prepare(
+        "INSERT INTO events(source_id, time, type, category, severity, service, entity, cluster, "
+        "message, trace_id, attributes, topic, partition, offset) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    m_insertSeries = m_connection.prepare(
+        "INSERT INTO series(key, name, labels, unit) VALUES (?1, ?2, ?3, ?4)");
+    m_insertChunk = m_connection.prepare(
+        "INSERT INTO sample_chunks(series_id, min_time, max_time, count, min_value, max_value, "
+        "first_value, last_value, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    m_updateChunk = m_connection.prepare(
+        "UPDATE sample_chunks SET min_time = ?2, max_time = ?3, count = ?4, min_value = ?5, "
+        "max_value = ?6, first_value = ?7, last_value = ?8, data = ?9 WHERE id = ?1");
+    m_insertLog = m_connection.prepare(
+        "INSERT INTO logs(time, level, service, entity, message, trace_id, span_id, attributes, "
+        "topic, partition, offset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    m_insertSpan = m_connection.prepare(
+        "INSERT INTO spans(trace_id, span_id, parent_span_id, name, service, entity, kind, "
+        "start_time, end_time, status, attributes, topic, partition, offset) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    m_insertDeadLetter = m_connection.prepare(
+        "INSERT INTO dead_letters(received_at, source, topic, partition, offset, reason, payload) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    m_upsertOffset = m_connection.prepare(
+        "INSERT INTO offsets(topic, partition, next_offset) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT(topic, partition) DO UPDATE SET "
+        "next_offset = max(next_offset, excluded.next_offset)");
+}
+
+void BatchCommitter::loadState()
+{
+    auto series = m_connection.prepare("SELECT id, key FROM series");
+    while (series.step()) {
+        auto state = std::make_unique<SeriesState>();
+        state->id = series.columnInt(0);
+        m_series.emplace(series.columnString(1), std::move(state));
+    }
+    auto offsets = m_connection.prepare("SELECT topic, partition, next_offset FROM offsets");
+    while (offsets.step()) {
+        m_watermarks[{offsets.columnString(0), static_cast<std::int32_t>(offsets.columnInt(1))}]
+            = offsets.columnInt(2);
+    }
+    auto newest = m_connection.prepare(
+        "SELECT max(t) FROM (SELECT max(time) AS t FROM events UNION ALL "
+        "SELECT max(max_time) FROM sample_chunks UNION ALL SELECT max(time) FROM logs "
+        "UNION ALL SELECT max(start_time) FROM spans)");
+    if (newest.step() && !newest.columnIsNull(0)) {
+        m_newestTime = newest.columnInt(0);
+        m_hasNewestTime = true;
+    }
+}
+
+std::vector<PartitionOffset> BatchCommitter::offsets() const
+{
+    std::vector<PartitionOffset> out;
+    out.reserve(m_watermarks.size());
+    for (const auto &[key, next] : m_watermarks)
+        out.push_back({key.first, key.second, next});
+    return out;
+}
+
+BatchCommitter::SeriesState &BatchCommitter::seriesFor(const SeriesDefinition &definition)
+{
+    std::string key = definition.key.canonical();
+    auto it = m_series.find(key);
+    if (it != m_series.end())
+        return *it->second;
+    const std::string labels = labelsJson(definition.key);
+    m_insertSeries.bind(1, key).bind(2, definition.key.name).bind(3, labels).bind(4, definition.unit);
+    m_insertSeries.run();
+    auto state = std::make_unique<SeriesState>();
+    state->id = m_connection.lastInsertRowId();
+    return *m_series.emplace(std::move(key), std::move(state)).first->second;
+}
+
+std::int64_t *BatchCommitter::watermarkFor(const Origin &origin)
+{
+    auto it = m_watermarks.try_emplace({origin.topic, origin.partition}, -1).first;
+    return &it->second;
+}
+
+void BatchCommitter::bindOrigin(sqlite::Statement &statement, int firstIndex, const Origin &origin)
+{
+    if (origin.isValid()) {
+        statement.bind(firstIndex, origin.topic)
+            .bind(firstIndex + 1, origin.partition)
+            .bind(firstIndex + 2, origin.offset);
+    } else {
+        statement.bindNull(firstIndex).bindNull(firstIndex + 1).bindNull(firstIndex + 2);
+    }
+}
+
+CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
+{
+    const WatermarkMap savedWatermarks = m_watermarks;
+    std::vector<std::string> createdSeries;
+    std::vector<SeriesState *> touched;
+    CommitSummary summary;
+    summary.sequence = m_sequence + 1;
+    TimeSpanTracker span;
+
+    try {
+        sqlite::Transaction transaction(m_connection);
+
+        for (RecordBatch &batch : batches) {
+            ++summary.batches;
+            // Origins are checked against the watermarks as they were before this batch: one
+            // message may yield many records, all with the same offset.
+            struct Advance
+            {
+                std::int64_t *watermark;
+                std::int64_t next;
+            };
+            std::vector<Advance> advances;
+            const Origin *lastOrigin = nullptr;
+            std::int64_t *lastWatermark = nullptr;
+            std::int64_t lastStart = -1;
+            auto isDuplicate = [&](const Origin &origin, bool countIt = true) {
+                if (!origin.isValid())
+                    return false;
+                if (!lastOrigin || lastOrigin->partition != origin.partition
+                    || lastOrigin->topic != origin.topic) {
+                    lastWatermark = watermarkFor(origin);
+                    lastOrigin = &origin;
+                    auto found = std::find_if(advances.begin(), advances.end(),
+                                              [&](const Advance &a) { return a.watermark == lastWatermark; });
+                    if (found == advances.end())
+                        advances.push_back({lastWatermark, *lastWatermark});
+                    lastStart = *lastWatermark;
+                }
+                if (origin.offset < lastStart) {
+                    summary.duplicatesSkipped += countIt ? 1 : 0;
+                    return true;
+                }
+                for (Advance &advance : advances) {
+                    if (advance.watermark == lastWatermark) {
+                        advance.next = std::max(advance.next, origin.offset + 1);
+                        break;
+                    }
+                }
+                return false;
+            };
+
+            for (const Event &event : batch.events) {
+                if (isDuplicate(event.origin))
+                    continue;
+                const std::string_view attributes = event.attributes.empty() ? std::string_view("{}") : std::string_view(event.attributes);
+                m_insertEvent.bind(1, event.sourceId)
+                    .bind(2, event.time)
+                    .bind(3, event.type)
+                    .bind(4, static_cast<int>(event.category))
+                    .bind(5, static_cast<int>(event.severity))
+                    .bind(6, event.service)
+                    .bind(7, event.entity)
+                    .bind(8, event.cluster)
+                    .bind(9, event.message)
+                    .bind(10, event.traceId)
+                    .bind(11, attributes);
+                bindOrigin(m_insertEvent, 12, event.origin);
+                m_insertEvent.run();
+                span.add(event.time);
+                ++summary.events;
+            }
+
+            if (!batch.samples.empty()) {
+                std::vector<SeriesState *> states(batch.series.size(), nullptr);
+                std::vector<char> originDuplicate(batch.sampleOrigins.size());
+                for (std::size_t i = 0; i < batch.sampleOrigins.size(); ++i)
+                    originDuplicate[i] = isDuplicate(batch.sampleOrigins[i], false);
+                for (const SampleRecord &sample : batch.samples) {
+                    if (sample.origin != SampleRecord::kNoOrigin && originDuplicate[sample.origin]) {
+                        ++summary.duplicatesSkipped;
+                        continue;
+                    }
+                    SeriesState *&state = states[sample.series];
+                    if (!state) {
+                        const auto before = m_series.size();
+                        state = &seriesFor(batch.series[sample.series]);
+                        if (m_series.size() != before)
+                            createdSeries.push_back(batch.series[sample.series].key.canonical());
+                        if (state->pending.empty())
+                            touched.push_back(state);
+                    }
+                    state->pending.push_back({sample.time, sample.value});
+                    span.add(sample.time);
+                    ++summary.samples;
+                }
+            }
+
+            for (const LogRecord &log : batch.logs) {
+                if (isDuplicate(log.origin))
+                    continue;
+                const std::string_view attributes = log.attributes.empty() ? std::string_view("{}") : std::string_view(log.attributes);
+                m_insertLog.bind(1, log.time)
+                    .bind(2, static_cast<int>(log.level))
+                    .bind(3, log.service)
+                    .bind(4, log.entity)
+                    .bind(5, log.message)
+                    .bind(6, log.traceId)
+                    .bind(7, log.spanId)
+                    .bind(8, attributes);
+                bindOrigin(m_insertLog, 9, log.origin);
+                m_insertLog.run();
+                span.add(log.time);
+                ++summary.logs;
+            }
+
+            for (const Span &s : batch.spans) {
+                if (isDuplicate(s.origin))
+                    continue;
+                const std::string_view attributes = s.attributes.empty() ? std::string_view("{}") : std::string_view(s.attributes);
+                m_insertSpan.bind(1, s.traceId)
+                    .bind(2, s.spanId)
+                    .bind(3, s.parentSpanId)
+                    .bind(4, s.name)
+                    .bind(5, s.service)
+                    .bind(6, s.entity)
+                    .bind(7, s.kind)
+                    .bind(8, s.start)
+                    .bind(9, s.end)
+                    .bind(10, static_cast<int>(s.status))
+                    .bind(11, attributes);
+                bindOrigin(m_insertSpan, 12, s.origin);
+                m_insertSpan.run();
+                span.add(s.start);
+                ++summary.spans;
+            }
+
+            for (const DeadLetter &letter : batch.deadLetters) {
+                if (isDuplicate(letter.origin))
+                    continue;
+                m_insertDeadLetter.bind(1, letter.receivedAt).bind(2, letter.source);
+                bindOrigin(m_insertDeadLetter, 3, letter.origin);
+                m_insertDeadLetter.bind(6, letter.reason);
+                m_insertDeadLetter.bindBlob(7, letter.payload.data(),
+                                            std::min(letter.payload.size(), DeadLetter::kMaxPayload));
+                m_insertDeadLetter.run();
+                ++summary.deadLetters;
+            }
+
+            for (const PartitionOffset &offset : batch.offsets) {
+                std::int64_t *watermark = watermarkFor({offset.topic, offset.partition, 0});
+                *watermark = std::max(*watermark, offset.nextOffset);
+            }
+            for (const Advance &advance : advances)
+                *advance.watermark = std::max(*advance.watermark, advance.next);
+        }
+
+        for (SeriesState *state : touched) {
+            writeSeriesSamples(*state);
+            state->lastTouched = summary.sequence;
+            summary.seriesIds.push_back(state->id);
+        }
+
+        for (const auto &[key, next] : m_watermarks) {
+            const auto saved = savedWatermarks.find(key);
+            if (next < 0 || (saved != savedWatermarks.end() && saved->second == next))
+                continue;
+            m_upsertOffset.bind(1, key.first).bind(2, key.second).bind(3, next);
+            m_upsertOffset.run();
+        }
+
+        transaction.commit();
+    } catch (...) {
+        // The transaction rolled back: forget what it added to the in-memory state.
+        m_watermarks = savedWatermarks;
+        for (const std::string &key : createdSeries)
+            m_series.erase(key);
+        for (auto &[key, state] : m_series) {
+            state->head.reset();
+            state->pending.clear();
+        }
+        throw;
+    }
+
+    m_sequence = summary.sequence;
+    summary.span = span.range();
+    if (!summary.span.isEmpty()) {
+        const TimeUs latest = summary.span.end - 1;
+        m_newestTime = m_hasNewestTime ? std::max(m_newestTime, latest) : latest;
+        m_hasNewestTime = true;
+    }
+    std::sort(summary.seriesIds.begin(), summary.seriesIds.end());
+    limitOpenHeads();
+    return summary;
+}
+
+void BatchCommitter::writeSeriesSamples(SeriesState &state)
+{
+    std::vector<Sample> &pending = state.pending;
+    if (!std::is_sorted(pending.begin(), pending.end(),
+                        [](const Sample &a, const Sample &b) { return a.time < b.time; }))
+        std::stable_sort(pending.begin(), pending.end(),
+                         [](const Sample &a, const Sample &b) { return a.time < b.time; });
+
+    std::span<const Sample> rest(pending);
+
+    // Samples older than the growing head chunk (late arrivals from another partition) go
+    // into chunks of their own; queries merge overlapping chunks.
+    auto writeClosedChunks = [this, &state](std::span<const Sample> samples, bool lastBecomesHead) {
+        while (!samples.empty()) {
+            ChunkEncoder chunk(samples.first(std::min<std::size_t>(samples.size(), kChunkSamples)));
+            std::size_t used = 1;
+            while (used < samples.size() && chunk.count() < kChunkSamples
+                   && chunk.tryAppend(samples[used].time, samples[used].value))
+                ++used;
+            samples = samples.subspan(used);
+            std::int64_t rowId = 0;
+            insertChunk(state.id, chunk, &rowId);
+            if (samples.empty() && lastBecomesHead && chunk.count() < kChunkSamples) {
+                state.head.emplace(std::move(chunk));
+                state.headRowId = rowId;
+            }
+        }
+    };
+
+    if (state.head) {
+        const TimeUs headEnd = state.head->summary().maxTime;
+        const auto firstOnTime = std::lower_bound(rest.begin(), rest.end(), headEnd,
+                                                  [](const Sample &s, TimeUs t) { return s.time < t; });
+        const auto lateCount = static_cast<std::size_t>(firstOnTime - rest.begin());
+        if (lateCount > 0) {
+            writeClosedChunks(rest.first(lateCount), false);
+            rest = rest.subspan(lateCount);
+        }
+        std::size_t appended = 0;
+        while (appended < rest.size() && state.head->count() < kChunkSamples
+               && state.head->tryAppend(rest[appended].time, rest[appended].value))
+            ++appended;
+        if (appended > 0)
+            updateChunk(state.headRowId, *state.head);
+        rest = rest.subspan(appended);
+        if (!rest.empty() || state.head->count() >= kChunkSamples)
+            state.head.reset();
+    }
+    writeClosedChunks(rest, true);
+    pending.clear();
+    if (pending.capacity() > 4 * kChunkSamples)
+        pending.shrink_to_fit();
+}
+
+void BatchCommitter::insertChunk(std::int64_t seriesId, const ChunkEncoder &chunk, std::int64_t *rowId)
+{
+    const ChunkSummary &s = chunk.summary();
+    const std::string blob = chunk.blob();
+    m_insertChunk.bind(1, seriesId)
+        .bind(2, s.minTime)
+        .bind(3, s.maxTime)
+        .bind(4, s.count)
+        .bind(5, s.minValue)
+        .bind(6, s.maxValue)
+        .bind(7, s.firstValue)
+        .bind(8, s.lastValue)
+        .bindBlob(9, blob.data(), blob.size());
+    m_insertChunk.run();
+    *rowId = m_connection.lastInsertRowId();
+}
+
+void BatchCommitter::updateChunk(std::int64_t rowId, const ChunkEncoder &chunk)
+{
+    const ChunkSummary &s = chunk.summary();
+    const std::string blob = chunk.blob();
+    m_updateChunk.bind(1, rowId)
+        .bind(2, s.minTime)
+        .bind(3, s.maxTime)
+        .bind(4, s.count)
+        .bind(5, s.minValue)
+        .bind(6, s.maxValue)
+        .bind(7, s.firstValue)
+        .bind(8, s.lastValue)
+        .bindBlob(9, blob.data(), blob.size());
+    m_updateChunk.run();
+}
+
+void BatchCommitter::limitOpenHeads()
+{
+    std::vector<SeriesState *> open;
+    for (auto &[key, state] : m_series) {
+        if (state->head)
+            open.push_back(state.get());
+    }
+    if (open.size() <= kMaxOpenHeads)
+        return;
+    // Close the least recently written half; their next samples start new chunks.
+    const auto middle = open.begin() + static_cast<std::ptrdiff_t>(open.size() / 2);
+    std::nth_element(open.begin(), middle, open.end(),
+                     [](const SeriesState *a, const SeriesState *b) { return a->lastTouched < b->lastTouched; });
+    for (auto it = open.begin(); it != middle; ++it)
+        (*it)->head.reset();
+}
+
+std::int64_t BatchCommitter::usedBytes() const
+{
+    const std::int64_t pageSize = m_connection.queryInt("PRAGMA page_size");
+    const std::int64_t pages = m_connection.queryInt("PRAGMA page_count");
+    const std::int64_t freePages = m_connection.queryInt("PRAGMA freelist_count");
+    return (pages - freePages) * pageSize;
+}
+
+void BatchCommitter::checkpoint()
+{
+    m_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+RetentionStep BatchCommitter::applyRetention(const RetentionPolicy &policy,
+                                             std::int64_t maxRowsPerTable)
+{
+    RetentionStep step;
+    if (!policy.isActive() || !m_hasNewestTime)
+        return step;
+
+    TimeUs cutoff = std::numeric_limits<TimeUs>::min();
+    if (policy.maxAge > 0)
+        cutoff = m_newestTime - policy.maxAge;
+    if (policy.maxBytes > 0) {
+        const std::int64_t used = usedBytes();
+        if (used > policy.maxBytes) {
+            auto oldest = m_connection.prepare(
+                "SELECT min(t) FROM (SELECT min(time) AS t FROM events UNION ALL "
+                "SELECT min(max_time) FROM sample_chunks UNION ALL SELECT min(time) FROM logs "
+                "UNION ALL SELECT min(start_time) FROM spans)");
+            if (oldest.step() && !oldest.columnIsNull(0)) {
+                const TimeUs first = oldest.columnInt(0);
+                const double excess = static_cast<double>(used - policy.maxBytes) / static_cast<double>(used);
+                const double fraction = std::clamp(excess + 0.02, 0.01, 0.5);
+                const auto spanUs = static_cast<double>(m_newestTime - first);
+                cutoff = std::max(cutoff, first + std::max<TimeUs>(kMicrosPerSecond,
+                                                                   static_cast<TimeUs>(spanUs * fraction)));
+            }
+        }
+    }
+    if (cutoff == std::numeric_limits<TimeUs>::min())
+        return step;
+    step.cutoff = cutoff;
+
+    struct Target
+    {
+        const char *table;
+        const char *timeColumn;
+    };
+    static constexpr Target kTargets[] = {
+        {"events", "time"}, {"sample_chunks", "max_time"}, {"logs", "time"},
+        {"spans", "start_time"}, {"dead_letters", "received_at"}};
+
+    sqlite::Transaction transaction(m_connection);
+    for (const Target &target : kTargets) {
+        auto remove = m_connection.prepare(std::string("DELETE FROM ") + target.table
+                                           + " WHERE id IN (SELECT id FROM " + target.table
+                                           + " WHERE " + target.timeColumn + " < ?1 LIMIT ?2)");
+        remove.bind(1, cutoff).bind(2, maxRowsPerTable);
+        remove.run();
+        const int deleted = m_connection.changes();
+        step.rowsDeleted += deleted;
+        if (deleted >= maxRowsPerTable)
+            step.moreToDo = true;
+    }
+    transaction.commit();
+
+    // Heads whose chunk was removed must not be updated again.
+    for (auto &[key, state] : m_series) {
+        if (state->head && state->head->summary().maxTime < cutoff)
+            state->head.reset();
+    }
+    if (step.rowsDeleted > 0)
+        m_connection.execute("PRAGMA incremental_vacuum(2048)");
+    if (policy.maxBytes > 0 && !step.moreToDo && usedBytes() > policy.maxBytes && step.rowsDeleted > 0)
+        step.moreToDo = true;
+    return step;
+}
+
+} // namespace eventscope

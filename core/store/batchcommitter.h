@@ -1,0 +1,114 @@
+#pragma once
+
+#include "model/recordbatch.h"
+#include "store/samplechunk.h"
+#include "store/sqlite.h"
+#include "util/result.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace eventscope {
+
+// What one commit added; announced to live readers so they refresh only what changed.
+struct CommitSummary
+{
+    std::uint64_t sequence = 0; // 1 for the first commit of this writer, then +1
+    std::int64_t batches = 0;
+    std::int64_t events = 0;
+    std::int64_t samples = 0;
+    std::int64_t logs = 0;
+    std::int64_t spans = 0;
+    std::int64_t deadLetters = 0;
+    std::int64_t duplicatesSkipped = 0; // records whose Kafka origin was already stored
+    TimeRange span{0, 0};               // [earliest, latest + 1 µs) of the records, empty if none
+    std::vector<std::int64_t> seriesIds; // series that received samples, ascending
+
+    std::int64_t records() const { return events + samples + logs + spans + deadLetters; }
+};
+
+struct RetentionPolicy
+{
+    TimeUs maxAge = 0;         // keep data newer than (newest record - maxAge); 0 keeps all
+    std::int64_t maxBytes = 0; // keep the capture's used pages under this; 0 for no limit
+
+    bool isActive() const { return maxAge > 0 || maxBytes > 0; }
+};
+
+struct RetentionStep
+{
+    std::int64_t rowsDeleted = 0;
+    bool moreToDo = false;
+    TimeUs cutoff = 0;
+};
+
+// Owns the capture's single write connection and turns RecordBatches into rows: events, logs,
+// spans and dead letters one row each, samples into compressed per-series chunks, offsets in
+// the same transaction. Used by StoreWriter on its thread; not thread-safe itself.
+class BatchCommitter
+{
+public:
+    static constexpr std::int64_t kChunkSamples = 512;
+
+    // Opens an existing capture (validated first) or creates a new one.
+    static Result<std::unique_ptr<BatchCommitter>> open(const std::string &path,
+                                                        const std::string &sourceDescription);
+    ~BatchCommitter();
+
+    // Writes all batches in one transaction. Throws sqlite::Error if it could not; then
+    // nothing of them is stored and the committer is ready for a retry.
+    CommitSummary commit(std::span<RecordBatch> batches);
+
+    std::vector<PartitionOffset> offsets() const;
+    RetentionStep applyRetention(const RetentionPolicy &policy, std::int64_t maxRowsPerTable);
+    std::int64_t usedBytes() const;
+    // Moves all WAL content into the main file and truncates the WAL.
+    void checkpoint();
+    const std::string &path() const { return m_path; }
+
+private:
+    struct SeriesState
+    {
+        std::int64_t id = 0;
+        std::optional<ChunkEncoder> head; // newest chunk, still growing
+        std::int64_t headRowId = 0;
+        std::vector<Sample> pending;
+        std::uint64_t lastTouched = 0;
+    };
+    using WatermarkMap = std::map<std::pair<std::string, std::int32_t>, std::int64_t>;
+
+    BatchCommitter(std::string path, sqlite::Connection connection);
+    void prepareStatements();
+    void loadState();
+    SeriesState &seriesFor(const SeriesDefinition &definition);
+    std::int64_t *watermarkFor(const Origin &origin);
+    void writeSeriesSamples(SeriesState &state);
+    void insertChunk(std::int64_t seriesId, const ChunkEncoder &chunk, std::int64_t *rowId);
+    void updateChunk(std::int64_t rowId, const ChunkEncoder &chunk);
+    void bindOrigin(sqlite::Statement &statement, int firstIndex, const Origin &origin);
+    void limitOpenHeads();
+
+    std::string m_path;
+    sqlite::Connection m_connection;
+    sqlite::Statement m_insertEvent;
+    sqlite::Statement m_insertSeries;
+    sqlite::Statement m_insertChunk;
+    sqlite::Statement m_updateChunk;
+    sqlite::Statement m_insertLog;
+    sqlite::Statement m_insertSpan;
+    sqlite::Statement m_insertDeadLetter;
+    sqlite::Statement m_upsertOffset;
+
+    std::unordered_map<std::string, std::unique_ptr<SeriesState>> m_series;
+    WatermarkMap m_watermarks;
+    std::uint64_t m_sequence = 0;
+    TimeUs m_newestTime = 0;
+    bool m_hasNewestTime = false;
+};
+
+} // namespace eventscope

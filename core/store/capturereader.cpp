@@ -1,0 +1,602 @@
+#include "store/capturereader.h"
+
+#include "store/captureschema.h"
+#include "store/samplechunk.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <variant>
+
+namespace eventscope {
+
+namespace {
+
+std::string describeSqliteError(const std::string &path, const char *what, const sqlite::Error &e)
+{
+    std::string message = path + ": " + what + ": " + e.what();
+    const int primary = e.code() & 0xff;
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+        message += " (the capture file is damaged)";
+    return message;
+}
+
+constexpr const char *kEventColumns =
+    "source_id, time, type, category, severity, service, entity, cluster, message, trace_id, "
+    "attributes, topic, partition, offset";
+
+double columnValue(const sqlite::Statement &statement, int column)
+{
+    // SQLite stores NaN as NULL.
+    return statement.columnIsNull(column) ? std::numeric_limits<double>::quiet_NaN()
+                                          : statement.columnDouble(column);
+}
+
+Origin readOrigin(const sqlite::Statement &statement, int first)
+{
+    Origin origin;
+    if (!statement.columnIsNull(first)) {
+        origin.topic = statement.columnString(first);
+        origin.partition = static_cast<std::int32_t>(statement.columnInt(first + 1));
+        origin.offset = statement.columnInt(first + 2);
+    }
+    return origin;
+}
+
+std::string attributesOrEmpty(const sqlite::Statement &statement, int column)
+{
+    std::string text = statement.columnString(column);
+    if (text == "{}")
+        text.clear();
+    return text;
+}
+
+Event readEvent(const sqlite::Statement &statement)
+{
+    Event event;
+    event.sourceId = statement.columnString(0);
+    event.time = statement.columnInt(1);
+    event.type = statement.columnString(2);
+    event.category = static_cast<EventCategory>(
+        std::clamp<std::int64_t>(statement.columnInt(3), 0, kEventCategoryCount - 1));
+    event.severity = static_cast<Severity>(std::clamp<std::int64_t>(statement.columnInt(4), 0, kSeverityCount - 1));
+    event.service = statement.columnString(5);
+    event.entity = statement.columnString(6);
+    event.cluster = statement.columnString(7);
+    event.message = statement.columnString(8);
+    event.traceId = statement.columnString(9);
+    event.attributes = attributesOrEmpty(statement, 10);
+    event.origin = readOrigin(statement, 11);
+    return event;
+}
+
+std::string likePattern(const std::string &text)
+{
+    std::string pattern = "%";
+    for (const char c : text) {
+        if (c == '%' || c == '_' || c == '\\')
+            pattern += '\\';
+        pattern += c;
+    }
+    pattern += '%';
+    return pattern;
+}
+
+// Builds "WHERE a AND b ..." with positional parameters bound afterwards in the same order.
+class WhereClause
+{
+public:
+    void add(std::string condition, std::vector<std::variant<std::int64_t, std::string>> values = {})
+    {
+        m_sql += m_sql.empty() ? " WHERE " : " AND ";
+        m_sql += condition;
+        for (auto &value : values)
+            m_values.push_back(std::move(value));
+    }
+    const std::string &sql() const { return m_sql; }
+    void bind(sqlite::Statement &statement) const
+    {
+        int index = 1;
+        for (const auto &value : m_values) {
+            if (const auto *number = std::get_if<std::int64_t>(&value))
+                statement.bind(index++, *number);
+            else
+                statement.bind(index++, std::get<std::string>(value));
+        }
+    }
+
+private:
+    std::string m_sql;
+    std::vector<std::variant<std::int64_t, std::string>> m_values;
+};
+
+void addRange(WhereClause &where, const char *column, const TimeRange &range)
+{
+    if (range.begin != std::numeric_limits<TimeUs>::min())
+        where.add(std::string(column) + " >= ?", {range.begin});
+    if (range.end != std::numeric_limits<TimeUs>::max())
+        where.add(std::string(column) + " < ?", {range.end});
+}
+
+std::string limitClause(std::size_t limit)
+{
+    return limit > 0 ? " LIMIT " + std::to_string(limit) : std::string();
+}
+
+std::vector<Label> parseLabels(std::string_view json)
+{
+    std::vector<Label> labels;
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(json);
+    simdjson::dom::object object;
+    if (parser.parse(padded).get(object) != simdjson::SUCCESS)
+        return labels;
+    for (auto field : object) {
+        std::string_view value;
+        if (field.value.get(value) == simdjson::SUCCESS)
+            labels.emplace_back(std::string(field.key), std::string(value));
+    }
+    return labels;
+}
+
+// Accumulates one LOD bucket with the tie rules of samples(): among equal times the earlier
+// chunk (lower row id) and, within a chunk, the earlier sample counts as first.
+struct BucketAccumulator
+{
+    LodBucket bucket{0, 0, kNaN, kNaN, kNaN, kNaN, 0, 0};
+    std::int64_t firstChunk = 0;
+    std::int64_t lastChunk = 0;
+    bool hasValue = false;
+
+    static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+    void addValueRange(double low, double high)
+    {
+        if (std::isnan(low))
+            return;
+        if (!hasValue || low < bucket.min)
+            bucket.min = low;
+        if (!hasValue || high > bucket.max)
+            bucket.max = high;
+        hasValue = true;
+    }
+    void addFirst(TimeUs time, double value, std::int64_t chunk)
+    {
+        if (bucket.count == 0 || time < bucket.firstTime || (time == bucket.firstTime && chunk < firstChunk)) {
+            bucket.firstTime = time;
+            bucket.first = value;
+            firstChunk = chunk;
+        }
+    }
+    void addLast(TimeUs time, double value, std::int64_t chunk)
+    {
+        if (bucket.count == 0 || time > bucket.lastTime || (time == bucket.lastTime && chunk >= lastChunk)) {
+            bucket.lastTime = time;
+            bucket.last = value;
+            lastChunk = chunk;
+        }
+    }
+};
+
+} // namespace
+
+Result<std::unique_ptr<CaptureReader>> CaptureReader::open(const std::string &path)
+{
+    if (Status valid = capture::validateFile(path); !valid)
+        return Result<std::unique_ptr<CaptureReader>>::failure(valid.error());
+    try {
+        // Read-write when allowed, so that closing the last connection removes the -wal and
+        // -shm files SQLite makes beside the capture; query_only keeps it from writing.
+        sqlite::Connection connection;
+        try {
+            connection = sqlite::Connection(path, sqlite::Connection::Mode::ReadWrite);
+        } catch (const sqlite::Error &) {
+            connection = sqlite::Connection(path, sqlite::Connection::Mode::ReadOnly);
+        }
+        connection.execute("PRAGMA query_only=1");
+        capture::configureReader(connection);
+        // Touch the schema now so a damaged file fails here, not in the first query.
+        connection.queryInt("SELECT count(*) FROM meta");
+        return std::unique_ptr<CaptureReader>(new CaptureReader(path, std::move(connection)));
+    } catch (const sqlite::Error &e) {
+        return Result<std::unique_ptr<CaptureReader>>::failure(describeSqliteError(path, "cannot read capture", e));
+    }
+}
+
+CaptureReader::CaptureReader(std::string path, sqlite::Connection connection)
+    : m_path(std::move(path)), m_connection(std::move(connection))
+{
+}
+
+CaptureReader::~CaptureReader() = default;
+
+template<typename T, typename F>
+Result<T> CaptureReader::guarded(const char *what, F &&function)
+{
+    try {
+        return Result<T>(function());
+    } catch (const sqlite::Error &e) {
+        return Result<T>::failure(describeSqliteError(m_path, (std::string(what) + " failed").c_str(), e));
+    }
+}
+
+template<typename F>
+Status CaptureReader::guardedStatus(const char *what, F &&function)
+{
+    Result<bool> result = guarded<bool>(what, [&] {
+        function();
+        return true;
+    });
+    return result ? Status() : Status::failure(result.error());
+}
+
+Result<CaptureInfo> CaptureReader::info()
+{
+    return guarded<CaptureInfo>("reading capture info", [&] {
+        CaptureInfo info;
+        info.path = m_path;
+        auto meta = m_connection.prepare("SELECT key, value FROM meta");
+        while (meta.step())
+            info.meta[meta.columnString(0)] = meta.columnString(1);
+        info.schemaVersion = static_cast<int>(m_connection.queryInt("PRAGMA user_version"));
+        info.events = m_connection.queryInt("SELECT count(*) FROM events");
+        info.series = m_connection.queryInt("SELECT count(*) FROM series");
+        info.samples = m_connection.queryInt("SELECT coalesce(sum(count), 0) FROM sample_chunks");
+        info.sampleChunks = m_connection.queryInt("SELECT count(*) FROM sample_chunks");
+        info.logs = m_connection.queryInt("SELECT count(*) FROM logs");
+        info.spans = m_connection.queryInt("SELECT count(*) FROM spans");
+        info.deadLetters = m_connection.queryInt("SELECT count(*) FROM dead_letters");
+        auto span = m_connection.prepare(
+            "SELECT min(lo), max(hi) FROM ("
+            "SELECT min(time) AS lo, max(time) AS hi FROM events UNION ALL "
+            "SELECT min(min_time), max(max_time) FROM sample_chunks UNION ALL "
+            "SELECT min(time), max(time) FROM logs UNION ALL "
+            "SELECT min(start_time), max(start_time) FROM spans)");
+        if (span.step() && !span.columnIsNull(0))
+            info.span = {span.columnInt(0), span.columnInt(1) + 1};
+        std::error_code error;
+        info.fileBytes = static_cast<std::int64_t>(std::filesystem::file_size(m_path, error));
+        return info;
+    });
+}
+
+Result<std::vector<Event>> CaptureReader::events(const EventQuery &query)
+{
+    std::vector<Event> events;
+    Status status = forEachEvent(query, [&](Event &&event) {
+        events.push_back(std::move(event));
+        return true;
+    });
+    if (!status)
+        return Result<std::vector<Event>>::failure(status.error());
+    return events;
+}
+
+Status CaptureReader::forEachEvent(const EventQuery &query, const std::function<bool(Event &&)> &visit)
+{
+    return guardedStatus("reading events", [&] {
+        WhereClause where;
+        addRange(where, "time", query.range);
+        if ((query.categories & EventQuery::kAllCategories) != EventQuery::kAllCategories) {
+            std::string list;
+            for (int i = 0; i < kEventCategoryCount; ++i) {
+                if (query.categories & (1u << i))
+                    list += (list.empty() ? "" : ",") + std::to_string(i);
+            }
+            where.add("category IN (" + (list.empty() ? std::string("-1") : list) + ")");
+        }
+        if (query.minSeverity != Severity::Debug)
+            where.add("severity >= ?", {static_cast<std::int64_t>(query.minSeverity)});
+        if (!query.service.empty())
+            where.add("service = ?", {query.service});
+        if (!query.entity.empty())
+            where.add("entity = ?", {query.entity});
+        if (!query.type.empty())
+            where.add("type = ?", {query.type});
+        if (!query.text.empty()) {
+            const std::string pattern = likePattern(query.text);
+            where.add("(message LIKE ? ESCAPE '\\' OR type LIKE ? ESCAPE '\\' OR entity LIKE ? "
+                      "ESCAPE '\\' OR service LIKE ? ESCAPE '\\')",
+                      {pattern, pattern, pattern, pattern});
+        }
+        auto statement = m_connection.prepare(std::string("SELECT ") + kEventColumns + " FROM events"
+                                              + where.sql() + " ORDER BY time "
+                                              + (query.newestFirst ? "DESC, id DESC" : "ASC, id ASC")
+                                              + limitClause(query.limit));
+        where.bind(statement);
+        while (statement.step()) {
+            if (!visit(readEvent(statement)))
+                break;
+        }
+    });
+}
+
+Result<std::optional<Event>> CaptureReader::eventBySourceId(const std::string &sourceId)
+{
+    return guarded<std::optional<Event>>("looking up an event", [&]() -> std::optional<Event> {
+        auto statement = m_connection.prepare(std::string("SELECT ") + kEventColumns
+                                              + " FROM events WHERE source_id = ?1 ORDER BY time, id LIMIT 1");
+        statement.bind(1, sourceId);
+        if (!statement.step())
+            return std::nullopt;
+        return readEvent(statement);
+    });
+}
+
+Result<std::vector<SeriesInfo>> CaptureReader::series()
+{
+    return guarded<std::vector<SeriesInfo>>("listing series", [&] {
+        auto statement = m_connection.prepare(
+            "SELECT s.id, s.name, s.labels, s.unit, coalesce(sum(c.count), 0), min(c.min_time), "
+            "max(c.max_time) FROM series s LEFT JOIN sample_chunks c ON c.series_id = s.id "
+            "GROUP BY s.id ORDER BY s.key");
+        std::vector<SeriesInfo> out;
+        while (statement.step()) {
+            SeriesInfo info;
+            info.id = statement.columnInt(0);
+            info.key = SeriesKey(statement.columnString(1), parseLabels(statement.columnText(2)));
+            info.unit = statement.columnString(3);
+            info.sampleCount = statement.columnInt(4);
+            info.firstTime = statement.columnInt(5);
+            info.lastTime = statement.columnInt(6);
+            out.push_back(std::move(info));
+        }
+        return out;
+    });
+}
+
+Result<std::optional<SeriesInfo>> CaptureReader::seriesByKey(const SeriesKey &key)
+{
+    return guarded<std::optional<SeriesInfo>>("looking up a series", [&]() -> std::optional<SeriesInfo> {
+        auto statement = m_connection.prepare(
+            "SELECT s.id, s.unit, coalesce(sum(c.count), 0), min(c.min_time), max(c.max_time) "
+            "FROM series s LEFT JOIN sample_chunks c ON c.series_id = s.id WHERE s.key = ?1 GROUP BY s.id");
+        const std::string canonical = key.canonical();
+        statement.bind(1, canonical);
+        if (!statement.step())
+            return std::nullopt;
+        SeriesInfo info;
+        info.id = statement.columnInt(0);
+        info.key = key;
+        info.unit = statement.columnString(1);
+        info.sampleCount = statement.columnInt(2);
+        info.firstTime = statement.columnInt(3);
+        info.lastTime = statement.columnInt(4);
+        return info;
+    });
+}
+
+Result<std::vector<Sample>> CaptureReader::samples(std::int64_t seriesId, TimeRange range)
+{
+    return guarded<std::vector<Sample>>("reading samples", [&] {
+        auto statement = m_connection.prepare(
+            "SELECT data, min_time, max_time FROM sample_chunks "
+            "WHERE series_id = ?1 AND max_time >= ?2 AND min_time < ?3 ORDER BY id");
+        statement.bind(1, seriesId).bind(2, range.begin).bind(3, range.end);
+        std::vector<Sample> out;
+        std::vector<Sample> decoded;
+        bool sorted = true;
+        while (statement.step()) {
+            decoded.clear();
+            if (!decodeChunk(statement.columnBlob(0), decoded))
+                throw sqlite::Error(SQLITE_CORRUPT, "sample chunk of series " + std::to_string(seriesId)
+                                                        + " does not decode");
+            for (const Sample &sample : decoded) {
+                if (!range.contains(sample.time))
+                    continue;
+                if (!out.empty() && sample.time < out.back().time)
+                    sorted = false;
+                out.push_back(sample);
+            }
+        }
+        if (!sorted)
+            std::stable_sort(out.begin(), out.end(), [](const Sample &a, const Sample &b) { return a.time < b.time; });
+        return out;
+    });
+}
+
+Result<std::vector<LodBucket>> CaptureReader::levelOfDetail(std::int64_t seriesId, TimeRange range,
+                                                            int bucketCount)
+{
+    if (bucketCount <= 0 || range.isEmpty())
+        return std::vector<LodBucket>{};
+    if (range.begin == std::numeric_limits<TimeUs>::min() || range.end == std::numeric_limits<TimeUs>::max())
+        return Result<std::vector<LodBucket>>::failure(
+            "level of detail needs a bounded time range (the series' span, or the visible range)");
+    return guarded<std::vector<LodBucket>>("reading level of detail", [&] {
+        const TimeUs duration = range.end - range.begin;
+        const TimeUs width = std::max<TimeUs>(1, (duration + bucketCount - 1) / bucketCount);
+        std::vector<BucketAccumulator> buckets(static_cast<std::size_t>(bucketCount));
+        for (int i = 0; i < bucketCount; ++i)
+            buckets[static_cast<std::size_t>(i)].bucket.begin = range.begin + width * i;
+        const auto bucketOf = [&](TimeUs t) { return static_cast<std::size_t>((t - range.begin) / width); };
+
+        // Pass 1: chunk summaries straight from the covering index.
+        auto summaries = m_connection.prepare(
+            "SELECT id, min_time, max_time, count, min_value, max_value, first_value, last_value "
+            "FROM sample_chunks INDEXED BY sample_chunks_by_series "
+            "WHERE series_id = ?1 AND max_time >= ?2 AND min_time < ?3");
+        summaries.bind(1, seriesId).bind(2, range.begin).bind(3, range.end);
+        std::vector<std::int64_t> toDecode;
+        while (summaries.step()) {
+            const std::int64_t chunk = summaries.columnInt(0);
+            const TimeUs minTime = summaries.columnInt(1);
+            const TimeUs maxTime = summaries.columnInt(2);
+            if (minTime < range.begin || maxTime >= range.end || bucketOf(minTime) != bucketOf(maxTime)) {
+                toDecode.push_back(chunk);
+                continue;
+            }
+            BucketAccumulator &b = buckets[bucketOf(minTime)];
+            b.addValueRange(columnValue(summaries, 4), columnValue(summaries, 5));
+            b.addFirst(minTime, columnValue(summaries, 6), chunk);
+            b.addLast(maxTime, columnValue(summaries, 7), chunk);
+            b.bucket.count += summaries.columnInt(3);
+        }
+
+        // Pass 2: decode the chunks that straddle bucket boundaries or the range ends.
+        if (!toDecode.empty()) {
+            auto blob = m_connection.prepare("SELECT data FROM sample_chunks WHERE id = ?1");
+            for (const std::int64_t chunk : toDecode) {
+                blob.bind(1, chunk);
+                if (!blob.step())
+                    continue;
+                const bool ok = forEachSample(blob.columnBlob(0), [&](TimeUs time, double value) {
+                    if (!range.contains(time))
+                        return;
+                    BucketAccumulator &b = buckets[bucketOf(time)];
+                    b.addValueRange(value, value);
+                    b.addFirst(time, value, chunk);
+                    b.addLast(time, value, chunk);
+                    ++b.bucket.count;
+                });
+                blob.reset();
+                if (!ok)
+                    throw sqlite::Error(SQLITE_CORRUPT, "sample chunk " + std::to_string(chunk)
+                                                            + " of series " + std::to_string(seriesId)
+                                                            + " does not decode");
+            }
+        }
+        std::vector<LodBucket> out;
+        out.reserve(buckets.size());
+        for (const auto &b : buckets)
+            out.push_back(b.bucket);
+        return out;
+    });
+}
+
+Result<std::vector<LogRecord>> CaptureReader::logs(const LogQuery &query)
+{
+    std::vector<LogRecord> logs;
+    Status status = forEachLog(query, [&](LogRecord &&log) {
+        logs.push_back(std::move(log));
+        return true;
+    });
+    if (!status)
+        return Result<std::vector<LogRecord>>::failure(status.error());
+    return logs;
+}
+
+Status CaptureReader::forEachLog(const LogQuery &query, const std::function<bool(LogRecord &&)> &visit)
+{
+    return guardedStatus("reading logs", [&] {
+        WhereClause where;
+        addRange(where, "time", query.range);
+        if (query.minLevel != Severity::Debug)
+            where.add("level >= ?", {static_cast<std::int64_t>(query.minLevel)});
+        if (!query.service.empty())
+            where.add("service = ?", {query.service});
+        if (!query.entity.empty())
+            where.add("entity = ?", {query.entity});
+        if (!query.traceId.empty())
+            where.add("trace_id = ?", {query.traceId});
+        if (!query.text.empty())
+            where.add("message LIKE ? ESCAPE '\\'", {likePattern(query.text)});
+        auto statement = m_connection.prepare(
+            "SELECT time, level, service, entity, message, trace_id, span_id, attributes, topic, "
+            "partition, offset FROM logs"
+            + where.sql() + " ORDER BY time, id" + limitClause(query.limit));
+        where.bind(statement);
+        while (statement.step()) {
+            LogRecord log;
+            log.time = statement.columnInt(0);
+            log.level = static_cast<Severity>(std::clamp<std::int64_t>(statement.columnInt(1), 0, kSeverityCount - 1));
+            log.service = statement.columnString(2);
+            log.entity = statement.columnString(3);
+            log.message = statement.columnString(4);
+            log.traceId = statement.columnString(5);
+            log.spanId = statement.columnString(6);
+            log.attributes = attributesOrEmpty(statement, 7);
+            log.origin = readOrigin(statement, 8);
+            if (!visit(std::move(log)))
+                break;
+        }
+    });
+}
+
+Result<std::vector<Span>> CaptureReader::spans(const SpanQuery &query)
+{
+    std::vector<Span> spans;
+    Status status = forEachSpan(query, [&](Span &&span) {
+        spans.push_back(std::move(span));
+        return true;
+    });
+    if (!status)
+        return Result<std::vector<Span>>::failure(status.error());
+    return spans;
+}
+
+Status CaptureReader::forEachSpan(const SpanQuery &query, const std::function<bool(Span &&)> &visit)
+{
+    return guardedStatus("reading spans", [&] {
+        WhereClause where;
+        addRange(where, "start_time", query.range);
+        if (!query.service.empty())
+            where.add("service = ?", {query.service});
+        if (!query.entity.empty())
+            where.add("entity = ?", {query.entity});
+        if (!query.traceId.empty())
+            where.add("trace_id = ?", {query.traceId});
+        if (query.errorsOnly)
+            where.add("status = 2");
+        auto statement = m_connection.prepare(
+            "SELECT trace_id, span_id, parent_span_id, name, service, entity, kind, start_time, "
+            "end_time, status, attributes, topic, partition, offset FROM spans"
+            + where.sql() + " ORDER BY start_time, id" + limitClause(query.limit));
+        where.bind(statement);
+        while (statement.step()) {
+            Span span;
+            span.traceId = statement.columnString(0);
+            span.spanId = statement.columnString(1);
+            span.parentSpanId = statement.columnString(2);
+            span.name = statement.columnString(3);
+            span.service = statement.columnString(4);
+            span.entity = statement.columnString(5);
+            span.kind = static_cast<std::int32_t>(statement.columnInt(6));
+            span.start = statement.columnInt(7);
+            span.end = statement.columnInt(8);
+            span.status = static_cast<SpanStatus>(std::clamp<std::int64_t>(statement.columnInt(9), 0, 2));
+            span.attributes = attributesOrEmpty(statement, 10);
+            span.origin = readOrigin(statement, 11);
+            if (!visit(std::move(span)))
+                break;
+        }
+    });
+}
+
+Result<std::vector<DeadLetter>> CaptureReader::deadLetters(std::size_t limit)
+{
+    return guarded<std::vector<DeadLetter>>("reading dead letters", [&] {
+        auto statement = m_connection.prepare(
+            "SELECT received_at, source, reason, payload, topic, partition, offset FROM dead_letters "
+            "ORDER BY id" + limitClause(limit));
+        std::vector<DeadLetter> out;
+        while (statement.step()) {
+            DeadLetter letter;
+            letter.receivedAt = statement.columnInt(0);
+            letter.source = statement.columnString(1);
+            letter.reason = statement.columnString(2);
+            letter.payload = std::string(statement.columnBlob(3));
+            letter.origin = readOrigin(statement, 4);
+            out.push_back(std::move(letter));
+        }
+        return out;
+    });
+}
+
+Result<std::vector<PartitionOffset>> CaptureReader::offsets()
+{
+    return guarded<std::vector<PartitionOffset>>("reading offsets", [&] {
+        auto statement = m_connection.prepare(
+            "SELECT topic, partition, next_offset FROM offsets ORDER BY topic, partition");
+        std::vector<PartitionOffset> out;
+        while (statement.step())
+            out.push_back({statement.columnString(0), static_cast<std::int32_t>(statement.columnInt(1)),
+                           statement.columnInt(2)});
+        return out;
+    });
+}
+
+} // namespace eventscope

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "model/deadletter.h"
+#include "model/event.h"
+#include "model/logrecord.h"
+#include "model/origin.h"
+#include "model/series.h"
+#include "model/span.h"
+#include "store/queries.h"
+#include "store/sqlite.h"
+#include "util/result.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace eventscope {
+
+// Read-only queries on a capture: time range in, plain structs out. Owns one read
+// connection; WAL lets it read while the writer commits. Not thread-safe: every thread that
+// reads (the GUI, an analysis job) opens its own reader.
+class CaptureReader
+{
+public:
+    static Result<std::unique_ptr<CaptureReader>> open(const std::string &path);
+    ~CaptureReader();
+
+    const std::string &path() const { return m_path; }
+
+    Result<CaptureInfo> info();
+
+    Result<std::vector<Event>> events(const EventQuery &query);
+    // Streams matching events to `visit` without holding them all; stop by returning false.
+    Status forEachEvent(const EventQuery &query, const std::function<bool(Event &&)> &visit);
+    // The event with this producer id; the earliest one if a producer reused the id.
+    Result<std::optional<Event>> eventBySourceId(const std::string &sourceId);
+
+    Result<std::vector<SeriesInfo>> series();
+    Result<std::optional<SeriesInfo>> seriesByKey(const SeriesKey &key);
+    // All samples of a series in a range, in time order (ties in arrival order).
+    Result<std::vector<Sample>> samples(std::int64_t seriesId, TimeRange range);
+    // `bucketCount` equal buckets over `range` (which must be bounded), each with count, min,
+    // max, first and last: what a chart draws. Reads chunk summaries from the index and
+    // decodes only the chunks that straddle a bucket boundary.
+    Result<std::vector<LodBucket>> levelOfDetail(std::int64_t seriesId, TimeRange range,
+                                                 int bucketCount);
+
+    Result<std::vector<LogRecord>> logs(const LogQuery &query);
+    Status forEachLog(const LogQuery &query, const std::function<bool(LogRecord &&)> &visit);
+    Result<std::vector<Span>> spans(const SpanQuery &query);
+    Status forEachSpan(const SpanQuery &query, const std::function<bool(Span &&)> &visit);
+    Result<std::vector<DeadLetter>> deadLetters(std::size_t limit);
+    Result<std::vector<PartitionOffset>> offsets();
+
+private:
+    CaptureReader(std::string path, sqlite::Connection connection);
+    template<typename T, typename F>
+    Result<T> guarded(const char *what, F &&function);
+    template<typename F>
+    Status guardedStatus(const char *what, F &&function);
+
+    std::string m_path;
+    sqlite::Connection m_connection;
+};
+
+} // namespace eventscope

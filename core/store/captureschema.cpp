@@ -1,0 +1,241 @@
+#include "store/captureschema.h"
+
+#include "util/timeformat.h"
+
+#include <array>
+#include <cstring>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#ifndef EVENTSCOPE_VERSION
+#error "EVENTSCOPE_VERSION must be defined by the build"
+#endif
+
+namespace eventscope::capture {
+
+namespace {
+
+std::uint32_t readBigEndian32(const unsigned char *bytes)
+{
+    return (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16)
+           | (std::uint32_t{bytes[2]} << 8) | std::uint32_t{bytes[3]};
+}
+
+constexpr const char *kSchema = R"sql(
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    source_id TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    category INTEGER NOT NULL,
+    severity INTEGER NOT NULL,
+    service TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    cluster TEXT NOT NULL,
+    message TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    topic TEXT,
+    partition INTEGER,
+    offset INTEGER
+);
+CREATE INDEX events_by_time ON events(time);
+CREATE INDEX events_by_source_id ON events(source_id);
+
+CREATE TABLE series (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    labels TEXT NOT NULL,
+    unit TEXT NOT NULL
+);
+
+-- Samples live in compressed chunks (see samplechunk.h). The index carries each chunk's
+-- summary so that level-of-detail queries read whole chunks from the index alone.
+CREATE TABLE sample_chunks (
+    id INTEGER PRIMARY KEY,
+    series_id INTEGER NOT NULL,
+    min_time INTEGER NOT NULL,
+    max_time INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    min_value REAL, -- NULL stands for NaN
+    max_value REAL, -- NULL stands for NaN
+    first_value REAL, -- NULL stands for NaN
+    last_value REAL, -- NULL stands for NaN
+    data BLOB NOT NULL
+);
+CREATE INDEX sample_chunks_by_series ON sample_chunks(
+    series_id, max_time, min_time, count, min_value, max_value, first_value, last_value);
+CREATE INDEX sample_chunks_by_time ON sample_chunks(max_time);
+
+CREATE TABLE logs (
+    id INTEGER PRIMARY KEY,
+    time INTEGER NOT NULL,
+    level INTEGER NOT NULL,
+    service TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    message TEXT NOT NULL,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    topic TEXT,
+    partition INTEGER,
+    offset INTEGER
+);
+CREATE INDEX logs_by_time ON logs(time);
+CREATE INDEX logs_by_trace ON logs(trace_id) WHERE trace_id <> '';
+
+CREATE TABLE spans (
+    id INTEGER PRIMARY KEY,
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    parent_span_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    service TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    kind INTEGER NOT NULL,
+    start_time INTEGER NOT NULL,
+    end_time INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    attributes TEXT NOT NULL,
+    topic TEXT,
+    partition INTEGER,
+    offset INTEGER
+);
+CREATE INDEX spans_by_start ON spans(start_time);
+CREATE INDEX spans_by_trace ON spans(trace_id);
+
+-- Next Kafka offset per partition, written in the same transaction as the rows before it.
+CREATE TABLE offsets (
+    topic TEXT NOT NULL,
+    partition INTEGER NOT NULL,
+    next_offset INTEGER NOT NULL,
+    PRIMARY KEY (topic, partition)
+) WITHOUT ROWID;
+
+CREATE TABLE dead_letters (
+    id INTEGER PRIMARY KEY,
+    received_at INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    topic TEXT,
+    partition INTEGER,
+    offset INTEGER,
+    reason TEXT NOT NULL,
+    payload BLOB NOT NULL
+);
+)sql";
+
+} // namespace
+
+std::string createdByString()
+{
+    return std::string("EventScope ") + EVENTSCOPE_VERSION;
+}
+
+Status validateFile(const std::string &path)
+{
+    namespace fs = std::filesystem;
+    std::error_code error;
+    const auto status = fs::status(path, error);
+    if (error || !fs::exists(status))
+        return Status::failure(path + ": no such file");
+    if (fs::is_directory(status))
+        return Status::failure(path + ": is a directory, not a capture file");
+    const auto size = fs::file_size(path, error);
+    if (error)
+        return Status::failure(path + ": cannot read size: " + error.message());
+    if (size == 0)
+        return Status::failure(path + ": file is empty (0 bytes); not an EventScope capture");
+
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return Status::failure(path + ": cannot open for reading");
+    std::array<unsigned char, 100> header{};
+    in.read(reinterpret_cast<char *>(header.data()), header.size());
+    const auto got = static_cast<std::size_t>(in.gcount());
+    static constexpr char kMagic[] = "SQLite format 3";
+    if (got < 16 || std::memcmp(header.data(), kMagic, 16) != 0)
+        return Status::failure(path + ": not an EventScope capture (not an SQLite database)");
+    if (got < header.size())
+        return Status::failure(path + ": file is truncated (" + std::to_string(size)
+                               + " bytes, shorter than an SQLite header)");
+
+    const auto applicationId = static_cast<std::int32_t>(readBigEndian32(&header[68]));
+    if (applicationId != kApplicationId)
+        return Status::failure(path + ": an SQLite database but not an EventScope capture");
+    const auto schemaVersion = static_cast<int>(readBigEndian32(&header[60]));
+    if (schemaVersion > kSchemaVersion)
+        return Status::failure(path + ": capture schema version " + std::to_string(schemaVersion)
+                               + " is newer than this EventScope reads (" + std::to_string(kSchemaVersion)
+                               + "); open it with a newer EventScope");
+    if (schemaVersion < 1)
+        return Status::failure(path + ": capture has no schema version; the file is damaged");
+
+    std::uint32_t pageSize = (std::uint32_t{header[16]} << 8) | header[17];
+    if (pageSize == 1)
+        pageSize = 65536;
+    const std::uint32_t pageCount = readBigEndian32(&header[28]);
+    // The in-header size is only valid when the change counters agree (SQLite >= 3.7.0).
+    const bool pageCountValid = pageCount != 0
+                                && readBigEndian32(&header[24]) == readBigEndian32(&header[92]);
+    if (pageCountValid) {
+        const std::uint64_t expected = std::uint64_t{pageCount} * pageSize;
+        if (size < expected)
+            return Status::failure(path + ": file is truncated (" + std::to_string(size)
+                                   + " bytes, its header says " + std::to_string(expected) + ")");
+    }
+    if (size % pageSize != 0)
+        return Status::failure(path + ": file is truncated or damaged (" + std::to_string(size)
+                               + " bytes is not a whole number of " + std::to_string(pageSize)
+                               + "-byte pages)");
+    return {};
+}
+
+void createSchema(sqlite::Connection &connection, const std::string &sourceDescription)
+{
+    connection.execute("PRAGMA journal_mode=DELETE");
+    connection.execute("PRAGMA page_size=4096");
+    connection.execute("PRAGMA auto_vacuum=INCREMENTAL");
+    sqlite::Transaction transaction(connection);
+    connection.execute("PRAGMA application_id=" + std::to_string(kApplicationId));
+    connection.execute("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+    connection.execute(kSchema);
+    auto insert = connection.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2)");
+    const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const std::string version = std::to_string(kSchemaVersion);
+    const std::string createdBy = createdByString();
+    const std::string createdAt = formatTimestamp(now);
+    insert.bind(1, std::string_view("schema_version")).bind(2, version).run();
+    insert.bind(1, std::string_view("created_by")).bind(2, createdBy).run();
+    insert.bind(1, std::string_view("created_at")).bind(2, createdAt).run();
+    insert.bind(1, std::string_view("source")).bind(2, sourceDescription).run();
+    transaction.commit();
+}
+
+void configureWriter(sqlite::Connection &connection)
+{
+    connection.execute("PRAGMA journal_mode=WAL");
+    // In WAL mode NORMAL survives a process crash at any instant; only an OS crash or power
+    // loss can take back the last commits.
+    connection.execute("PRAGMA synchronous=NORMAL");
+    connection.execute("PRAGMA cache_size=-65536");
+    connection.execute("PRAGMA temp_store=MEMORY");
+    connection.execute("PRAGMA wal_autocheckpoint=4000");
+}
+
+void configureReader(sqlite::Connection &connection)
+{
+    connection.execute("PRAGMA cache_size=-32768");
+    connection.execute("PRAGMA mmap_size=268435456");
+    connection.execute("PRAGMA temp_store=MEMORY");
+}
+
+} // namespace eventscope::capture

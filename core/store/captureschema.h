@@ -1,0 +1,32 @@
+#pragma once
+
+#include "store/sqlite.h"
+#include "util/result.h"
+
+#include <cstdint>
+#include <string>
+
+namespace eventscope::capture {
+
+// 'EVSC' in the SQLite header's application_id: tells a capture from any other SQLite file
+// without running SQL on it.
+constexpr std::int32_t kApplicationId = 0x45565343;
+// Stored as PRAGMA user_version and in meta.schema_version.
+constexpr int kSchemaVersion = 1;
+
+// Checks a file before SQLite touches it: exists, not empty, an SQLite database, a capture,
+// a schema this build reads, not truncated. The message names the file and the problem.
+Status validateFile(const std::string &path);
+
+// Creates the schema in an empty database. Runs in rollback-journal mode so that the header
+// (application id, schema version) is in the main file before WAL is switched on.
+void createSchema(sqlite::Connection &connection, const std::string &sourceDescription);
+
+// Pragmas for the single writer connection and for read connections.
+void configureWriter(sqlite::Connection &connection);
+void configureReader(sqlite::Connection &connection);
+
+// "EventScope 0.1.0"
+std::string createdByString();
+
+} // namespace eventscope::capture

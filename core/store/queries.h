@@ -1,0 +1,68 @@
+#pragma once
+
+#include "model/event.h"
+#include "model/timerange.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace eventscope {
+
+// Filters for CaptureReader queries. Empty strings and default values mean "any".
+
+struct EventQuery
+{
+    static constexpr std::uint32_t kAllCategories = (1u << kEventCategoryCount) - 1;
+
+    TimeRange range;
+    std::uint32_t categories = kAllCategories; // bit (1 << EventCategory)
+    Severity minSeverity = Severity::Debug;
+    std::string service;
+    std::string entity;
+    std::string type;
+    std::string text; // case-insensitive substring of message, type, entity or service
+    std::size_t limit = 0; // 0: no limit
+    bool newestFirst = false;
+
+    static std::uint32_t categoryBit(EventCategory category) { return 1u << static_cast<unsigned>(category); }
+};
+
+struct LogQuery
+{
+    TimeRange range;
+    Severity minLevel = Severity::Debug;
+    std::string service;
+    std::string entity;
+    std::string traceId;
+    std::string text;
+    std::size_t limit = 0;
+};
+
+struct SpanQuery
+{
+    TimeRange range; // on the span's start time
+    std::string service;
+    std::string entity;
+    std::string traceId;
+    bool errorsOnly = false;
+    std::size_t limit = 0;
+};
+
+struct CaptureInfo
+{
+    std::string path;
+    int schemaVersion = 0;
+    std::map<std::string, std::string> meta; // created_by, created_at, source, ...
+    std::int64_t events = 0;
+    std::int64_t series = 0;
+    std::int64_t samples = 0;
+    std::int64_t sampleChunks = 0;
+    std::int64_t logs = 0;
+    std::int64_t spans = 0;
+    std::int64_t deadLetters = 0;
+    TimeRange span{0, 0}; // [earliest, latest + 1) over all records; empty when there are none
+    std::int64_t fileBytes = 0;
+};
+
+} // namespace eventscope

@@ -1,0 +1,215 @@
+#include "store/storewriter.h"
+
+#include <spdlog/spdlog.h>
+
+namespace eventscope {
+
+namespace {
+std::size_t weightOf(const RecordBatch &batch)
+{
+    // Offsets-only batches still take a slot so the queue cannot grow without bound.
+    return std::max<std::size_t>(batch.recordCount(), 1);
+}
+} // namespace
+
+Result<std::unique_ptr<StoreWriter>> StoreWriter::open(const std::string &path, StoreWriterOptions options)
+{
+    qRegisterMetaType<eventscope::CommitSummary>();
+    auto committer = BatchCommitter::open(path, options.sourceDescription);
+    if (!committer)
+        return Result<std::unique_ptr<StoreWriter>>::failure(committer.error());
+    return std::unique_ptr<StoreWriter>(new StoreWriter(path, std::move(*committer), std::move(options)));
+}
+
+StoreWriter::StoreWriter(std::string path, std::unique_ptr<BatchCommitter> committer,
+                         StoreWriterOptions options)
+    : m_path(std::move(path)), m_options(std::move(options)), m_committer(std::move(committer))
+{
+    m_offsets = m_committer->offsets();
+    m_thread = std::thread([this] { run(); });
+}
+
+StoreWriter::~StoreWriter()
+{
+    close();
+}
+
+bool StoreWriter::submit(RecordBatch batch)
+{
+    std::unique_lock lock(m_mutex);
+    const std::size_t weight = weightOf(batch);
+    // A batch larger than the whole queue is admitted once the queue is empty.
+    m_queueChanged.wait(lock, [&] {
+        return m_stopping || m_queuedRecords == 0
+               || m_queuedRecords + weight <= m_options.maxQueuedRecords;
+    });
+    if (m_stopping)
+        return false;
+    m_queuedRecords += weight;
+    m_queue.push_back(std::move(batch));
+    ++m_submitted;
+    m_queueChanged.notify_all();
+    return true;
+}
+
+bool StoreWriter::trySubmit(RecordBatch &batch)
+{
+    std::unique_lock lock(m_mutex);
+    const std::size_t weight = weightOf(batch);
+    if (m_stopping)
+        return false;
+    if (m_queuedRecords != 0 && m_queuedRecords + weight > m_options.maxQueuedRecords)
+        return false;
+    m_queuedRecords += weight;
+    m_queue.push_back(std::move(batch));
+    batch.clear();
+    ++m_submitted;
+    m_queueChanged.notify_all();
+    return true;
+}
+
+bool StoreWriter::flush(std::chrono::milliseconds timeout)
+{
+    std::unique_lock lock(m_mutex);
+    const std::uint64_t target = m_submitted;
+    m_queueChanged.wait_for(lock, timeout,
+                            [&] { return m_committedBatches >= target || m_threadExited; });
+    return m_committedBatches >= target;
+}
+
+void StoreWriter::close()
+{
+    {
+        std::unique_lock lock(m_mutex);
+        if (m_closed)
+            return;
+        m_stopping = true;
+        m_queueChanged.notify_all();
+    }
+    if (m_thread.joinable())
+        m_thread.join();
+    try {
+        m_committer->checkpoint();
+    } catch (const sqlite::Error &e) {
+        spdlog::warn("{}: checkpoint on close failed: {}", m_path, e.what());
+    }
+    std::unique_lock lock(m_mutex);
+    m_closed = true;
+}
+
+std::vector<PartitionOffset> StoreWriter::committedOffsets() const
+{
+    std::unique_lock lock(m_mutex);
+    return m_offsets;
+}
+
+std::size_t StoreWriter::queuedRecords() const
+{
+    std::unique_lock lock(m_mutex);
+    return m_queuedRecords;
+}
+
+std::string StoreWriter::lastError() const
+{
+    std::unique_lock lock(m_mutex);
+    return m_lastError;
+}
+
+void StoreWriter::run()
+{
+    using Clock = std::chrono::steady_clock;
+    std::vector<RecordBatch> pending;
+    auto nextRetention = Clock::now() + m_options.retentionInterval;
+    auto retryDelay = std::chrono::milliseconds(50);
+
+    for (;;) {
+        {
+            std::unique_lock lock(m_mutex);
+            if (pending.empty()) {
+                // Wait for the first batch, or for retention to come due.
+                const auto ready = [&] { return m_stopping || !m_queue.empty(); };
+                if (m_options.retention.isActive())
+                    m_queueChanged.wait_until(lock, nextRetention, ready);
+                else
+                    m_queueChanged.wait(lock, ready);
+                if (m_queue.empty() && m_stopping)
+                    break;
+                // Linger briefly so that a trickle of small batches shares one transaction.
+                if (!m_queue.empty() && !m_stopping) {
+                    const auto deadline = Clock::now() + m_options.linger;
+                    m_queueChanged.wait_until(lock, deadline, [&] {
+                        return m_stopping || m_queuedRecords >= m_options.maxRecordsPerTransaction;
+                    });
+                }
+                std::size_t records = 0;
+                while (!m_queue.empty()
+                       && (pending.empty()
+                           || records + m_queue.front().recordCount() <= m_options.maxRecordsPerTransaction)) {
+                    records += m_queue.front().recordCount();
+                    pending.push_back(std::move(m_queue.front()));
+                    m_queue.pop_front();
+                }
+            }
+        }
+
+        if (!pending.empty()) {
+            try {
+                const CommitSummary summary = m_committer->commit(pending);
+                std::size_t weight = 0;
+                for (const RecordBatch &batch : pending)
+                    weight += weightOf(batch);
+                {
+                    std::unique_lock lock(m_mutex);
+                    m_queuedRecords -= weight;
+                    m_committedBatches += pending.size();
+                    m_offsets = m_committer->offsets();
+                    m_failing = false;
+                    m_queueChanged.notify_all();
+                }
+                pending.clear();
+                retryDelay = std::chrono::milliseconds(50);
+                if (m_options.onCommit)
+                    m_options.onCommit(summary);
+                Q_EMIT committed(summary);
+            } catch (const sqlite::Error &e) {
+                // Keep the batches and retry: a full disk or a locked file must not lose data.
+                const std::string message = m_path + ": commit failed, will retry: " + e.what();
+                spdlog::error("{}", message);
+                {
+                    std::unique_lock lock(m_mutex);
+                    m_lastError = message;
+                    m_failing = true;
+                    m_queueChanged.notify_all();
+                    m_queueChanged.wait_for(lock, retryDelay, [&] { return false; });
+                }
+                retryDelay = std::min<std::chrono::milliseconds>(retryDelay * 2, std::chrono::milliseconds(5000));
+                Q_EMIT writeFailed(QString::fromStdString(message));
+                std::unique_lock lock(m_mutex);
+                if (m_stopping && m_failing) {
+                    // Closing while the disk refuses writes: report what stays unwritten.
+                    spdlog::error("{}: closing with {} batches not written", m_path, pending.size());
+                    break;
+                }
+                continue;
+            }
+        }
+
+        if (m_options.retention.isActive() && Clock::now() >= nextRetention) {
+            try {
+                const RetentionStep step = m_committer->applyRetention(m_options.retention, 20'000);
+                if (step.rowsDeleted > 0)
+                    Q_EMIT retentionApplied(step.rowsDeleted);
+                nextRetention = Clock::now()
+                                + (step.moreToDo ? std::chrono::milliseconds(0) : m_options.retentionInterval);
+            } catch (const sqlite::Error &e) {
+                spdlog::warn("{}: retention step failed: {}", m_path, e.what());
+                nextRetention = Clock::now() + m_options.retentionInterval;
+            }
+        }
+    }
+    std::unique_lock lock(m_mutex);
+    m_threadExited = true;
+    m_queueChanged.notify_all();
+}
+
+} // namespace eventscope

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "model/recordbatch.h"
+#include "store/batchcommitter.h"
+#include "util/result.h"
+
+#include <QObject>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace eventscope {
+
+struct StoreWriterOptions
+{
+    std::string sourceDescription; // stored in meta.source when the capture is created
+    std::size_t maxQueuedRecords = 1'000'000; // back-pressure: submit() waits beyond this
+    std::size_t maxRecordsPerTransaction = 200'000;
+    std::chrono::milliseconds linger{5}; // how long a commit waits for more batches
+    RetentionPolicy retention;
+    std::chrono::milliseconds retentionInterval{1000};
+    // Called on the writer thread after every commit, before the committed() signal.
+    std::function<void(const CommitSummary &)> onCommit;
+};
+
+// Owns the capture's writer thread. Producers (Kafka ingest, import) hand it RecordBatches;
+// the thread groups whatever is queued into one transaction (up to a record count, or after
+// `linger`), commits it, and announces the commit. A batch is never split across commits.
+//
+// Lives on the thread that created it; the writer thread is internal. submit/trySubmit/flush
+// may be called from any thread.
+class StoreWriter : public QObject
+{
+    Q_OBJECT
+
+public:
+    static Result<std::unique_ptr<StoreWriter>> open(const std::string &path,
+                                                     StoreWriterOptions options = {});
+    ~StoreWriter() override;
+
+    // Queues a batch, waiting while the queue is full. False once the writer is closed.
+    bool submit(RecordBatch batch);
+    // Queues a batch only if there is room; otherwise leaves it untouched and returns false.
+    // The Kafka consumer uses this to pause fetching instead of blocking its poll loop.
+    bool trySubmit(RecordBatch &batch);
+    // Waits until everything submitted so far is committed. False if a commit keeps failing
+    // (see lastError()); nothing is dropped in that case, the writer keeps retrying.
+    bool flush(std::chrono::milliseconds timeout = std::chrono::hours(1));
+    // Flushes, stops the thread and checkpoints the WAL into the file.
+    void close();
+
+    // Offsets stored in the capture when it was opened plus everything committed since.
+    std::vector<PartitionOffset> committedOffsets() const;
+    std::size_t queuedRecords() const;
+    std::string lastError() const;
+    const std::string &path() const { return m_path; }
+
+Q_SIGNALS:
+    // Emitted on the writer thread; receivers on other threads get it queued.
+    void committed(const eventscope::CommitSummary &summary);
+    void writeFailed(const QString &message);
+    void retentionApplied(qint64 rowsDeleted);
+
+private:
+    StoreWriter(std::string path, std::unique_ptr<BatchCommitter> committer, StoreWriterOptions options);
+    void run();
+
+    std::string m_path;
+    StoreWriterOptions m_options;
+    std::unique_ptr<BatchCommitter> m_committer;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_queueChanged;
+    std::deque<RecordBatch> m_queue;
+    std::size_t m_queuedRecords = 0;
+    std::uint64_t m_submitted = 0; // batches accepted
+    std::uint64_t m_committedBatches = 0;
+    std::vector<PartitionOffset> m_offsets;
+    std::string m_lastError;
+    bool m_failing = false;
+    bool m_stopping = false;
+    bool m_closed = false;
+    bool m_threadExited = false;
+    std::thread m_thread;
+};
+
+} // namespace eventscope
+
+Q_DECLARE_METATYPE(eventscope::CommitSummary)

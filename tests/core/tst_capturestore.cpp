@@ -1,0 +1,597 @@
+#include "testcapture.h"
+
+#include "store/sqlite.h"
+#include "store/storewriter.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+
+using namespace eventscope;
+using namespace eventscope::test;
+
+
+
+namespace {
+
+constexpr TimeUs kBase = 1'764'000'000LL * kMicrosPerSecond;
+
+// Brute-force LOD with the store's documented semantics.
+std::vector<LodBucket> bruteForceLod(const std::vector<Sample> &sorted, TimeRange range, int count)
+{
+    const TimeUs width = std::max<TimeUs>(1, (range.duration() + count - 1) / count);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<LodBucket> out(static_cast<std::size_t>(count));
+    std::vector<bool> hasValue(out.size());
+    for (int i = 0; i < count; ++i)
+        out[static_cast<std::size_t>(i)] = {range.begin + width * i, 0, nan, nan, nan, nan, 0, 0};
+    for (const Sample &s : sorted) {
+        if (!range.contains(s.time))
+            continue;
+        const auto b = static_cast<std::size_t>((s.time - range.begin) / width);
+        LodBucket &bucket = out[b];
+        if (bucket.count == 0) {
+            bucket.first = s.value;
+            bucket.firstTime = s.time;
+        }
+        bucket.last = s.value;
+        bucket.lastTime = s.time;
+        if (!std::isnan(s.value)) {
+            if (!hasValue[b] || s.value < bucket.min)
+                bucket.min = s.value;
+            if (!hasValue[b] || s.value > bucket.max)
+                bucket.max = s.value;
+            hasValue[b] = true;
+        }
+        ++bucket.count;
+    }
+    return out;
+}
+
+bool sameDouble(double a, double b)
+{
+    return (std::isnan(a) && std::isnan(b)) || a == b;
+}
+
+QString describe(const LodBucket &b)
+{
+    return QStringLiteral("begin %1 count %2 min %3 max %4 first %5@%6 last %7@%8")
+        .arg(b.begin).arg(b.count).arg(b.min).arg(b.max).arg(b.first).arg(b.firstTime).arg(b.last).arg(b.lastTime);
+}
+
+} // namespace
+
+class TestCaptureStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    int m_counter = 0;
+    std::string freshPath() { return m_dir.filePath(QStringLiteral("c%1.capture").arg(++m_counter)).toStdString(); }
+
+private Q_SLOTS:
+    void roundTripsEveryRecordType()
+    {
+        const std::string path = freshPath();
+        RecordBatch batch;
+        for (int i = 0; i < 50; ++i)
+            batch.events.push_back(makeEvent(i, kBase + i * 1000, "scaling_events", i % 2, i));
+        const auto cpu = batch.internSeries(SeriesKey("cpu", {{"service", "checkout"}, {"node", "n,1=}"}}), "ratio");
+        const auto mem = batch.internSeries(SeriesKey("memory", {}), "bytes");
+        for (int i = 0; i < 1500; ++i) {
+            batch.addSample(cpu, kBase + i * 10'000'000LL, i % 100 == 0 ? std::nan("") : 0.5 + (i % 7) * 0.0125);
+            batch.addSample(mem, kBase + i * 10'000'000LL + 3, 1e9 + i * 4096.0);
+        }
+        for (int i = 0; i < 40; ++i)
+            batch.logs.push_back(makeLog(i, kBase + i * 777));
+        for (int i = 0; i < 30; ++i)
+            batch.spans.push_back(makeSpan(i, kBase + i * 999));
+        batch.deadLetters.push_back({kBase, "file.ndjson:3", "malformed JSON: line 1 col 2: x", "{bad", {}});
+        batch.advanceOffset("scaling_events", 0, 50);
+        batch.advanceOffset("scaling_events", 1, 50);
+        const RecordBatch expected = batch;
+
+        auto committer = openCommitter(path);
+        std::vector<RecordBatch> batches;
+        batches.push_back(std::move(batch));
+        const CommitSummary summary = committer->commit(batches);
+        QCOMPARE(summary.events, 50);
+        QCOMPARE(summary.samples, 3000);
+        QCOMPARE(summary.logs, 40);
+        QCOMPARE(summary.spans, 30);
+        QCOMPARE(summary.deadLetters, 1);
+        QCOMPARE(summary.seriesIds.size(), std::size_t(2));
+        committer.reset();
+
+        auto reader = openReader(path);
+        QCOMPARE(valueOrFail(reader->events({})), expected.events);
+        QCOMPARE(valueOrFail(reader->logs({})), expected.logs);
+        QCOMPARE(valueOrFail(reader->spans({})), expected.spans);
+        const auto letters = valueOrFail(reader->deadLetters(10));
+        QCOMPARE(letters.size(), std::size_t(1));
+        QCOMPARE(letters[0], expected.deadLetters[0]);
+        const auto series = valueOrFail(reader->series());
+        QCOMPARE(series.size(), std::size_t(2));
+        for (const SeriesInfo &info : series) {
+            const auto &definition = info.key.name == "cpu" ? expected.series[cpu] : expected.series[mem];
+            QCOMPARE(info.key, definition.key);
+            QCOMPARE(info.unit, definition.unit);
+            QCOMPARE(info.sampleCount, 1500);
+            std::vector<Sample> wanted;
+            for (const SampleRecord &s : expected.samples) {
+                if (expected.series[s.series].key == info.key)
+                    wanted.push_back({s.time, s.value});
+            }
+            QCOMPARE(valueOrFail(reader->samples(info.id, {})), wanted);
+            const auto byKey = valueOrFail(reader->seriesByKey(info.key));
+            QVERIFY(byKey.has_value());
+            QCOMPARE(byKey->id, info.id);
+        }
+        const auto offsets = valueOrFail(reader->offsets());
+        QCOMPARE(offsets.size(), std::size_t(2));
+        QCOMPARE(offsets[0], (PartitionOffset{"scaling_events", 0, 50}));
+        const auto info = valueOrFail(reader->info());
+        QCOMPARE(info.schemaVersion, 1);
+        QCOMPARE(info.meta.at("source"), std::string("test"));
+        QVERIFY(info.meta.at("created_by").starts_with("EventScope "));
+        QCOMPARE(info.span.begin, kBase);
+        QCOMPARE(info.samples, 3000);
+        const auto bySource = valueOrFail(reader->eventBySourceId("evt-7"));
+        QVERIFY(bySource.has_value());
+        QCOMPARE(*bySource, expected.events[7]);
+        QVERIFY(!valueOrFail(reader->eventBySourceId("evt-missing")).has_value());
+    }
+
+    void rangeAndLevelOfDetailMatchBruteForce_data()
+    {
+        QTest::addColumn<int>("seed");
+        QTest::addColumn<int>("seriesCount");
+        QTest::addColumn<int>("perSeries");
+        QTest::addColumn<double>("lateShare");
+        QTest::addColumn<int>("batchSize");
+        QTest::newRow("in order, big batches") << 1 << 3 << 5000 << 0.0 << 4000;
+        QTest::newRow("interleaved partitions, small batches") << 2 << 5 << 3000 << 0.05 << 97;
+        QTest::newRow("many late samples") << 3 << 2 << 4000 << 0.3 << 500;
+        QTest::newRow("one sample per commit") << 4 << 2 << 400 << 0.1 << 1;
+        QTest::newRow("irregular and NaN values") << 5 << 4 << 2500 << 0.02 << 1234;
+    }
+    void rangeAndLevelOfDetailMatchBruteForce()
+    {
+        QFETCH(int, seed);
+        QFETCH(int, seriesCount);
+        QFETCH(int, perSeries);
+        QFETCH(double, lateShare);
+        QFETCH(int, batchSize);
+        std::mt19937_64 rng(static_cast<std::uint64_t>(seed));
+        std::uniform_real_distribution<double> uniform;
+
+        // Unique, increasing times per series (so first/last are unambiguous), values of mixed kinds.
+        std::vector<std::vector<Sample>> truth(static_cast<std::size_t>(seriesCount));
+        struct Pending { int series; Sample sample; };
+        std::vector<Pending> arrival;
+        for (int s = 0; s < seriesCount; ++s) {
+            TimeUs t = kBase;
+            for (int i = 0; i < perSeries; ++i) {
+                t += 1 + static_cast<TimeUs>(rng() % (seed == 5 ? 50'000'000 : 10'000'000));
+                double v = std::round(uniform(rng) * 1e4) / 100;
+                if (seed == 5 && i % 97 == 0)
+                    v = std::nan("");
+                if (seed == 5 && i % 13 == 0)
+                    v = uniform(rng); // full precision: XOR chunks
+                truth[static_cast<std::size_t>(s)].push_back({t, v});
+                arrival.push_back({s, {t, v}});
+            }
+        }
+        // Interleave series by time, then move a share of samples much later in arrival order.
+        std::stable_sort(arrival.begin(), arrival.end(), [](const Pending &a, const Pending &b) { return a.sample.time < b.sample.time; });
+        for (std::size_t i = 0; i < arrival.size(); ++i) {
+            if (uniform(rng) < lateShare) {
+                const std::size_t to = std::min(arrival.size() - 1, i + rng() % 2000);
+                std::swap(arrival[i], arrival[to]);
+            }
+        }
+
+        const std::string path = freshPath();
+        auto committer = openCommitter(path);
+        std::vector<RecordBatch> batches(1);
+        for (std::size_t i = 0; i < arrival.size(); ++i) {
+            RecordBatch &batch = batches.front();
+            const auto index = batch.internSeries(SeriesKey("m" + std::to_string(arrival[i].series), {}));
+            batch.addSample(index, arrival[i].sample.time, arrival[i].sample.value);
+            if (batch.samples.size() == static_cast<std::size_t>(batchSize) || i + 1 == arrival.size()) {
+                committer->commit(batches);
+                batches.front() = RecordBatch();
+            }
+        }
+
+        auto reader = openReader(path);
+        const auto series = valueOrFail(reader->series());
+        QCOMPARE(series.size(), static_cast<std::size_t>(seriesCount));
+        for (const SeriesInfo &info : series) {
+            const auto &all = truth[static_cast<std::size_t>(std::stoi(info.key.name.substr(1)))];
+            QCOMPARE(info.sampleCount, static_cast<std::int64_t>(all.size()));
+            QCOMPARE(valueOrFail(reader->samples(info.id, {})), all);
+            for (int q = 0; q < 12; ++q) {
+                const TimeUs a = all[rng() % all.size()].time - static_cast<TimeUs>(rng() % 3);
+                const TimeUs b = q == 0 ? all.back().time + 1 : a + 1 + static_cast<TimeUs>(rng() % static_cast<std::uint64_t>(all.back().time - all.front().time));
+                const TimeRange range{q == 0 ? all.front().time : a, b};
+                std::vector<Sample> expected;
+                for (const Sample &s : all)
+                    if (range.contains(s.time))
+                        expected.push_back(s);
+                QCOMPARE(valueOrFail(reader->samples(info.id, range)), expected);
+                for (const int buckets : {1, 7, 300, 2000}) {
+                    const auto lod = valueOrFail(reader->levelOfDetail(info.id, range, buckets));
+                    const auto wanted = bruteForceLod(all, range, buckets);
+                    QCOMPARE(lod.size(), wanted.size());
+                    for (std::size_t k = 0; k < lod.size(); ++k) {
+                        const LodBucket &x = lod[k], &y = wanted[k];
+                        const bool same = x.begin == y.begin && x.count == y.count && sameDouble(x.min, y.min)
+                                          && sameDouble(x.max, y.max) && (x.count == 0 || (sameDouble(x.first, y.first)
+                                          && sameDouble(x.last, y.last) && x.firstTime == y.firstTime && x.lastTime == y.lastTime));
+                        if (!same)
+                            QFAIL(qPrintable(QStringLiteral("bucket %1 of %2: got %3, want %4").arg(k).arg(buckets).arg(describe(x), describe(y))));
+                    }
+                }
+            }
+        }
+        QVERIFY(!reader->levelOfDetail(series.front().id, TimeRange::all(), 10).ok());
+    }
+
+    void eventQueriesFilterLikeTheirFields()
+    {
+        const std::string path = freshPath();
+        std::vector<RecordBatch> batches(1);
+        std::vector<Event> all;
+        for (int i = 0; i < 600; ++i) {
+            Event e = makeEvent(i, kBase + (i * 7919) % 600 * 1000);
+            all.push_back(e);
+            batches[0].events.push_back(std::move(e));
+        }
+        openCommitter(path)->commit(batches);
+        std::stable_sort(all.begin(), all.end(), [](const Event &a, const Event &b) { return a.time < b.time; });
+        auto reader = openReader(path);
+
+        auto check = [&](const EventQuery &query, auto predicate) {
+            std::vector<Event> expected;
+            for (const Event &e : all)
+                if (query.range.contains(e.time) && predicate(e))
+                    expected.push_back(e);
+            if (query.newestFirst)
+                std::reverse(expected.begin(), expected.end());
+            if (query.limit && expected.size() > query.limit)
+                expected.resize(query.limit);
+            const auto got = valueOrFail(reader->events(query));
+            QCOMPARE(got.size(), expected.size());
+            for (std::size_t i = 0; i < got.size(); ++i)
+                QCOMPARE(got[i].time, expected[i].time);
+        };
+        EventQuery q;
+        q.range = {kBase + 100'000, kBase + 400'000};
+        check(q, [](const Event &) { return true; });
+        q.categories = EventQuery::categoryBit(EventCategory::Failure) | EventQuery::categoryBit(EventCategory::Deployment);
+        check(q, [](const Event &e) { return e.category == EventCategory::Failure || e.category == EventCategory::Deployment; });
+        q = {};
+        q.minSeverity = Severity::Error;
+        check(q, [](const Event &e) { return e.severity >= Severity::Error; });
+        q = {};
+        q.service = "svc-2";
+        q.entity = "pod-3";
+        check(q, [](const Event &e) { return e.service == "svc-2" && e.entity == "pod-3"; });
+        q = {};
+        q.text = "NUMBER 12";
+        check(q, [](const Event &e) { return e.message.starts_with("event number 12"); });
+        q = {};
+        q.text = "50%";
+        check(q, [](const Event &) { return false; });
+        q = {};
+        q.newestFirst = true;
+        q.limit = 25;
+        check(q, [](const Event &) { return true; });
+    }
+
+    void logAndSpanQueriesFilterByTraceServiceAndTime()
+    {
+        const std::string path = freshPath();
+        std::vector<RecordBatch> batches(1);
+        for (int i = 0; i < 300; ++i) {
+            batches[0].logs.push_back(makeLog(i, kBase + i * 1000));
+            batches[0].spans.push_back(makeSpan(i, kBase + i * 1000));
+        }
+        openCommitter(path)->commit(batches);
+        auto reader = openReader(path);
+        LogQuery logs;
+        logs.traceId = "trace-10";
+        auto gotLogs = valueOrFail(reader->logs(logs));
+        QCOMPARE(gotLogs.size(), std::size_t(1));
+        QCOMPARE(gotLogs[0].message, std::string("log line 21"));
+        logs = {};
+        logs.minLevel = Severity::Error;
+        logs.service = "svc-1";
+        logs.range = {kBase, kBase + 100'000};
+        for (const LogRecord &log : valueOrFail(reader->logs(logs))) {
+            QVERIFY(log.level >= Severity::Error);
+            QCOMPARE(log.service, std::string("svc-1"));
+            QVERIFY(log.time < kBase + 100'000);
+        }
+        SpanQuery spans;
+        spans.traceId = "trace-4";
+        QCOMPARE(valueOrFail(reader->spans(spans)).size(), std::size_t(3));
+        spans = {};
+        spans.errorsOnly = true;
+        const auto errors = valueOrFail(reader->spans(spans));
+        QCOMPARE(errors.size(), std::size_t(28));
+        for (const Span &s : errors)
+            QCOMPARE(s.status, SpanStatus::Error);
+    }
+
+    void reinsertingKafkaRecordsStoresThemOnce()
+    {
+        const std::string path = freshPath();
+        auto makeBatch = [](int firstOffset, int lastOffset) {
+            RecordBatch batch;
+            const auto series = batch.internSeries(SeriesKey("lag", {}));
+            for (int offset = firstOffset; offset < lastOffset; ++offset) {
+                batch.events.push_back(makeEvent(offset, kBase + offset, "failure_events", 0, offset));
+                const Origin origin{"metrics", 2, offset};
+                batch.addSample(series, kBase + offset * 1000, offset, batch.internSampleOrigin(origin));
+            }
+            batch.advanceOffset("failure_events", 0, lastOffset);
+            batch.advanceOffset("metrics", 2, lastOffset);
+            return batch;
+        };
+        {
+            auto committer = openCommitter(path);
+            std::vector<RecordBatch> batches;
+            batches.push_back(makeBatch(0, 100));
+            QCOMPARE(committer->commit(batches).events, 100);
+            batches.clear();
+            batches.push_back(makeBatch(0, 100)); // redelivered whole
+            const CommitSummary again = committer->commit(batches);
+            QCOMPARE(again.events, 0);
+            QCOMPARE(again.samples, 0);
+            QCOMPARE(again.duplicatesSkipped, 200);
+        }
+        {
+            // After reopening, an overlapping redelivery adds only the new tail, even within
+            // one transaction holding two overlapping batches.
+            auto committer = openCommitter(path);
+            std::vector<RecordBatch> batches;
+            batches.push_back(makeBatch(50, 150));
+            batches.push_back(makeBatch(120, 180));
+            const CommitSummary summary = committer->commit(batches);
+            QCOMPARE(summary.events, 80);
+            QCOMPARE(summary.samples, 80);
+        }
+        auto reader = openReader(path);
+        const auto events = valueOrFail(reader->events({}));
+        QCOMPARE(events.size(), std::size_t(180));
+        std::set<std::int64_t> offsets;
+        for (const Event &e : events)
+            offsets.insert(e.origin.offset);
+        QCOMPARE(offsets.size(), std::size_t(180));
+        const auto series = valueOrFail(reader->series());
+        QCOMPARE(series.front().sampleCount, 180);
+        const auto stored = valueOrFail(reader->offsets());
+        QCOMPARE(stored, (std::vector<PartitionOffset>{{"failure_events", 0, 180}, {"metrics", 2, 180}}));
+    }
+
+    void offsetsCommitInTheSameTransactionAsRows()
+    {
+        const std::string path = freshPath();
+        auto committer = openCommitter(path);
+        {
+            // A trigger makes the transaction fail after the events and samples went in.
+            sqlite::Connection side(path, sqlite::Connection::Mode::ReadWrite);
+            side.execute("CREATE TRIGGER poison BEFORE INSERT ON logs WHEN NEW.message = 'poison' "
+                         "BEGIN SELECT RAISE(ABORT, 'poisoned log'); END");
+        }
+        RecordBatch batch;
+        for (int i = 0; i < 10; ++i)
+            batch.events.push_back(makeEvent(i, kBase + i, "failure_events", 0, i));
+        const auto series = batch.internSeries(SeriesKey("new_series", {}));
+        batch.addSample(series, kBase, 1.0);
+        LogRecord poison = makeLog(1, kBase);
+        poison.message = "poison";
+        batch.logs.push_back(poison);
+        batch.advanceOffset("failure_events", 0, 10);
+        std::vector<RecordBatch> batches;
+        batches.push_back(batch);
+        QVERIFY_THROWS_EXCEPTION(sqlite::Error, committer->commit(batches));
+        QVERIFY(committer->offsets().empty() || committer->offsets().front().nextOffset <= 0);
+        {
+            auto reader = openReader(path);
+            QCOMPARE(valueOrFail(reader->events({})).size(), std::size_t(0));
+            QCOMPARE(valueOrFail(reader->offsets()).size(), std::size_t(0));
+            QCOMPARE(valueOrFail(reader->series()).size(), std::size_t(0));
+        }
+        {
+            sqlite::Connection side(path, sqlite::Connection::Mode::ReadWrite);
+            side.execute("DROP TRIGGER poison");
+        }
+        // The same batch commits once the cause is gone: nothing was half-remembered.
+        const CommitSummary retried = committer->commit(batches);
+        QCOMPARE(retried.events, 10);
+        QCOMPARE(retried.samples, 1);
+        auto reader = openReader(path);
+        QCOMPARE(valueOrFail(reader->events({})).size(), std::size_t(10));
+        QCOMPARE(valueOrFail(reader->offsets()), (std::vector<PartitionOffset>{{"failure_events", 0, 10}}));
+        QCOMPARE(valueOrFail(reader->series()).front().sampleCount, 1);
+    }
+
+    void retentionByAgeDropsOldDataOnly()
+    {
+        const std::string path = freshPath();
+        auto committer = openCommitter(path);
+        const TimeUs hour = 3600 * kMicrosPerSecond;
+        for (int h = 0; h < 10; ++h) {
+            std::vector<RecordBatch> batches(1);
+            RecordBatch &batch = batches[0];
+            const auto series = batch.internSeries(SeriesKey("cpu", {}));
+            for (int i = 0; i < 360; ++i) {
+                const TimeUs t = kBase + h * hour + i * 10 * kMicrosPerSecond;
+                batch.addSample(series, t, i % 10);
+                if (i % 10 == 0) {
+                    batch.events.push_back(makeEvent(h * 1000 + i, t));
+                    batch.logs.push_back(makeLog(i, t));
+                    batch.spans.push_back(makeSpan(i, t));
+                }
+            }
+            committer->commit(batches);
+        }
+        RetentionPolicy policy;
+        policy.maxAge = 2 * hour;
+        RetentionStep step;
+        int steps = 0;
+        do {
+            step = committer->applyRetention(policy, 50);
+            ++steps;
+        } while (step.moreToDo && steps < 1000);
+        QVERIFY(steps > 1); // bounded steps, not one big delete
+        const TimeUs newest = kBase + 9 * hour + 359 * 10 * kMicrosPerSecond;
+        const TimeUs cutoff = newest - 2 * hour;
+        QCOMPARE(step.cutoff, cutoff);
+        auto reader = openReader(path);
+        for (const Event &e : valueOrFail(reader->events({})))
+            QVERIFY(e.time >= cutoff);
+        for (const LogRecord &l : valueOrFail(reader->logs({})))
+            QVERIFY(l.time >= cutoff);
+        for (const Span &s : valueOrFail(reader->spans({})))
+            QVERIFY(s.start >= cutoff);
+        const auto events = valueOrFail(reader->events({}));
+        QVERIFY(events.size() >= 2 * 36);
+        QCOMPARE(events.back().time, kBase + 9 * hour + 350 * 10 * kMicrosPerSecond);
+        const auto series = valueOrFail(reader->series());
+        const auto samples = valueOrFail(reader->samples(series.front().id, {}));
+        // Whole chunks go: what remains starts at most one chunk before the cutoff.
+        QVERIFY(samples.front().time >= cutoff - BatchCommitter::kChunkSamples * 10 * kMicrosPerSecond);
+        QCOMPARE(samples.back().time, newest);
+        QVERIFY(samples.size() < 3600 / 2);
+    }
+
+    void retentionBySizeKeepsTheNewestData()
+    {
+        const std::string path = freshPath();
+        auto committer = openCommitter(path);
+        for (int round = 0; round < 40; ++round) {
+            std::vector<RecordBatch> batches(1);
+            for (int i = 0; i < 500; ++i)
+                batches[0].events.push_back(makeEvent(round * 1000 + i, kBase + (round * 500 + i) * kMicrosPerSecond));
+            committer->commit(batches);
+        }
+        const std::int64_t before = committer->usedBytes();
+        RetentionPolicy policy;
+        policy.maxBytes = before / 3;
+        RetentionStep step;
+        int steps = 0;
+        do {
+            step = committer->applyRetention(policy, 2000);
+            ++steps;
+        } while (step.moreToDo && steps < 200);
+        QVERIFY2(committer->usedBytes() <= policy.maxBytes,
+                 qPrintable(QStringLiteral("%1 > %2").arg(committer->usedBytes()).arg(policy.maxBytes)));
+        auto reader = openReader(path);
+        const auto events = valueOrFail(reader->events({}));
+        QVERIFY(!events.empty());
+        QCOMPARE(events.back().sourceId, std::string("evt-39499"));
+        QVERIFY(events.size() < 20'000 / 2);
+    }
+
+    void writerAnnouncesEachCommit()
+    {
+        const std::string path = freshPath();
+        std::atomic<std::int64_t> fromCallback{0};
+        StoreWriterOptions options;
+        options.onCommit = [&](const CommitSummary &s) { fromCallback += s.records(); };
+        auto writer = valueOrFail(StoreWriter::open(path, options));
+        QSignalSpy spy(writer.get(), &StoreWriter::committed);
+        for (int b = 0; b < 20; ++b) {
+            RecordBatch batch;
+            const auto series = batch.internSeries(SeriesKey("s" + std::to_string(b % 3), {}));
+            for (int i = 0; i < 100; ++i) {
+                batch.addSample(series, kBase + (b * 100 + i) * 1000, i);
+                batch.events.push_back(makeEvent(b * 100 + i, kBase + (b * 100 + i) * 1000));
+            }
+            QVERIFY(writer->submit(std::move(batch)));
+        }
+        QVERIFY(writer->flush());
+        const auto announced = [&spy] {
+            std::int64_t total = 0;
+            for (const auto &arguments : spy)
+                total += arguments.at(0).value<CommitSummary>().records();
+            return total;
+        };
+        QTRY_COMPARE(announced(), std::int64_t(4000));
+        std::int64_t records = 0;
+        std::uint64_t lastSequence = 0;
+        TimeUs earliest = std::numeric_limits<TimeUs>::max(), latest = 0;
+        std::set<std::int64_t> series;
+        for (const auto &arguments : spy) {
+            const auto summary = arguments.at(0).value<CommitSummary>();
+            QCOMPARE(summary.sequence, lastSequence + 1);
+            lastSequence = summary.sequence;
+            records += summary.records();
+            earliest = std::min(earliest, summary.span.begin);
+            latest = std::max(latest, summary.span.end);
+            series.insert(summary.seriesIds.begin(), summary.seriesIds.end());
+        }
+        QCOMPARE(records, 4000);
+        QCOMPARE(fromCallback.load(), 4000);
+        QCOMPARE(earliest, kBase);
+        QCOMPARE(latest, kBase + 1999 * 1000 + 1);
+        QCOMPARE(series.size(), std::size_t(3));
+    }
+
+    void fullQueueRefusesInsteadOfDropping()
+    {
+        const std::string path = freshPath();
+        std::mutex mutex;
+        std::condition_variable released;
+        bool open = false;
+        StoreWriterOptions options;
+        options.maxQueuedRecords = 1000;
+        options.onCommit = [&](const CommitSummary &) {
+            std::unique_lock lock(mutex);
+            released.wait(lock, [&] { return open; }); // a deliberately stuck writer
+        };
+        auto writer = valueOrFail(StoreWriter::open(path, options));
+        int accepted = 0, refused = 0;
+        for (int b = 0; b < 50; ++b) {
+            RecordBatch batch;
+            for (int i = 0; i < 100; ++i)
+                batch.events.push_back(makeEvent(b * 100 + i, kBase + b * 100 + i));
+            if (writer->trySubmit(batch)) {
+                ++accepted;
+                QVERIFY(batch.events.empty());
+            } else {
+                ++refused;
+                QCOMPARE(batch.events.size(), std::size_t(100)); // handed back untouched
+            }
+            QTest::qWait(2);
+        }
+        QVERIFY(refused > 0);
+        QVERIFY(writer->queuedRecords() <= 1000 + 100);
+        {
+            std::unique_lock lock(mutex);
+            open = true;
+        }
+        released.notify_all();
+        QVERIFY(writer->flush());
+        writer->close();
+        auto reader = openReader(path);
+        QCOMPARE(valueOrFail(reader->events({})).size(), static_cast<std::size_t>(accepted * 100));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCaptureStore)
+#include "tst_capturestore.moc"
