@@ -3,6 +3,8 @@
 #include "store/captureschema.h"
 #include "util/jsonwriter.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <limits>
@@ -11,7 +13,9 @@ namespace eventscope {
 
 namespace {
 
-constexpr std::size_t kMaxOpenHeads = 50'000;
+// A series is compacted once its small chunks hold a full chunk's worth of samples, or once it
+// has this many small chunks (a slow series, a sample per commit).
+constexpr std::int64_t kMaxSmallChunks = 32;
 
 std::string labelsJson(const SeriesKey &key)
 {
@@ -94,12 +98,15 @@ void BatchCommitter::prepareStatements()
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
     m_insertSeries = m_connection.prepare(
         "INSERT INTO series(key, name, labels, unit) VALUES (?1, ?2, ?3, ?4)");
-    m_insertChunk = m_connection.prepare(
-        "INSERT INTO sample_chunks(series_id, min_time, max_time, count, min_value, max_value, "
-        "first_value, last_value, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    m_updateChunk = m_connection.prepare(
-        "UPDATE sample_chunks SET min_time = ?2, max_time = ?3, count = ?4, min_value = ?5, "
-        "max_value = ?6, first_value = ?7, last_value = ?8, data = ?9 WHERE id = ?1");
+    for (auto [statement, table] : {std::pair{&m_insertFullChunk, "sample_chunks"},
+                                    std::pair{&m_insertRecentChunk, "recent_chunks"}}) {
+        *statement = m_connection.prepare(
+            std::string("INSERT INTO ") + table
+            + "(id, series_id, min_time, max_time, count, min_value, max_value, first_value, last_value, data) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    }
+    m_selectSmallChunks = m_connection.prepare("SELECT id, data FROM recent_chunks WHERE series_id = ?1 ORDER BY id");
+    m_deleteChunk = m_connection.prepare("DELETE FROM recent_chunks WHERE id = ?1");
     m_insertLog = m_connection.prepare(
         "INSERT INTO logs(time, level, service, entity, message, trace_id, span_id, attributes, "
         "topic, partition, offset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
@@ -124,6 +131,14 @@ void BatchCommitter::loadState()
         state->id = series.columnInt(0);
         m_series.emplace(series.columnString(1), std::move(state));
     }
+    auto small = m_connection.prepare("SELECT series_id, count(*), sum(count) FROM recent_chunks GROUP BY series_id");
+    while (small.step()) {
+        const std::int64_t series = small.columnInt(0);
+        m_smallChunks[series] = {small.columnInt(1), small.columnInt(2)};
+        if (small.columnInt(1) > 1)
+            m_compactionQueue.insert(series);
+    }
+    m_nextChunkId = m_connection.queryInt("SELECT coalesce(max(id), 0) + 1 FROM all_chunks");
     auto offsets = m_connection.prepare("SELECT topic, partition, next_offset FROM offsets");
     while (offsets.step()) {
         m_watermarks[{offsets.columnString(0), static_cast<std::int32_t>(offsets.columnInt(1))}]
@@ -131,7 +146,7 @@ void BatchCommitter::loadState()
     }
     auto newest = m_connection.prepare(
         "SELECT max(t) FROM (SELECT max(time) AS t FROM events UNION ALL "
-        "SELECT max(max_time) FROM sample_chunks UNION ALL SELECT max(time) FROM logs "
+        "SELECT max(max_time) FROM all_chunks UNION ALL SELECT max(time) FROM logs "
         "UNION ALL SELECT max(start_time) FROM spans)");
     if (newest.step() && !newest.columnIsNull(0)) {
         m_newestTime = newest.columnInt(0);
@@ -337,7 +352,6 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
 
         for (SeriesState *state : touched) {
             writeSeriesSamples(*state);
-            state->lastTouched = summary.sequence;
             summary.seriesIds.push_back(state->id);
         }
 
@@ -351,14 +365,13 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
 
         transaction.commit();
     } catch (...) {
-        // The transaction rolled back: forget what it added to the in-memory state.
+        // The transaction rolled back: forget what it added to the in-memory state. The small
+        // chunk counts may now be too high; they only schedule compaction, which recounts.
         m_watermarks = savedWatermarks;
         for (const std::string &key : createdSeries)
             m_series.erase(key);
-        for (auto &[key, state] : m_series) {
-            state->head.reset();
+        for (SeriesState *state : touched)
             state->pending.clear();
-        }
         throw;
     }
 
@@ -370,112 +383,128 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
         m_hasNewestTime = true;
     }
     std::sort(summary.seriesIds.begin(), summary.seriesIds.end());
-    limitOpenHeads();
     return summary;
 }
 
 void BatchCommitter::writeSeriesSamples(SeriesState &state)
 {
     std::vector<Sample> &pending = state.pending;
-    if (!std::is_sorted(pending.begin(), pending.end(),
-                        [](const Sample &a, const Sample &b) { return a.time < b.time; }))
-        std::stable_sort(pending.begin(), pending.end(),
-                         [](const Sample &a, const Sample &b) { return a.time < b.time; });
-
-    std::span<const Sample> rest(pending);
-
-    // Samples older than the growing head chunk (late arrivals from another partition) go
-    // into chunks of their own; queries merge overlapping chunks.
-    auto writeClosedChunks = [this, &state](std::span<const Sample> samples, bool lastBecomesHead) {
-        while (!samples.empty()) {
-            ChunkEncoder chunk(samples.first(std::min<std::size_t>(samples.size(), kChunkSamples)));
-            std::size_t used = 1;
-            while (used < samples.size() && chunk.count() < kChunkSamples
-                   && chunk.tryAppend(samples[used].time, samples[used].value))
-                ++used;
-            samples = samples.subspan(used);
-            std::int64_t rowId = 0;
-            insertChunk(state.id, chunk, &rowId);
-            if (samples.empty() && lastBecomesHead && chunk.count() < kChunkSamples) {
-                state.head.emplace(std::move(chunk));
-                state.headRowId = rowId;
-            }
-        }
-    };
-
-    if (state.head) {
-        const TimeUs headEnd = state.head->summary().maxTime;
-        const auto firstOnTime = std::lower_bound(rest.begin(), rest.end(), headEnd,
-                                                  [](const Sample &s, TimeUs t) { return s.time < t; });
-        const auto lateCount = static_cast<std::size_t>(firstOnTime - rest.begin());
-        if (lateCount > 0) {
-            writeClosedChunks(rest.first(lateCount), false);
-            rest = rest.subspan(lateCount);
-        }
-        std::size_t appended = 0;
-        while (appended < rest.size() && state.head->count() < kChunkSamples
-               && state.head->tryAppend(rest[appended].time, rest[appended].value))
-            ++appended;
-        if (appended > 0)
-            updateChunk(state.headRowId, *state.head);
-        rest = rest.subspan(appended);
-        if (!rest.empty() || state.head->count() >= kChunkSamples)
-            state.head.reset();
-    }
-    writeClosedChunks(rest, true);
+    const auto byTime = [](const Sample &a, const Sample &b) { return a.time < b.time; };
+    if (!std::is_sorted(pending.begin(), pending.end(), byTime))
+        std::stable_sort(pending.begin(), pending.end(), byTime);
+    writeChunks(state.id, pending);
     pending.clear();
-    if (pending.capacity() > 4 * kChunkSamples)
+    if (pending.capacity() > 4 * static_cast<std::size_t>(kChunkSamples))
         pending.shrink_to_fit();
 }
 
-void BatchCommitter::insertChunk(std::int64_t seriesId, const ChunkEncoder &chunk, std::int64_t *rowId)
+void BatchCommitter::writeChunks(std::int64_t seriesId, std::span<const Sample> samples)
 {
-    const ChunkSummary &s = chunk.summary();
-    const std::string blob = chunk.blob();
-    m_insertChunk.bind(1, seriesId)
-        .bind(2, s.minTime)
-        .bind(3, s.maxTime)
-        .bind(4, s.count)
-        .bind(5, s.minValue)
-        .bind(6, s.maxValue)
-        .bind(7, s.firstValue)
-        .bind(8, s.lastValue)
-        .bindBlob(9, blob.data(), blob.size());
-    m_insertChunk.run();
-    *rowId = m_connection.lastInsertRowId();
-}
-
-void BatchCommitter::updateChunk(std::int64_t rowId, const ChunkEncoder &chunk)
-{
-    const ChunkSummary &s = chunk.summary();
-    const std::string blob = chunk.blob();
-    m_updateChunk.bind(1, rowId)
-        .bind(2, s.minTime)
-        .bind(3, s.maxTime)
-        .bind(4, s.count)
-        .bind(5, s.minValue)
-        .bind(6, s.maxValue)
-        .bind(7, s.firstValue)
-        .bind(8, s.lastValue)
-        .bindBlob(9, blob.data(), blob.size());
-    m_updateChunk.run();
-}
-
-void BatchCommitter::limitOpenHeads()
-{
-    std::vector<SeriesState *> open;
-    for (auto &[key, state] : m_series) {
-        if (state->head)
-            open.push_back(state.get());
+    while (!samples.empty()) {
+        ChunkEncoder chunk(samples.first(std::min<std::size_t>(samples.size(), kChunkSamples)));
+        std::size_t used = 1;
+        while (used < samples.size() && chunk.count() < kChunkSamples
+               && chunk.tryAppend(samples[used].time, samples[used].value))
+            ++used;
+        samples = samples.subspan(used);
+        insertChunk(seriesId, chunk);
+        if (chunk.count() < kChunkSamples)
+            noteSmallChunk(seriesId, chunk.count());
     }
-    if (open.size() <= kMaxOpenHeads)
-        return;
-    // Close the least recently written half; their next samples start new chunks.
-    const auto middle = open.begin() + static_cast<std::ptrdiff_t>(open.size() / 2);
-    std::nth_element(open.begin(), middle, open.end(),
-                     [](const SeriesState *a, const SeriesState *b) { return a->lastTouched < b->lastTouched; });
-    for (auto it = open.begin(); it != middle; ++it)
-        (*it)->head.reset();
+}
+
+void BatchCommitter::noteSmallChunk(std::int64_t seriesId, std::int64_t samples)
+{
+    SmallChunks &small = m_smallChunks[seriesId];
+    ++small.chunks;
+    small.samples += samples;
+    if (small.chunks > 1 && (small.samples >= kChunkSamples || small.chunks >= kMaxSmallChunks))
+        m_compactionQueue.insert(seriesId);
+}
+
+void BatchCommitter::insertChunk(std::int64_t seriesId, const ChunkEncoder &chunk)
+{
+    const ChunkSummary &s = chunk.summary();
+    const std::string blob = chunk.blob();
+    sqlite::Statement &insert = s.count < kChunkSamples ? m_insertRecentChunk : m_insertFullChunk;
+    insert.bind(1, m_nextChunkId)
+        .bind(2, seriesId)
+        .bind(3, s.minTime)
+        .bind(4, s.maxTime)
+        .bind(5, s.count)
+        .bind(6, s.minValue)
+        .bind(7, s.maxValue)
+        .bind(8, s.firstValue)
+        .bind(9, s.lastValue)
+        .bindBlob(10, blob.data(), blob.size());
+    insert.run();
+    ++m_nextChunkId;
+}
+
+CompactionStep BatchCommitter::compact(std::int64_t sampleBudget, bool everything)
+{
+    CompactionStep step;
+    if (everything) {
+        for (const auto &[series, small] : m_smallChunks) {
+            if (small.chunks > 1)
+                m_compactionQueue.insert(series);
+        }
+    }
+    if (m_compactionQueue.empty())
+        return step;
+
+    const auto savedSmall = m_smallChunks;
+    const auto savedQueue = m_compactionQueue;
+    try {
+        sqlite::Transaction transaction(m_connection);
+        std::vector<std::int64_t> ids;
+        std::vector<Sample> samples;
+        while (!m_compactionQueue.empty() && step.samples < sampleBudget) {
+            const std::int64_t series = *m_compactionQueue.begin();
+            m_compactionQueue.erase(m_compactionQueue.begin());
+            ids.clear();
+            samples.clear();
+            // Chunks in id order, then a stable sort: equal times keep their storage order.
+            bool damaged = false;
+            m_selectSmallChunks.bind(1, series);
+            while (!damaged && m_selectSmallChunks.step()) {
+                ids.push_back(m_selectSmallChunks.columnInt(0));
+                damaged = !decodeChunk(m_selectSmallChunks.columnBlob(1), samples);
+            }
+            m_selectSmallChunks.reset();
+            m_smallChunks.erase(series);
+            if (damaged) {
+                // Leave a damaged chunk as it is (queries report it); never rewrite around it.
+                spdlog::warn("{}: sample chunk {} of series {} does not decode; series not compacted", m_path,
+                             ids.back(), series);
+                continue;
+            }
+            if (ids.size() < 2) {
+                if (ids.size() == 1)
+                    m_smallChunks[series] = {1, static_cast<std::int64_t>(samples.size())};
+                continue;
+            }
+            std::stable_sort(samples.begin(), samples.end(),
+                             [](const Sample &a, const Sample &b) { return a.time < b.time; });
+            for (const std::int64_t id : ids) {
+                m_deleteChunk.bind(1, id);
+                m_deleteChunk.run();
+            }
+            writeChunks(series, samples); // re-notes a small remainder, which may re-queue it
+            if (m_smallChunks.contains(series) && m_smallChunks[series].chunks <= 1)
+                m_compactionQueue.erase(series);
+            ++step.series;
+            step.chunksRemoved += static_cast<std::int64_t>(ids.size());
+            step.chunksWritten += (static_cast<std::int64_t>(samples.size()) + kChunkSamples - 1) / kChunkSamples;
+            step.samples += static_cast<std::int64_t>(samples.size());
+        }
+        transaction.commit();
+    } catch (...) {
+        m_smallChunks = savedSmall;
+        m_compactionQueue = savedQueue;
+        throw;
+    }
+    return step;
 }
 
 std::int64_t BatchCommitter::usedBytes() const
@@ -506,7 +535,7 @@ RetentionStep BatchCommitter::applyRetention(const RetentionPolicy &policy,
         if (used > policy.maxBytes) {
             auto oldest = m_connection.prepare(
                 "SELECT min(t) FROM (SELECT min(time) AS t FROM events UNION ALL "
-                "SELECT min(max_time) FROM sample_chunks UNION ALL SELECT min(time) FROM logs "
+                "SELECT min(max_time) FROM all_chunks UNION ALL SELECT min(time) FROM logs "
                 "UNION ALL SELECT min(start_time) FROM spans)");
             if (oldest.step() && !oldest.columnIsNull(0)) {
                 const TimeUs first = oldest.columnInt(0);
@@ -528,7 +557,7 @@ RetentionStep BatchCommitter::applyRetention(const RetentionPolicy &policy,
         const char *timeColumn;
     };
     static constexpr Target kTargets[] = {
-        {"events", "time"}, {"sample_chunks", "max_time"}, {"logs", "time"},
+        {"events", "time"}, {"sample_chunks", "max_time"}, {"recent_chunks", "max_time"}, {"logs", "time"},
         {"spans", "start_time"}, {"dead_letters", "received_at"}};
 
     sqlite::Transaction transaction(m_connection);
@@ -544,12 +573,6 @@ RetentionStep BatchCommitter::applyRetention(const RetentionPolicy &policy,
             step.moreToDo = true;
     }
     transaction.commit();
-
-    // Heads whose chunk was removed must not be updated again.
-    for (auto &[key, state] : m_series) {
-        if (state->head && state->head->summary().maxTime < cutoff)
-            state->head.reset();
-    }
     if (step.rowsDeleted > 0)
         m_connection.execute("PRAGMA incremental_vacuum(2048)");
     if (policy.maxBytes > 0 && !step.moreToDo && usedBytes() > policy.maxBytes && step.rowsDeleted > 0)

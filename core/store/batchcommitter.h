@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -40,6 +41,14 @@ struct RetentionPolicy
     bool isActive() const { return maxAge > 0 || maxBytes > 0; }
 };
 
+struct CompactionStep
+{
+    std::int64_t series = 0;       // series whose small chunks were merged
+    std::int64_t chunksRemoved = 0;
+    std::int64_t chunksWritten = 0;
+    std::int64_t samples = 0;
+};
+
 struct RetentionStep
 {
     std::int64_t rowsDeleted = 0;
@@ -50,10 +59,15 @@ struct RetentionStep
 // Owns the capture's single write connection and turns RecordBatches into rows: events, logs,
 // spans and dead letters one row each, samples into compressed per-series chunks, offsets in
 // the same transaction. Used by StoreWriter on its thread; not thread-safe itself.
+//
+// A commit writes each series' new samples as chunks of their own, so its cost is proportional
+// to what it adds, however many series it touches. Partial chunks (fewer than kChunkSamples) go
+// to recent_chunks and are merged into full ones later by compact(), which StoreWriter runs
+// between commits; full chunks are appended to sample_chunks and never rewritten.
 class BatchCommitter
 {
 public:
-    static constexpr std::int64_t kChunkSamples = 512;
+    static constexpr std::int64_t kChunkSamples = 1024;
 
     // Opens an existing capture (validated first) or creates a new one.
     static Result<std::unique_ptr<BatchCommitter>> open(const std::string &path,
@@ -65,6 +79,13 @@ public:
     CommitSummary commit(std::span<RecordBatch> batches);
 
     std::vector<PartitionOffset> offsets() const;
+
+    // True while some series has enough small chunks to be worth merging.
+    bool hasCompactionWork() const { return !m_compactionQueue.empty(); }
+    // Merges the small chunks of queued series, in one transaction, until about `sampleBudget`
+    // samples were rewritten. With `everything`, also series below the merge threshold.
+    CompactionStep compact(std::int64_t sampleBudget, bool everything = false);
+
     RetentionStep applyRetention(const RetentionPolicy &policy, std::int64_t maxRowsPerTable);
     std::int64_t usedBytes() const;
     // Moves all WAL content into the main file and truncates the WAL.
@@ -75,10 +96,12 @@ private:
     struct SeriesState
     {
         std::int64_t id = 0;
-        std::optional<ChunkEncoder> head; // newest chunk, still growing
-        std::int64_t headRowId = 0;
         std::vector<Sample> pending;
-        std::uint64_t lastTouched = 0;
+    };
+    struct SmallChunks
+    {
+        std::int64_t chunks = 0;
+        std::int64_t samples = 0;
     };
     using WatermarkMap = std::map<std::pair<std::string, std::int32_t>, std::int64_t>;
 
@@ -88,17 +111,19 @@ private:
     SeriesState &seriesFor(const SeriesDefinition &definition);
     std::int64_t *watermarkFor(const Origin &origin);
     void writeSeriesSamples(SeriesState &state);
-    void insertChunk(std::int64_t seriesId, const ChunkEncoder &chunk, std::int64_t *rowId);
-    void updateChunk(std::int64_t rowId, const ChunkEncoder &chunk);
+    void writeChunks(std::int64_t seriesId, std::span<const Sample> sortedSamples);
+    void insertChunk(std::int64_t seriesId, const ChunkEncoder &chunk);
     void bindOrigin(sqlite::Statement &statement, int firstIndex, const Origin &origin);
-    void limitOpenHeads();
+    void noteSmallChunk(std::int64_t seriesId, std::int64_t samples);
 
     std::string m_path;
     sqlite::Connection m_connection;
     sqlite::Statement m_insertEvent;
     sqlite::Statement m_insertSeries;
-    sqlite::Statement m_insertChunk;
-    sqlite::Statement m_updateChunk;
+    sqlite::Statement m_insertFullChunk;
+    sqlite::Statement m_insertRecentChunk;
+    sqlite::Statement m_selectSmallChunks;
+    sqlite::Statement m_deleteChunk;
     sqlite::Statement m_insertLog;
     sqlite::Statement m_insertSpan;
     sqlite::Statement m_insertDeadLetter;
@@ -106,7 +131,10 @@ private:
 
     std::unordered_map<std::string, std::unique_ptr<SeriesState>> m_series;
     WatermarkMap m_watermarks;
+    std::unordered_map<std::int64_t, SmallChunks> m_smallChunks; // by series id
+    std::set<std::int64_t> m_compactionQueue;                    // series ids
     std::uint64_t m_sequence = 0;
+    std::int64_t m_nextChunkId = 1; // shared by sample_chunks and recent_chunks
     TimeUs m_newestTime = 0;
     bool m_hasNewestTime = false;
 };

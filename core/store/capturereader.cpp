@@ -244,15 +244,15 @@ Result<CaptureInfo> CaptureReader::info()
         info.schemaVersion = static_cast<int>(m_connection.queryInt("PRAGMA user_version"));
         info.events = m_connection.queryInt("SELECT count(*) FROM events");
         info.series = m_connection.queryInt("SELECT count(*) FROM series");
-        info.samples = m_connection.queryInt("SELECT coalesce(sum(count), 0) FROM sample_chunks");
-        info.sampleChunks = m_connection.queryInt("SELECT count(*) FROM sample_chunks");
+        info.samples = m_connection.queryInt("SELECT coalesce(sum(count), 0) FROM all_chunks");
+        info.sampleChunks = m_connection.queryInt("SELECT count(*) FROM all_chunks");
         info.logs = m_connection.queryInt("SELECT count(*) FROM logs");
         info.spans = m_connection.queryInt("SELECT count(*) FROM spans");
         info.deadLetters = m_connection.queryInt("SELECT count(*) FROM dead_letters");
         auto span = m_connection.prepare(
             "SELECT min(lo), max(hi) FROM ("
             "SELECT min(time) AS lo, max(time) AS hi FROM events UNION ALL "
-            "SELECT min(min_time), max(max_time) FROM sample_chunks UNION ALL "
+            "SELECT min(min_time), max(max_time) FROM all_chunks UNION ALL "
             "SELECT min(time), max(time) FROM logs UNION ALL "
             "SELECT min(start_time), max(start_time) FROM spans)");
         if (span.step() && !span.columnIsNull(0))
@@ -316,13 +316,17 @@ Status CaptureReader::forEachEvent(const EventQuery &query, const std::function<
 
 Result<std::optional<Event>> CaptureReader::eventBySourceId(const std::string &sourceId)
 {
+    static_assert(static_cast<int>(EventCategory::Failure) == 2, "failures_by_source_id index");
     return guarded<std::optional<Event>>("looking up an event", [&]() -> std::optional<Event> {
-        auto statement = m_connection.prepare(std::string("SELECT ") + kEventColumns
-                                              + " FROM events WHERE source_id = ?1 ORDER BY time, id LIMIT 1");
-        statement.bind(1, sourceId);
-        if (!statement.step())
-            return std::nullopt;
-        return readEvent(statement);
+        // Failures through their index first; any other event by a scan.
+        for (const char *where : {" WHERE source_id = ?1 AND category = 2", " WHERE source_id = ?1"}) {
+            auto statement = m_connection.prepare(std::string("SELECT ") + kEventColumns + " FROM events"
+                                                  + where + " ORDER BY time, id LIMIT 1");
+            statement.bind(1, sourceId);
+            if (statement.step())
+                return readEvent(statement);
+        }
+        return std::nullopt;
     });
 }
 
@@ -331,7 +335,7 @@ Result<std::vector<SeriesInfo>> CaptureReader::series()
     return guarded<std::vector<SeriesInfo>>("listing series", [&] {
         auto statement = m_connection.prepare(
             "SELECT s.id, s.name, s.labels, s.unit, coalesce(sum(c.count), 0), min(c.min_time), "
-            "max(c.max_time) FROM series s LEFT JOIN sample_chunks c ON c.series_id = s.id "
+            "max(c.max_time) FROM series s LEFT JOIN all_chunks c ON c.series_id = s.id "
             "GROUP BY s.id ORDER BY s.key");
         std::vector<SeriesInfo> out;
         while (statement.step()) {
@@ -353,7 +357,7 @@ Result<std::optional<SeriesInfo>> CaptureReader::seriesByKey(const SeriesKey &ke
     return guarded<std::optional<SeriesInfo>>("looking up a series", [&]() -> std::optional<SeriesInfo> {
         auto statement = m_connection.prepare(
             "SELECT s.id, s.unit, coalesce(sum(c.count), 0), min(c.min_time), max(c.max_time) "
-            "FROM series s LEFT JOIN sample_chunks c ON c.series_id = s.id WHERE s.key = ?1 GROUP BY s.id");
+            "FROM series s LEFT JOIN all_chunks c ON c.series_id = s.id WHERE s.key = ?1 GROUP BY s.id");
         const std::string canonical = key.canonical();
         statement.bind(1, canonical);
         if (!statement.step())
@@ -373,7 +377,7 @@ Result<std::vector<Sample>> CaptureReader::samples(std::int64_t seriesId, TimeRa
 {
     return guarded<std::vector<Sample>>("reading samples", [&] {
         auto statement = m_connection.prepare(
-            "SELECT data, min_time, max_time FROM sample_chunks "
+            "SELECT data, min_time, max_time FROM all_chunks "
             "WHERE series_id = ?1 AND max_time >= ?2 AND min_time < ?3 ORDER BY id");
         statement.bind(1, seriesId).bind(2, range.begin).bind(3, range.end);
         std::vector<Sample> out;
@@ -414,43 +418,54 @@ Result<std::vector<LodBucket>> CaptureReader::levelOfDetail(std::int64_t seriesI
             buckets[static_cast<std::size_t>(i)].bucket.begin = range.begin + width * i;
         const auto bucketOf = [&](TimeUs t) { return static_cast<std::size_t>((t - range.begin) / width); };
 
-        // Pass 1: chunk summaries straight from the covering index.
-        auto summaries = m_connection.prepare(
-            "SELECT id, min_time, max_time, count, min_value, max_value, first_value, last_value "
-            "FROM sample_chunks INDEXED BY sample_chunks_by_series "
-            "WHERE series_id = ?1 AND max_time >= ?2 AND min_time < ?3");
-        summaries.bind(1, seriesId).bind(2, range.begin).bind(3, range.end);
-        std::vector<std::int64_t> toDecode;
-        while (summaries.step()) {
-            const std::int64_t chunk = summaries.columnInt(0);
-            const TimeUs minTime = summaries.columnInt(1);
-            const TimeUs maxTime = summaries.columnInt(2);
-            if (minTime < range.begin || maxTime >= range.end || bucketOf(minTime) != bucketOf(maxTime)) {
-                toDecode.push_back(chunk);
-                continue;
+        // Pass 1: chunk summaries straight from the covering indexes.
+        struct ChunkRef
+        {
+            std::int64_t id;
+            bool recent;
+        };
+        std::vector<ChunkRef> toDecode;
+        for (const bool recent : {false, true}) {
+            auto summaries = m_connection.prepare(
+                recent ? "SELECT id, min_time, max_time, count, min_value, max_value, first_value, last_value "
+                         "FROM recent_chunks INDEXED BY recent_chunks_by_series "
+                         "WHERE series_id = ?1 AND max_time >= ?2 AND min_time < ?3"
+                       : "SELECT id, min_time, max_time, count, min_value, max_value, first_value, last_value "
+                         "FROM sample_chunks INDEXED BY sample_chunks_by_series "
+                         "WHERE series_id = ?1 AND max_time >= ?2 AND min_time < ?3");
+            summaries.bind(1, seriesId).bind(2, range.begin).bind(3, range.end);
+            while (summaries.step()) {
+                const std::int64_t chunk = summaries.columnInt(0);
+                const TimeUs minTime = summaries.columnInt(1);
+                const TimeUs maxTime = summaries.columnInt(2);
+                if (minTime < range.begin || maxTime >= range.end || bucketOf(minTime) != bucketOf(maxTime)) {
+                    toDecode.push_back({chunk, recent});
+                    continue;
+                }
+                BucketAccumulator &b = buckets[bucketOf(minTime)];
+                b.addValueRange(columnValue(summaries, 4), columnValue(summaries, 5));
+                b.addFirst(minTime, columnValue(summaries, 6), chunk);
+                b.addLast(maxTime, columnValue(summaries, 7), chunk);
+                b.bucket.count += summaries.columnInt(3);
             }
-            BucketAccumulator &b = buckets[bucketOf(minTime)];
-            b.addValueRange(columnValue(summaries, 4), columnValue(summaries, 5));
-            b.addFirst(minTime, columnValue(summaries, 6), chunk);
-            b.addLast(maxTime, columnValue(summaries, 7), chunk);
-            b.bucket.count += summaries.columnInt(3);
         }
 
         // Pass 2: decode the chunks that straddle bucket boundaries or the range ends.
         if (!toDecode.empty()) {
-            auto blob = m_connection.prepare("SELECT data FROM sample_chunks WHERE id = ?1");
-            for (const std::int64_t chunk : toDecode) {
+            auto fullBlob = m_connection.prepare("SELECT data FROM sample_chunks WHERE id = ?1");
+            auto recentBlob = m_connection.prepare("SELECT data FROM recent_chunks WHERE id = ?1");
+            for (const ChunkRef &ref : toDecode) {
+                const std::int64_t chunk = ref.id;
+                sqlite::Statement &blob = ref.recent ? recentBlob : fullBlob;
                 blob.bind(1, chunk);
                 if (!blob.step())
                     continue;
-                const bool ok = forEachSample(blob.columnBlob(0), [&](TimeUs time, double value) {
-                    if (!range.contains(time))
-                        return;
-                    BucketAccumulator &b = buckets[bucketOf(time)];
-                    b.addValueRange(value, value);
-                    b.addFirst(time, value, chunk);
-                    b.addLast(time, value, chunk);
-                    ++b.bucket.count;
+                const bool ok = forEachBucketSegment(blob.columnBlob(0), range, width, [&](const BucketSegment &segment) {
+                    BucketAccumulator &b = buckets[segment.bucket];
+                    b.addValueRange(segment.min, segment.max);
+                    b.addFirst(segment.firstTime, segment.first, chunk);
+                    b.addLast(segment.lastTime, segment.last, chunk);
+                    b.bucket.count += segment.count;
                 });
                 blob.reset();
                 if (!ok)

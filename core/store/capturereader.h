@@ -34,7 +34,8 @@ public:
     Result<std::vector<Event>> events(const EventQuery &query);
     // Streams matching events to `visit` without holding them all; stop by returning false.
     Status forEachEvent(const EventQuery &query, const std::function<bool(Event &&)> &visit);
-    // The event with this producer id; the earliest one if a producer reused the id.
+    // The event with this producer id; the earliest one if a producer reused the id. Failures
+    // (incidents) are indexed; other events are found by a scan.
     Result<std::optional<Event>> eventBySourceId(const std::string &sourceId);
 
     Result<std::vector<SeriesInfo>> series();

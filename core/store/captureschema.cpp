@@ -46,7 +46,9 @@ CREATE TABLE events (
     offset INTEGER
 );
 CREATE INDEX events_by_time ON events(time);
-CREATE INDEX events_by_source_id ON events(source_id);
+-- Incidents are looked up by their producer id; indexing only failures keeps inserts fast
+-- (a full index on random ids costs ~45% of event insert throughput).
+CREATE INDEX failures_by_source_id ON events(source_id) WHERE category = 2;
 
 CREATE TABLE series (
     id INTEGER PRIMARY KEY,
@@ -56,8 +58,10 @@ CREATE TABLE series (
     unit TEXT NOT NULL
 );
 
--- Samples live in compressed chunks (see samplechunk.h). The index carries each chunk's
--- summary so that level-of-detail queries read whole chunks from the index alone.
+-- Samples live in compressed chunks (see samplechunk.h). Full chunks are only ever appended
+-- to sample_chunks, so its pages stay dense; partial chunks, which compaction merges and
+-- deletes, churn in recent_chunks. Both share one id sequence (storage order). The indexes carry
+-- each chunk's summary so that level-of-detail queries read whole chunks from the index alone.
 CREATE TABLE sample_chunks (
     id INTEGER PRIMARY KEY,
     series_id INTEGER NOT NULL,
@@ -65,14 +69,33 @@ CREATE TABLE sample_chunks (
     max_time INTEGER NOT NULL,
     count INTEGER NOT NULL,
     min_value REAL, -- NULL stands for NaN
-    max_value REAL, -- NULL stands for NaN
-    first_value REAL, -- NULL stands for NaN
-    last_value REAL, -- NULL stands for NaN
+    max_value REAL,
+    first_value REAL,
+    last_value REAL,
     data BLOB NOT NULL
 );
 CREATE INDEX sample_chunks_by_series ON sample_chunks(
     series_id, max_time, min_time, count, min_value, max_value, first_value, last_value);
 CREATE INDEX sample_chunks_by_time ON sample_chunks(max_time);
+
+CREATE TABLE recent_chunks (
+    id INTEGER PRIMARY KEY,
+    series_id INTEGER NOT NULL,
+    min_time INTEGER NOT NULL,
+    max_time INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    min_value REAL,
+    max_value REAL,
+    first_value REAL,
+    last_value REAL,
+    data BLOB NOT NULL
+);
+CREATE INDEX recent_chunks_by_series ON recent_chunks(
+    series_id, max_time, min_time, count, min_value, max_value, first_value, last_value);
+CREATE INDEX recent_chunks_by_time ON recent_chunks(max_time);
+
+CREATE VIEW all_chunks AS
+    SELECT * FROM sample_chunks UNION ALL SELECT * FROM recent_chunks;
 
 CREATE TABLE logs (
     id INTEGER PRIMARY KEY,
@@ -200,7 +223,7 @@ Status validateFile(const std::string &path)
 void createSchema(sqlite::Connection &connection, const std::string &sourceDescription)
 {
     connection.execute("PRAGMA journal_mode=DELETE");
-    connection.execute("PRAGMA page_size=4096");
+    connection.execute("PRAGMA page_size=8192");
     connection.execute("PRAGMA auto_vacuum=INCREMENTAL");
     sqlite::Transaction transaction(connection);
     connection.execute("PRAGMA application_id=" + std::to_string(kApplicationId));

@@ -66,6 +66,8 @@ public:
             m_accumulator &= (std::uint64_t{1} << m_pending) - 1;
         }
     }
+    std::uint64_t bitCount() const { return m_out.size() * 8 + static_cast<std::uint64_t>(m_pending); }
+
     void flush()
     {
         if (m_pending > 0)
@@ -240,19 +242,138 @@ bool ChunkEncoder::tryAppend(TimeUs time, double value)
     return true;
 }
 
+namespace {
+
+// Summary of one block of kBlockSamples consecutive samples, in the chunk's own units.
+struct BlockSummary
+{
+    std::uint64_t timeBits = 0;  // where the block's first code starts in each stream
+    std::uint64_t valueBits = 0;
+    std::int64_t previousDelta = 0; // time delta state before the block's first code
+    TimeUs firstTime = 0;
+    TimeUs lastTime = 0;
+    std::int64_t low = 0, high = 0, first = 0, last = 0; // mantissas (decimal mode)
+    double lowValue = 0, highValue = 0, firstValue = 0, lastValue = 0; // XOR mode
+    bool hasNumber = false;
+};
+
+void appendBlock(std::string &out, const BlockSummary &block, bool restart, bool decimal, TimeUs chunkFirst,
+                 std::int64_t unit, std::int64_t firstMantissa)
+{
+    if (restart) {
+        appendVarint(out, block.timeBits);
+        appendVarint(out, block.valueBits);
+        appendVarint(out, zigzag(block.previousDelta));
+    }
+    appendVarint(out, static_cast<std::uint64_t>((block.firstTime - chunkFirst) / unit));
+    appendVarint(out, static_cast<std::uint64_t>((block.lastTime - block.firstTime) / unit));
+    if (decimal) {
+        for (const std::int64_t mantissa : {block.low, block.high, block.first, block.last})
+            appendVarint(out, zigzag(mantissa - firstMantissa));
+        return;
+    }
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (const double value : {block.hasNumber ? block.lowValue : nan, block.hasNumber ? block.highValue : nan,
+                               block.firstValue, block.lastValue}) {
+        const auto bits = std::bit_cast<std::uint64_t>(value);
+        for (int shift = 56; shift >= 0; shift -= 8)
+            out += static_cast<char>((bits >> shift) & 0xff);
+    }
+}
+
+} // namespace
+
 std::string ChunkEncoder::blob() const
 {
+    const bool decimal = m_mode == ValueMode::Decimal;
     const Buckets timeBuckets = chooseBuckets(m_timeCodes);
+    const Buckets valueBuckets = decimal ? chooseBuckets(m_valueCodes) : Buckets();
+
+    // One pass writes both bit streams and the block directory.
+    std::string timeStream, valueStream, directory;
+    BitWriter times(timeStream), values(valueStream);
+    TimeUs time = m_firstTime;
+    std::int64_t delta = 0;
+    std::int64_t mantissa = m_firstMantissa;
+    std::uint64_t previousBits = m_firstBits;
+    int lastLeading = -1, lastTrailing = 0;
+    BlockSummary block;
+    const auto count = static_cast<std::size_t>(m_summary.count);
+    for (std::size_t i = 0; i < count; ++i) {
+        if (i % kBlockSamples == 0) {
+            if (i > 0)
+                appendBlock(directory, block, i > kBlockSamples, decimal, m_firstTime, m_timeUnit, m_firstMantissa);
+            block = BlockSummary();
+            block.timeBits = times.bitCount();
+            block.valueBits = values.bitCount();
+            block.previousDelta = delta;
+            lastLeading = -1; // XOR window restarts, so a block decodes on its own
+        }
+        double value = 0;
+        if (i == 0) {
+            value = decimal ? 0 : std::bit_cast<double>(m_firstBits);
+        } else {
+            const std::uint64_t timeCode = m_timeCodes[i - 1];
+            times.writeBucketed(timeBuckets, timeCode);
+            delta += unzigzag(timeCode);
+            time += delta * m_timeUnit;
+            const std::uint64_t valueCode = m_valueCodes[i - 1];
+            if (decimal) {
+                values.writeBucketed(valueBuckets, valueCode);
+                mantissa += unzigzag(valueCode);
+            } else {
+                // Gorilla XOR against the previous value's bits.
+                const std::uint64_t xorValue = valueCode ^ previousBits;
+                previousBits = valueCode;
+                value = std::bit_cast<double>(valueCode);
+                if (xorValue == 0) {
+                    values.write(0, 1);
+                } else {
+                    const int leading = std::min(std::countl_zero(xorValue), 31);
+                    const int trailing = std::countr_zero(xorValue);
+                    if (lastLeading >= 0 && leading >= lastLeading && trailing >= lastTrailing) {
+                        values.write(0b10, 2);
+                        values.write(xorValue >> lastTrailing, 64 - lastLeading - lastTrailing);
+                    } else {
+                        const int significant = 64 - leading - trailing;
+                        values.write(0b11, 2);
+                        values.write(static_cast<std::uint64_t>(leading), 5);
+                        values.write(static_cast<std::uint64_t>(significant == 64 ? 0 : significant), 6);
+                        values.write(xorValue >> trailing, significant);
+                        lastLeading = leading;
+                        lastTrailing = trailing;
+                    }
+                }
+            }
+        }
+        if (i % kBlockSamples == 0) {
+            block.firstTime = time;
+            block.first = block.low = block.high = mantissa;
+            block.firstValue = value;
+        }
+        block.lastTime = time;
+        block.last = mantissa;
+        block.low = std::min(block.low, mantissa);
+        block.high = std::max(block.high, mantissa);
+        block.lastValue = value;
+        if (!decimal && !std::isnan(value)) {
+            block.lowValue = block.hasNumber ? std::min(block.lowValue, value) : value;
+            block.highValue = block.hasNumber ? std::max(block.highValue, value) : value;
+            block.hasNumber = true;
+        }
+    }
+    appendBlock(directory, block, count > kBlockSamples, decimal, m_firstTime, m_timeUnit, m_firstMantissa);
+    times.flush();
+    values.flush();
+
     std::string out;
-    out.reserve(32 + m_timeCodes.size() * 4);
+    out.reserve(40 + directory.size() + timeStream.size() + valueStream.size());
     out += static_cast<char>(m_mode);
     appendVarint(out, static_cast<std::uint64_t>(m_summary.count));
     appendVarint(out, zigzag(m_firstTime));
     appendVarint(out, static_cast<std::uint64_t>(m_timeUnit));
     appendBuckets(out, timeBuckets);
-    Buckets valueBuckets;
-    if (m_mode == ValueMode::Decimal) {
-        valueBuckets = chooseBuckets(m_valueCodes);
+    if (decimal) {
         out += static_cast<char>(m_scale);
         appendVarint(out, zigzag(m_firstMantissa));
         appendBuckets(out, valueBuckets);
@@ -260,48 +381,11 @@ std::string ChunkEncoder::blob() const
         for (int shift = 56; shift >= 0; shift -= 8)
             out += static_cast<char>((m_firstBits >> shift) & 0xff);
     }
-
-    std::string timeStream;
-    BitWriter timeWriter(timeStream);
-    for (const std::uint64_t code : m_timeCodes)
-        timeWriter.writeBucketed(timeBuckets, code);
-    timeWriter.flush();
+    appendVarint(out, directory.size());
+    out += directory;
     appendVarint(out, timeStream.size());
     out += timeStream;
-
-    BitWriter values(out);
-    if (m_mode == ValueMode::Decimal) {
-        for (const std::uint64_t code : m_valueCodes)
-            values.writeBucketed(valueBuckets, code);
-        values.flush();
-        return out;
-    }
-    // Gorilla XOR against the previous value's bits.
-    std::uint64_t previous = m_firstBits;
-    int lastLeading = -1, lastTrailing = 0;
-    for (const std::uint64_t bits : m_valueCodes) {
-        const std::uint64_t xorValue = bits ^ previous;
-        previous = bits;
-        if (xorValue == 0) {
-            values.write(0, 1);
-            continue;
-        }
-        const int leading = std::min(std::countl_zero(xorValue), 31);
-        const int trailing = std::countr_zero(xorValue);
-        if (lastLeading >= 0 && leading >= lastLeading && trailing >= lastTrailing) {
-            values.write(0b10, 2);
-            values.write(xorValue >> lastTrailing, 64 - lastLeading - lastTrailing);
-            continue;
-        }
-        const int significant = 64 - leading - trailing;
-        values.write(0b11, 2);
-        values.write(static_cast<std::uint64_t>(leading), 5);
-        values.write(static_cast<std::uint64_t>(significant == 64 ? 0 : significant), 6);
-        values.write(xorValue >> trailing, significant);
-        lastLeading = leading;
-        lastTrailing = trailing;
-    }
-    values.flush();
+    out += valueStream;
     return out;
 }
 

@@ -32,11 +32,18 @@ struct ChunkSummary
 // widths and a 64-bit escape) whose widths each chunk chooses from its own data, so a noisy
 // gauge and a byte counter both pack tight. Typical gauges take 2-4 bytes a sample.
 //
+// Every 64 samples form a block with its own summary (first/last time, min, max, first, last)
+// and restart point in both bit streams, so a query can use or decode one block of a chunk
+// without the rest: level of detail decodes only the block a bucket boundary falls in.
+//
 // Layout: mode, count, first time, time unit, time widths, [scale, first mantissa, value widths |
-// first value bits], time stream length, time bit stream, value bit stream.
+// first value bits], directory length, block directory, time stream length, time bit stream,
+// value bit stream.
 class ChunkEncoder
 {
 public:
+    static constexpr std::size_t kBlockSamples = 64;
+
     // `lookAhead` is the samples about to start this chunk; they choose time unit and
     // value encoding. It must not be empty.
     explicit ChunkEncoder(std::span<const Sample> lookAhead);
@@ -77,6 +84,26 @@ bool decodeChunk(std::string_view blob, std::vector<Sample> &out);
 // Calls visit(time, value) for every sample of a chunk, in order. False for a corrupt blob.
 template<typename Visitor>
 bool forEachSample(std::string_view blob, Visitor &&visit);
+
+// The samples of one chunk that fall into one bucket: what a level-of-detail query merges.
+struct BucketSegment
+{
+    std::size_t bucket = 0;
+    std::int64_t count = 0;
+    double min = 0.0; // NaN when every sample is NaN
+    double max = 0.0;
+    TimeUs firstTime = 0;
+    double first = 0.0;
+    TimeUs lastTime = 0;
+    double last = 0.0;
+};
+
+// Splits a chunk's samples inside `range` into runs that share a bucket of `width` µs counted
+// from range.begin, and calls onSegment(const BucketSegment &) for each run. Cheaper than
+// forEachSample for aggregation: bucket indexes are computed only at bucket changes, and
+// decimal chunks take min/max on integer mantissas, dividing once per run.
+template<typename OnSegment>
+bool forEachBucketSegment(std::string_view blob, TimeRange range, TimeUs width, OnSegment &&onSegment);
 
 } // namespace eventscope
 

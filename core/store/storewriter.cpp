@@ -121,19 +121,21 @@ void StoreWriter::run()
     std::vector<RecordBatch> pending;
     auto nextRetention = Clock::now() + m_options.retentionInterval;
     auto retryDelay = std::chrono::milliseconds(50);
+    std::int64_t lastCommitSamples = 0;
 
     for (;;) {
+        const bool compactionDue = m_committer->hasCompactionWork();
         {
             std::unique_lock lock(m_mutex);
             if (pending.empty()) {
-                // Wait for the first batch, or for retention to come due.
+                // Wait for a batch, unless compaction or retention has work to do meanwhile.
                 const auto ready = [&] { return m_stopping || !m_queue.empty(); };
-                if (m_options.retention.isActive())
-                    m_queueChanged.wait_until(lock, nextRetention, ready);
-                else
-                    m_queueChanged.wait(lock, ready);
-                if (m_queue.empty() && m_stopping)
-                    break;
+                if (!compactionDue) {
+                    if (m_options.retention.isActive())
+                        m_queueChanged.wait_until(lock, nextRetention, ready);
+                    else
+                        m_queueChanged.wait(lock, ready);
+                }
                 // Linger briefly so that a trickle of small batches shares one transaction.
                 if (!m_queue.empty() && !m_stopping) {
                     const auto deadline = Clock::now() + m_options.linger;
@@ -149,12 +151,15 @@ void StoreWriter::run()
                     pending.push_back(std::move(m_queue.front()));
                     m_queue.pop_front();
                 }
+                if (pending.empty() && m_stopping && !compactionDue)
+                    break;
             }
         }
 
         if (!pending.empty()) {
             try {
                 const CommitSummary summary = m_committer->commit(pending);
+                lastCommitSamples = summary.samples;
                 std::size_t weight = 0;
                 for (const RecordBatch &batch : pending)
                     weight += weightOf(batch);
@@ -194,6 +199,24 @@ void StoreWriter::run()
             }
         }
 
+        if (m_committer->hasCompactionWork()) {
+            // Keep pace with ingest: rewrite about as many samples as the last commit added.
+            try {
+                bool stopping = false;
+                {
+                    std::unique_lock lock(m_mutex);
+                    stopping = m_stopping;
+                }
+                m_committer->compact(std::max<std::int64_t>(50'000, lastCommitSamples), stopping);
+            } catch (const sqlite::Error &e) {
+                spdlog::warn("{}: compaction step failed, will retry: {}", m_path, e.what());
+                std::unique_lock lock(m_mutex);
+                m_queueChanged.wait_for(lock, std::chrono::seconds(1), [&] { return m_stopping; });
+                if (m_stopping)
+                    break; // the small chunks stay as they are; queries read them all the same
+            }
+        }
+
         if (m_options.retention.isActive() && Clock::now() >= nextRetention) {
             try {
                 const RetentionStep step = m_committer->applyRetention(m_options.retention, 20'000);
@@ -206,6 +229,13 @@ void StoreWriter::run()
                 nextRetention = Clock::now() + m_options.retentionInterval;
             }
         }
+    }
+    // Leave the capture compact at rest: merge what is below the usual thresholds too.
+    try {
+        while (m_committer->compact(1'000'000, true).series > 0) {
+        }
+    } catch (const sqlite::Error &e) {
+        spdlog::warn("{}: final compaction failed: {}", m_path, e.what());
     }
     std::unique_lock lock(m_mutex);
     m_threadExited = true;

@@ -4,6 +4,7 @@
 //   cmake --build --preset release --target store_bench && ./build/release/tests/bench/store_bench
 //
 // --quick runs 1/100 of the sizes (CI smoke run; figures meaningless). --dir sets the scratch folder.
+// --only events|lod runs one part alone (for profiling); --keep leaves the scratch captures.
 
 #include "benchdata.h"
 
@@ -63,9 +64,9 @@ WriteResult writeThroughStore(const std::string &path, std::vector<RecordBatch> 
     const auto start = Clock::now();
     for (auto &batch : batches)
         (*writer)->submit(std::move(batch));
-    (*writer)->flush();
-    result.seconds = secondsSince(start);
+    // Until closed: includes the compaction of small chunks and the final WAL checkpoint.
     (*writer)->close();
+    result.seconds = secondsSince(start);
     return result;
 }
 
@@ -112,6 +113,9 @@ int main(int argc, char **argv)
         dir = application.arguments().at(dirIndex + 1).toStdString();
     std::filesystem::create_directories(dir);
 
+    const auto onlyIndex = application.arguments().indexOf(QStringLiteral("--only"));
+    const QString only = onlyIndex > 0 && onlyIndex + 1 < application.arguments().size()
+                             ? application.arguments().at(onlyIndex + 1) : QString();
     const std::int64_t scale = quick ? 100 : 1;
     const std::int64_t samplesTotal = 10'000'000 / scale;
     const std::int64_t eventsTotal = 1'000'000 / scale;
@@ -120,6 +124,26 @@ int main(int argc, char **argv)
     const int lodRuns = quick ? 3 : 9;
 
     std::printf("EventScope store benchmark%s (scratch: %s)\n\n", quick ? " [quick: 1/100 sizes]" : "", dir.c_str());
+    if (only == QLatin1String("events")) {
+        const WriteResult events = writeThroughStore(dir + "/events.capture", bench::makeEventBatches(eventsTotal, 5'000));
+        std::printf("events/s %.0f\n", events.rate());
+        return 0;
+    }
+    if (only == QLatin1String("lod")) {
+        const std::string onePath = dir + "/one-series.capture";
+        if (!std::filesystem::exists(onePath))
+            writeThroughStore(onePath, bench::makeSampleBatches(1, samplesTotal, 10'000));
+        auto reader = CaptureReader::open(onePath);
+        const SeriesInfo single = (*reader)->series()->front();
+        std::vector<double> times;
+        for (int run = 0; run < 50; ++run) {
+            const auto start = Clock::now();
+            (void)(*reader)->levelOfDetail(single.id, {single.firstTime, single.lastTime + 1}, buckets);
+            times.push_back(secondsSince(start) * 1000);
+        }
+        std::printf("LOD one series: median %.2f ms (kept %s for reruns)\n", median(times), onePath.c_str());
+        return 0;
+    }
 
     // 1. Samples over 1,000 interleaved series.
     const std::string manyPath = dir + "/many-series.capture";
@@ -220,6 +244,7 @@ int main(int argc, char **argv)
     std::printf("%-58s %14.1f %14s\n", label, median(lodAll), "-");
     std::printf("\ntargets: >= 1.5M samples/s (1,000 series), >= 300k events/s, one-series LOD over 10M <= 20 ms, "
                 "<= 6 bytes/sample\n");
-    std::filesystem::remove_all(dir);
+    if (!application.arguments().contains(QStringLiteral("--keep")))
+        std::filesystem::remove_all(dir);
     return 0;
 }
