@@ -8,12 +8,14 @@
 namespace eventscope::cli {
 
 namespace {
-const QCommandLineOption kLogLevel(QStringLiteral("log-level"),
-                                   QStringLiteral("Log level: trace, debug, info, warn, error, critical, off."),
-                                   QStringLiteral("LEVEL"), QStringLiteral("info"));
+const QCommandLineOption
+    kLogLevel(QStringLiteral("log-level"),
+              QStringLiteral("Log level: trace, debug, info, warn, error, critical, off."),
+              QStringLiteral("LEVEL"), QStringLiteral("info"));
 }
 
-std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &arguments, const QString &command)
+std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &arguments,
+                               const QString &command)
 {
     parser.addOption(kLogLevel);
     const QCommandLineOption help = parser.addHelpOption();

@@ -1,5 +1,5 @@
-#include "commands.h"
 #include "commandline.h"
+#include "commands.h"
 
 #include "io/ndjsonexporter.h"
 #include "store/capturereader.h"
@@ -12,17 +12,24 @@ int runExport(const QStringList &arguments)
 {
     const QString command = QStringLiteral("eventscope export");
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Write a capture's records as NDJSON in the native formats."));
-    parser.addOption({QStringLiteral("db"), QStringLiteral("Capture file to read."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("out"), QStringLiteral("Output NDJSON file; - for standard output."),
+    parser.setApplicationDescription(
+        QStringLiteral("Write a capture's records as NDJSON in the native formats."));
+    parser.addOption(
+        {QStringLiteral("db"), QStringLiteral("Capture file to read."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("out"),
+                      QStringLiteral("Output NDJSON file; - for standard output."),
                       QStringLiteral("PATH")});
-    parser.addOption({QStringLiteral("from"), QStringLiteral("Start time (RFC 3339 or epoch), inclusive."),
+    parser.addOption({QStringLiteral("from"),
+                      QStringLiteral("Start time (RFC 3339 or epoch), inclusive."),
                       QStringLiteral("T")});
-    parser.addOption({QStringLiteral("to"), QStringLiteral("End time (RFC 3339 or epoch), exclusive."),
+    parser.addOption({QStringLiteral("to"),
+                      QStringLiteral("End time (RFC 3339 or epoch), exclusive."),
                       QStringLiteral("T")});
-    parser.addOption({QStringLiteral("kind"),
-                      QStringLiteral("Comma-separated kinds to export: events,metrics,logs,traces (default all)."),
-                      QStringLiteral("KINDS")});
+    parser.addOption(
+        {QStringLiteral("kind"),
+         QStringLiteral(
+             "Comma-separated kinds to export: events,metrics,logs,traces (default all)."),
+         QStringLiteral("KINDS")});
     if (auto exit = parseOrExit(parser, arguments, command))
         return *exit;
     if (!parser.isSet(QStringLiteral("db")))
@@ -30,24 +37,31 @@ int runExport(const QStringList &arguments)
     if (!parser.isSet(QStringLiteral("out")))
         return usageError(command, QStringLiteral("--out PATH is required"));
     if (!parser.positionalArguments().isEmpty())
-        return usageError(command, QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+        return usageError(
+            command,
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
 
     ExportOptions options;
     if (parser.isSet(QStringLiteral("from"))) {
         const auto from = parseTimeArgument(parser.value(QStringLiteral("from")));
         if (!from)
-            return usageError(command, QStringLiteral("--from: '%1' is not a time").arg(parser.value(QStringLiteral("from"))));
+            return usageError(command,
+                              QStringLiteral("--from: '%1' is not a time")
+                                  .arg(parser.value(QStringLiteral("from"))));
         options.range.begin = *from;
     }
     if (parser.isSet(QStringLiteral("to"))) {
         const auto to = parseTimeArgument(parser.value(QStringLiteral("to")));
         if (!to)
-            return usageError(command, QStringLiteral("--to: '%1' is not a time").arg(parser.value(QStringLiteral("to"))));
+            return usageError(
+                command,
+                QStringLiteral("--to: '%1' is not a time").arg(parser.value(QStringLiteral("to"))));
         options.range.end = *to;
     }
     if (parser.isSet(QStringLiteral("kind"))) {
         options.events = options.metrics = options.logs = options.traces = false;
-        for (const QString &kind : parser.value(QStringLiteral("kind")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        for (const QString &kind :
+             parser.value(QStringLiteral("kind")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const QString k = kind.trimmed();
             if (k == QLatin1String("events"))
                 options.events = true;
@@ -58,7 +72,10 @@ int runExport(const QStringList &arguments)
             else if (k == QLatin1String("traces"))
                 options.traces = true;
             else
-                return usageError(command, QStringLiteral("--kind: '%1' is not one of events, metrics, logs, traces").arg(k));
+                return usageError(
+                    command,
+                    QStringLiteral("--kind: '%1' is not one of events, metrics, logs, traces")
+                        .arg(k));
         }
     }
     if (auto exit = setUpLogging(parser, command))
@@ -72,7 +89,8 @@ int runExport(const QStringList &arguments)
     if (!summary)
         return runtimeError(command, summary.error());
     // With --out - the NDJSON owns stdout; the summary goes to stderr.
-    std::fprintf(out == "-" ? stderr : stdout, "exported %lld events, %lld samples, %lld logs, %lld spans to %s\n",
+    std::fprintf(out == "-" ? stderr : stdout,
+                 "exported %lld events, %lld samples, %lld logs, %lld spans to %s\n",
                  static_cast<long long>(summary->events), static_cast<long long>(summary->samples),
                  static_cast<long long>(summary->logs), static_cast<long long>(summary->spans),
                  out == "-" ? "stdout" : out.c_str());

@@ -1,7 +1,7 @@
 // eventscope: the GUI with no subcommand; headless subcommands otherwise (CLI.md).
 
-#include "commands.h"
 #include "commandline.h"
+#include "commands.h"
 
 #include <QCoreApplication>
 
@@ -28,12 +28,13 @@ constexpr Subcommand kSubcommands[] = {
 
 void printUsage()
 {
-    std::printf("usage: eventscope [--capture FILE] [--screenshot FILE.png] [options]   (GUI)\n"
-                "       eventscope COMMAND [options]                                 (headless)\n\n"
-                "commands:\n"
-                "  import   decode NDJSON files into a capture\n"
-                "  export   write a capture's records as NDJSON\n\n"
-                "eventscope COMMAND --help describes each command; eventscope --help the GUI options.\n");
+    std::printf(
+        "usage: eventscope [--capture FILE] [--screenshot FILE.png] [options]   (GUI)\n"
+        "       eventscope COMMAND [options]                                 (headless)\n\n"
+        "commands:\n"
+        "  import   decode NDJSON files into a capture\n"
+        "  export   write a capture's records as NDJSON\n\n"
+        "eventscope COMMAND --help describes each command; eventscope --help the GUI options.\n");
 }
 
 } // namespace
@@ -61,7 +62,9 @@ int main(int argc, char **argv)
             }
         }
         if (!first.empty() && first[0] != '-') {
-            std::fprintf(stderr, "eventscope: unknown command '%s' (run eventscope help for the list)\n", argv[1]);
+            std::fprintf(stderr,
+                         "eventscope: unknown command '%s' (run eventscope help for the list)\n",
+                         argv[1]);
             return eventscope::cli::kExitUsage;
         }
     }

@@ -7,7 +7,9 @@
 
 namespace eventscope::ui {
 
-EventTableModel::EventTableModel(QObject *parent) : QAbstractTableModel(parent) {}
+EventTableModel::EventTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{ }
 
 void EventTableModel::setEvents(std::vector<Event> events)
 {
@@ -22,7 +24,8 @@ void EventTableModel::appendEvents(std::vector<Event> events)
         return;
     const int first = static_cast<int>(m_events.size());
     beginInsertRows({}, first, first + static_cast<int>(events.size()) - 1);
-    m_events.insert(m_events.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+    m_events.insert(m_events.end(), std::make_move_iterator(events.begin()),
+                    std::make_move_iterator(events.end()));
     endInsertRows();
 }
 
@@ -45,8 +48,12 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case TimeColumn: return QString::fromStdString(formatTimestamp(event.time));
-        case SeverityColumn: return QString::fromUtf8(severityName(event.severity).data(), static_cast<qsizetype>(severityName(event.severity).size()));
-        case CategoryColumn: return QString::fromUtf8(categoryName(event.category).data(), static_cast<qsizetype>(categoryName(event.category).size()));
+        case SeverityColumn:
+            return QString::fromUtf8(severityName(event.severity).data(),
+                                     static_cast<qsizetype>(severityName(event.severity).size()));
+        case CategoryColumn:
+            return QString::fromUtf8(categoryName(event.category).data(),
+                                     static_cast<qsizetype>(categoryName(event.category).size()));
         case TypeColumn: return QString::fromStdString(event.type);
         case ServiceColumn: return QString::fromStdString(event.service);
         case EntityColumn: return QString::fromStdString(event.entity);

@@ -15,8 +15,16 @@ class EventTableModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { TimeColumn, SeverityColumn, CategoryColumn, TypeColumn, ServiceColumn, EntityColumn,
-                  MessageColumn, ColumnCount };
+    enum Column {
+        TimeColumn,
+        SeverityColumn,
+        CategoryColumn,
+        TypeColumn,
+        ServiceColumn,
+        EntityColumn,
+        MessageColumn,
+        ColumnCount
+    };
     enum Role { TimeRole = Qt::UserRole + 1, SeverityRole, CategoryRole, SourceIdRole };
 
     explicit EventTableModel(QObject *parent = nullptr);

@@ -23,11 +23,11 @@ constexpr std::size_t kMaxEventsShown = 50'000;
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent),
-      m_chart(new MetricChart(this)),
-      m_eventTable(new QTableView(this)),
-      m_events(new EventTableModel(this)),
-      m_statusLabel(new QLabel(this))
+    : QMainWindow(parent)
+    , m_chart(new MetricChart(this))
+    , m_eventTable(new QTableView(this))
+    , m_events(new EventTableModel(this))
+    , m_statusLabel(new QLabel(this))
 {
     setWindowTitle(tr("EventScope"));
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -63,18 +63,21 @@ void MainWindow::createMenus()
 
 void MainWindow::showEmptyState()
 {
-    m_chart->setPlaceholderText(tr("No capture open: File ▸ Open Capture…, or start with --capture FILE"));
+    m_chart->setPlaceholderText(
+        tr("No capture open: File ▸ Open Capture…, or start with --capture FILE"));
     m_statusLabel->setText(tr("No capture open"));
 }
 
 void MainWindow::chooseCapture()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Capture"), {},
-                                                      tr("EventScope captures (*.capture *.db *.sqlite);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Capture"), {},
+        tr("EventScope captures (*.capture *.db *.sqlite);;All files (*)"));
     if (path.isEmpty())
         return;
     if (Status status = openCapture(path.toStdString()); !status)
-        QMessageBox::warning(this, tr("Cannot open capture"), QString::fromStdString(status.error()));
+        QMessageBox::warning(this, tr("Cannot open capture"),
+                             QString::fromStdString(status.error()));
 }
 
 Status MainWindow::openCapture(const std::string &path)
@@ -106,7 +109,9 @@ Status MainWindow::loadView()
     for (const SeriesInfo &s : *series) {
         if (panels.size() == kMaxPanels)
             break;
-        auto buckets = m_reader->levelOfDetail(s.id, span, m_chart->plotWidth());
+        // Before the first layout the chart has no width of its own yet: use the window's.
+        const int columns = std::max(m_chart->plotWidth(), width() - 100);
+        auto buckets = m_reader->levelOfDetail(s.id, span, columns);
         if (!buckets)
             return Status::failure(buckets.error());
         panels.push_back({QString::fromStdString(s.key.canonical()), QString::fromStdString(s.unit),
@@ -134,8 +139,9 @@ Status MainWindow::loadView()
                        .arg(info->spans)
                        .arg(info->deadLetters);
     if (!info->span.isEmpty())
-        text += tr(" — %1 to %2").arg(QString::fromStdString(formatTimestamp(info->span.begin)),
-                                      QString::fromStdString(formatTimestamp(info->span.end - 1)));
+        text += tr(" — %1 to %2")
+                    .arg(QString::fromStdString(formatTimestamp(info->span.begin)),
+                         QString::fromStdString(formatTimestamp(info->span.end - 1)));
     if (series->size() > kMaxPanels)
         text += tr(" — showing %1 of %2 series").arg(kMaxPanels).arg(series->size());
     m_statusLabel->setText(text);

@@ -2,6 +2,8 @@
 
 #include <qcustomplot.h>
 
+#include <QFont>
+
 #include <QVBoxLayout>
 
 #include <array>
@@ -21,7 +23,7 @@ QColor categoryColor(EventCategory category)
         QColor(0xe5, 0x39, 0x35), // failure
         QColor(0x43, 0xa0, 0x47), // recovery
         QColor(0xfb, 0x8c, 0x00), // config
-        QColor(0x00, 0x89, 0x7b), // deployment
+        QColor(0x79, 0x55, 0x48), // deployment
         QColor(0xd8, 0x1b, 0x60), // alert
         QColor(0x75, 0x75, 0x75), // other
     };
@@ -30,12 +32,15 @@ QColor categoryColor(EventCategory category)
 
 } // namespace
 
-MetricChart::MetricChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
+MetricChart::MetricChart(QWidget *parent)
+    : QWidget(parent)
+    , m_plot(new QCustomPlot(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);
     m_plot->setNoAntialiasingOnDrag(true);
+    m_plot->setAutoAddPlottableToLegend(false); // the legend lists event kinds only
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     rebuild();
 }
@@ -94,7 +99,8 @@ void MetricChart::rebuild()
         text->setFont(QFont(font().family(), 12));
         text->setColor(QColor(0x60, 0x60, 0x60));
         if (m_end > m_begin)
-            rect->axis(QCPAxis::atBottom)->setRange(m_begin * kSecondsPerMicro, m_end * kSecondsPerMicro);
+            rect->axis(QCPAxis::atBottom)
+                ->setRange(m_begin * kSecondsPerMicro, m_end * kSecondsPerMicro);
         m_plot->replot();
         return;
     }
@@ -112,8 +118,9 @@ void MetricChart::rebuild()
         x->setTickLabels(i + 1 == m_panels.size());
         x->setRange(m_begin * kSecondsPerMicro, m_end * kSecondsPerMicro);
         timeAxes.append(x);
-        y->setLabel(panel.unit.isEmpty() ? panel.title : panel.title + QStringLiteral("\n(") + panel.unit + QLatin1Char(')'));
+        y->setLabel(panel.unit);
         y->setLabelFont(QFont(font().family(), 8));
+        y->setTickLabelFont(QFont(font().family(), 8));
         rect->setRangeDrag(Qt::Horizontal);
         rect->setRangeZoom(Qt::Horizontal);
 
@@ -126,17 +133,39 @@ void MetricChart::rebuild()
             if (!lanes[c]) {
                 lanes[c] = m_plot->addGraph(x, markerAxis);
                 QColor color = categoryColor(event.category);
-                color.setAlpha(140);
+                color.setAlpha(150);
                 lanes[c]->setPen(QPen(color, 1.5));
                 lanes[c]->setLineStyle(QCPGraph::lsImpulse);
+                const std::string_view name = categoryName(event.category);
+                lanes[c]->setName(
+                    QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
             }
             lanes[c]->addData(event.time * kSecondsPerMicro, 1.0);
         }
+        if (i == 0) {
+            // One legend, in the top panel: which colour is which kind of event.
+            auto *legend = new QCPLegend;
+            rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
+            legend->setLayer(QStringLiteral("legend"));
+            legend->setFont(QFont(font().family(), 8));
+            legend->setBrush(QColor(255, 255, 255, 210));
+            legend->setBorderPen(QPen(QColor(0xb0, 0xb0, 0xb0)));
+            legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+            legend->setWrap(kEventCategoryCount);
+            legend->setIconSize(14, 10);
+            for (QCPGraph *lane : lanes) {
+                if (lane)
+                    lane->addToLegend(legend);
+            }
+            if (legend->itemCount() == 0)
+                legend->setVisible(false);
+        }
 
-        // The series: first, min, max, last of every bucket, in time order.
+        // The series: first, min, max, last of every bucket at increasing x, so the line keeps
+        // each pixel column's extremes whatever the sample density (PlotJuggler's approach).
         QCPGraph *graph = m_plot->addGraph(x, y);
         graph->setPen(QPen(QColor(0x1a, 0x23, 0x7e), 1.2));
-        graph->setAdaptiveSampling(false); // the data is already one column per pixel
+        graph->setAdaptiveSampling(false); // already one column per pixel
         QVector<double> keys, values;
         keys.reserve(static_cast<qsizetype>(panel.buckets.size() * 4));
         values.reserve(keys.capacity());
@@ -146,29 +175,52 @@ void MetricChart::rebuild()
                 continue;
             const double first = bucket.firstTime * kSecondsPerMicro;
             const double last = bucket.lastTime * kSecondsPerMicro;
-            const double middle = (first + last) / 2;
-            const bool minFirst = bucket.first <= bucket.last;
-            keys << first << middle << std::nextafter(middle, last + 1) << last;
-            values << bucket.first << (minFirst ? bucket.min : bucket.max) << (minFirst ? bucket.max : bucket.min)
-                   << bucket.last;
+            keys << first;
+            values << bucket.first;
+            if (bucket.count > 2) {
+                const bool minFirst = bucket.first <= bucket.last; // rising bucket: dip, then peak
+                const double step = (last - first) / 3;
+                keys << first + step << first + 2 * step;
+                values << (minFirst ? bucket.min : bucket.max)
+                       << (minFirst ? bucket.max : bucket.min);
+            }
+            if (bucket.count > 1) {
+                keys << last;
+                values << bucket.last;
+            }
             low = std::min(low, bucket.min);
             high = std::max(high, bucket.max);
         }
         graph->setData(keys, values, true);
         if (low <= high) {
-            const double pad = (high - low) * 0.08 + (high == low ? std::max(1e-9, std::fabs(high) * 0.05) : 0);
-            y->setRange(low - pad, high + pad);
+            const double pad
+                = (high - low) * 0.12 + (high == low ? std::max(1e-9, std::fabs(high) * 0.05) : 0);
+            y->setRange(low - pad, high + pad * 2.2); // headroom for the title
         }
+
+        auto *title = new QCPItemText(m_plot);
+        title->setClipToAxisRect(true);
+        title->setClipAxisRect(rect);
+        title->position->setAxisRect(rect);
+        title->position->setType(QCPItemPosition::ptAxisRectRatio);
+        title->position->setCoords(0.004, 0.02);
+        title->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        title->setText(panel.title);
+        title->setFont(QFont(font().family(), 9, QFont::DemiBold));
+        title->setColor(QColor(0x26, 0x32, 0x38));
+        title->setBrush(QColor(255, 255, 255, 210));
+        title->setPadding(QMargins(3, 1, 3, 1));
     }
     // One shared time axis: dragging or zooming one panel moves all.
     for (QCPAxis *axis : timeAxes) {
-        connect(axis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, [timeAxes, this](const QCPRange &range) {
-            for (QCPAxis *other : timeAxes) {
-                if (other->range() != range)
-                    other->setRange(range);
-            }
-            m_plot->replot(QCustomPlot::rpQueuedReplot);
-        });
+        connect(axis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this,
+                [timeAxes, this](const QCPRange &range) {
+                    for (QCPAxis *other : timeAxes) {
+                        if (other->range() != range)
+                            other->setRange(range);
+                    }
+                    m_plot->replot(QCustomPlot::rpQueuedReplot);
+                });
     }
     m_plot->replot();
 }

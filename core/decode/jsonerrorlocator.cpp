@@ -9,7 +9,9 @@ namespace {
 class Locator
 {
 public:
-    explicit Locator(std::string_view text) : m_text(text) {}
+    explicit Locator(std::string_view text)
+        : m_text(text)
+    { }
 
     std::string run()
     {
@@ -159,7 +161,7 @@ private:
                         const std::size_t at = m_position + static_cast<std::size_t>(i);
                         const char h = at < m_text.size() ? m_text[at] : '\0';
                         const bool isHex = (h >= '0' && h <= '9') || (h >= 'a' && h <= 'f')
-                                           || (h >= 'A' && h <= 'F');
+                            || (h >= 'A' && h <= 'F');
                         if (!isHex) {
                             m_position = at;
                             return failed("expected four hex digits after \\u");

@@ -52,8 +52,8 @@ std::size_t firstInvalidUtf8(std::string_view text)
                 return i;
             codePoint = (codePoint << 6) | (next & 0x3f);
         }
-        const bool overlong = (length == 2 && codePoint < 0x80) || (length == 3 && codePoint < 0x800)
-                              || (length == 4 && codePoint < 0x10000);
+        const bool overlong = (length == 2 && codePoint < 0x80)
+            || (length == 3 && codePoint < 0x800) || (length == 4 && codePoint < 0x10000);
         if (overlong || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff))
             return i;
         i += length;
@@ -120,13 +120,14 @@ bool optionalText(object o, std::string_view key, std::string &out, std::string 
     }
     if (!readText(value, out)) {
         reason = std::string(what) + ": field '" + std::string(key) + "' must be a string, not "
-                 + std::string(typeName(value.type()));
+            + std::string(typeName(value.type()));
         return false;
     }
     return true;
 }
 
-bool requiredText(object o, std::string_view key, std::string &out, std::string &reason, std::string_view what)
+bool requiredText(object o, std::string_view key, std::string &out, std::string &reason,
+                  std::string_view what)
 {
     if (!hasField(o, key)) {
         reason = std::string(what) + ": required field '" + std::string(key) + "' is missing";
@@ -159,7 +160,8 @@ std::optional<TimeUs> readTime(element value)
     }
 }
 
-bool requiredTime(object o, std::string_view key, TimeUs &out, std::string &reason, std::string_view what)
+bool requiredTime(object o, std::string_view key, TimeUs &out, std::string &reason,
+                  std::string_view what)
 {
     element value;
     if (o.at_key(key).get(value) != simdjson::SUCCESS) {
@@ -169,9 +171,9 @@ bool requiredTime(object o, std::string_view key, TimeUs &out, std::string &reas
     const auto time = readTime(value);
     if (!time) {
         std::string shown = value.type() == element_type::STRING ? quoted(std::string_view(value))
-                                                                  : simdjson::minify(value);
-        reason = std::string(what) + ": field '" + std::string(key) + "' is not a timestamp: " + shown
-                 + " (expected RFC 3339 or epoch seconds/ms/µs/ns)";
+                                                                 : simdjson::minify(value);
+        reason = std::string(what) + ": field '" + std::string(key)
+            + "' is not a timestamp: " + shown + " (expected RFC 3339 or epoch seconds/ms/µs/ns)";
         return false;
     }
     out = *time;
@@ -186,7 +188,7 @@ bool optionalAttributes(object o, std::string &out, std::string &reason, std::st
         return true;
     if (!value.is_object()) {
         reason = std::string(what) + ": field 'attributes' must be an object, not "
-                 + std::string(typeName(value.type()));
+            + std::string(typeName(value.type()));
         return false;
     }
     if (object(value).size() > 0)
@@ -275,7 +277,7 @@ bool MessageDecoder::decode(const Message &message, RecordBatch &batch)
         reason = "empty message";
     } else if (message.payload.size() > kMaxMessageBytes) {
         reason = "message is " + std::to_string(message.payload.size()) + " bytes, over the "
-                 + std::to_string(kMaxMessageBytes / (1024 * 1024)) + " MiB limit";
+            + std::to_string(kMaxMessageBytes / (1024 * 1024)) + " MiB limit";
     } else {
         // Decoders validate every field before appending, so a rejected message adds nothing.
         ok = decodeJson(message, batch, reason);
@@ -297,7 +299,8 @@ bool MessageDecoder::decodeJson(const Message &message, RecordBatch &batch, std:
         if (const auto bad = firstInvalidUtf8(payload); bad != std::string_view::npos)
             reason = "not valid UTF-8 (byte " + std::to_string(bad) + "); expected a JSON object";
         else
-            reason = "not JSON and no other supported format: starts with " + quoted(payload.substr(start, 20));
+            reason = "not JSON and no other supported format: starts with "
+                + quoted(payload.substr(start, 20));
         return false;
     }
 
@@ -309,7 +312,8 @@ bool MessageDecoder::decodeJson(const Message &message, RecordBatch &batch, std:
         if (error == simdjson::UTF8_ERROR) {
             const auto bad = firstInvalidUtf8(payload);
             reason = "not valid UTF-8"
-                     + (bad != std::string_view::npos ? " (byte " + std::to_string(bad) + ")" : std::string());
+                + (bad != std::string_view::npos ? " (byte " + std::to_string(bad) + ")"
+                                                 : std::string());
             return false;
         }
         std::string located = locateJsonError(payload);
@@ -328,7 +332,8 @@ bool MessageDecoder::decodeJson(const Message &message, RecordBatch &batch, std:
     return decodeObject(message, root.get_object().value_unsafe(), batch, reason);
 }
 
-bool MessageDecoder::decodeObject(const Message &message, object o, RecordBatch &batch, std::string &reason)
+bool MessageDecoder::decodeObject(const Message &message, object o, RecordBatch &batch,
+                                  std::string &reason)
 {
     // Shape first; the topic's kind only breaks ties and shapes the error message.
     if (hasField(o, "span_id") && hasField(o, "trace_id") && hasField(o, "start"))
@@ -355,25 +360,30 @@ bool MessageDecoder::decodeObject(const Message &message, object o, RecordBatch 
     return false;
 }
 
-bool MessageDecoder::decodeNativeEvent(const Message &message, object o, RecordBatch &batch, std::string &reason)
+bool MessageDecoder::decodeNativeEvent(const Message &message, object o, RecordBatch &batch,
+                                       std::string &reason)
 {
     constexpr std::string_view what = "event";
     Event event;
-    if (!requiredText(o, "id", event.sourceId, reason, what) || !requiredTime(o, "time", event.time, reason, what)
+    if (!requiredText(o, "id", event.sourceId, reason, what)
+        || !requiredTime(o, "time", event.time, reason, what)
         || !requiredText(o, "type", event.type, reason, what))
         return false;
 
     std::string category, severity;
-    if (!optionalText(o, "category", category, reason, what) || !optionalText(o, "severity", severity, reason, what))
+    if (!optionalText(o, "category", category, reason, what)
+        || !optionalText(o, "severity", severity, reason, what))
         return false;
     // An unknown category or severity is not worth losing the event over: infer instead.
     const auto parsedCategory = parseEventCategory(category);
     event.category = parsedCategory ? *parsedCategory : inferEventCategory(event.type);
     const auto parsedSeverity = parseSeverity(severity);
-    event.severity = parsedSeverity ? *parsedSeverity
-                                    : (event.category == EventCategory::Failure ? Severity::Error : Severity::Info);
+    event.severity = parsedSeverity
+        ? *parsedSeverity
+        : (event.category == EventCategory::Failure ? Severity::Error : Severity::Info);
 
-    if (!optionalText(o, "service", event.service, reason, what) || !optionalText(o, "entity", event.entity, reason, what)
+    if (!optionalText(o, "service", event.service, reason, what)
+        || !optionalText(o, "entity", event.entity, reason, what)
         || !optionalText(o, "cluster", event.cluster, reason, what)
         || !optionalText(o, "message", event.message, reason, what)
         || !optionalText(o, "trace_id", event.traceId, reason, what)
@@ -384,7 +394,8 @@ bool MessageDecoder::decodeNativeEvent(const Message &message, object o, RecordB
     return true;
 }
 
-bool MessageDecoder::decodeNativeMetric(const Message &message, object o, RecordBatch &batch, std::string &reason)
+bool MessageDecoder::decodeNativeMetric(const Message &message, object o, RecordBatch &batch,
+                                        std::string &reason)
 {
     constexpr std::string_view what = "metric";
     std::string name;
@@ -402,7 +413,8 @@ bool MessageDecoder::decodeNativeMetric(const Message &message, object o, Record
     }
     const auto value = readMetricValue(valueElement);
     if (!value) {
-        reason = "metric '" + name + "': field 'value' is not a number: " + simdjson::minify(valueElement);
+        reason = "metric '" + name
+            + "': field 'value' is not a number: " + simdjson::minify(valueElement);
         return false;
     }
 
@@ -418,7 +430,8 @@ bool MessageDecoder::decodeNativeMetric(const Message &message, object o, Record
                 continue; // prometheus repeats the name as a label
             std::string text;
             if (!readText(field.value, text)) {
-                reason = "metric '" + name + "': label '" + std::string(field.key) + "' must be a string";
+                reason = "metric '" + name + "': label '" + std::string(field.key)
+                    + "' must be a string";
                 return false;
             }
             labels.emplace_back(std::string(field.key), std::move(text));
@@ -428,12 +441,14 @@ bool MessageDecoder::decodeNativeMetric(const Message &message, object o, Record
     if (!optionalText(o, "unit", unit, reason, what))
         return false;
 
-    const std::uint32_t series = batch.internSeries(SeriesKey(std::move(name), std::move(labels)), std::move(unit));
+    const std::uint32_t series
+        = batch.internSeries(SeriesKey(std::move(name), std::move(labels)), std::move(unit));
     batch.addSample(series, time, *value, batch.internSampleOrigin(message.origin));
     return true;
 }
 
-bool MessageDecoder::decodeNativeLog(const Message &message, object o, RecordBatch &batch, std::string &reason)
+bool MessageDecoder::decodeNativeLog(const Message &message, object o, RecordBatch &batch,
+                                     std::string &reason)
 {
     constexpr std::string_view what = "log";
     LogRecord log;
@@ -447,7 +462,8 @@ bool MessageDecoder::decodeNativeLog(const Message &message, object o, RecordBat
         reason = "log: required field 'message' is missing";
         return false;
     }
-    if (!optionalText(o, "message", log.message, reason, what) || !optionalText(o, "service", log.service, reason, what)
+    if (!optionalText(o, "message", log.message, reason, what)
+        || !optionalText(o, "service", log.service, reason, what)
         || !optionalText(o, "entity", log.entity, reason, what)
         || !optionalText(o, "trace_id", log.traceId, reason, what)
         || !optionalText(o, "span_id", log.spanId, reason, what)
@@ -458,15 +474,20 @@ bool MessageDecoder::decodeNativeLog(const Message &message, object o, RecordBat
     return true;
 }
 
-bool MessageDecoder::decodeNativeSpan(const Message &message, object o, RecordBatch &batch, std::string &reason)
+bool MessageDecoder::decodeNativeSpan(const Message &message, object o, RecordBatch &batch,
+                                      std::string &reason)
 {
     constexpr std::string_view what = "span";
     Span span;
-    if (!requiredText(o, "trace_id", span.traceId, reason, what) || !requiredText(o, "span_id", span.spanId, reason, what)
+    if (!requiredText(o, "trace_id", span.traceId, reason, what)
+        || !requiredText(o, "span_id", span.spanId, reason, what)
         || !optionalText(o, "parent_span_id", span.parentSpanId, reason, what)
-        || !optionalText(o, "name", span.name, reason, what) || !optionalText(o, "service", span.service, reason, what)
-        || !optionalText(o, "entity", span.entity, reason, what) || !requiredTime(o, "start", span.start, reason, what)
-        || !requiredTime(o, "end", span.end, reason, what) || !optionalAttributes(o, span.attributes, reason, what))
+        || !optionalText(o, "name", span.name, reason, what)
+        || !optionalText(o, "service", span.service, reason, what)
+        || !optionalText(o, "entity", span.entity, reason, what)
+        || !requiredTime(o, "start", span.start, reason, what)
+        || !requiredTime(o, "end", span.end, reason, what)
+        || !optionalAttributes(o, span.attributes, reason, what))
         return false;
     element kind;
     if (o.at_key("kind").get(kind) == simdjson::SUCCESS) {

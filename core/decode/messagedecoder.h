@@ -33,7 +33,7 @@ struct Message
     std::string_view payload;
     std::span<const MessageHeader> headers;
     RecordKind topicKind = RecordKind::Unknown;
-    Origin origin;           // Kafka messages
+    Origin origin; // Kafka messages
     std::string_view source; // "file.ndjson:12" for imported lines
     TimeUs receivedAt = 0;
 };
@@ -61,8 +61,8 @@ private:
                       std::string &reason);
     bool decodeNativeEvent(const Message &message, simdjson::dom::object object, RecordBatch &batch,
                            std::string &reason);
-    bool decodeNativeMetric(const Message &message, simdjson::dom::object object, RecordBatch &batch,
-                            std::string &reason);
+    bool decodeNativeMetric(const Message &message, simdjson::dom::object object,
+                            RecordBatch &batch, std::string &reason);
     bool decodeNativeLog(const Message &message, simdjson::dom::object object, RecordBatch &batch,
                          std::string &reason);
     bool decodeNativeSpan(const Message &message, simdjson::dom::object object, RecordBatch &batch,

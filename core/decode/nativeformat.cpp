@@ -15,7 +15,8 @@ void key(std::string &out, std::string_view name)
     out += ':';
 }
 
-void stringField(std::string &out, std::string_view name, std::string_view value, bool always = false)
+void stringField(std::string &out, std::string_view name, std::string_view value,
+                 bool always = false)
 {
     if (value.empty() && !always)
         return;
@@ -66,7 +67,8 @@ void appendEvent(std::string &out, const Event &event)
     out += '}';
 }
 
-void appendSample(std::string &out, const SeriesKey &seriesKey, const std::string &unit, const Sample &sample)
+void appendSample(std::string &out, const SeriesKey &seriesKey, const std::string &unit,
+                  const Sample &sample)
 {
     out += '{';
     timeField(out, "time", sample.time);

@@ -17,7 +17,8 @@ namespace eventscope::native {
 //  "status":"unset|ok|error","attributes"}.
 
 void appendEvent(std::string &out, const Event &event);
-void appendSample(std::string &out, const SeriesKey &key, const std::string &unit, const Sample &sample);
+void appendSample(std::string &out, const SeriesKey &key, const std::string &unit,
+                  const Sample &sample);
 void appendLog(std::string &out, const LogRecord &log);
 void appendSpan(std::string &out, const Span &span);
 

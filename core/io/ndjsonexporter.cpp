@@ -15,7 +15,8 @@ namespace {
 class OutputFile
 {
 public:
-    explicit OutputFile(const std::string &path) : m_path(path)
+    explicit OutputFile(const std::string &path)
+        : m_path(path)
     {
         if (path == "-") {
             m_file = stdout;
@@ -41,7 +42,8 @@ public:
     Status commit()
     {
         if (m_file == stdout)
-            return std::fflush(stdout) == 0 ? Status() : Status::failure("writing to stdout failed");
+            return std::fflush(stdout) == 0 ? Status()
+                                            : Status::failure("writing to stdout failed");
         const bool ok = std::fflush(m_file) == 0 && std::fclose(m_file) == 0;
         m_file = nullptr;
         if (!ok) {

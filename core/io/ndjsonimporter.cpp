@@ -32,11 +32,12 @@ TimeUs nowUs()
 } // namespace
 
 NdjsonImporter::NdjsonImporter(StoreWriter &writer, ProgressCallback progress)
-    : m_writer(writer), m_progress(std::move(progress))
-{
-}
+    : m_writer(writer)
+    , m_progress(std::move(progress))
+{ }
 
-void NdjsonImporter::handleLine(std::string_view line, std::int64_t lineNumber, const std::string &path)
+void NdjsonImporter::handleLine(std::string_view line, std::int64_t lineNumber,
+                                const std::string &path)
 {
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
@@ -52,7 +53,8 @@ void NdjsonImporter::handleLine(std::string_view line, std::int64_t lineNumber, 
     message.source = m_source;
     message.receivedAt = m_receivedAt;
     const std::size_t deadBefore = m_batch.deadLetters.size();
-    if (!m_decoder.decode(message, m_batch) && m_summary.firstReasons.size() < ImportSummary::kMaxReasons
+    if (!m_decoder.decode(message, m_batch)
+        && m_summary.firstReasons.size() < ImportSummary::kMaxReasons
         && m_batch.deadLetters.size() > deadBefore)
         m_summary.firstReasons.push_back(m_source + ": " + m_batch.deadLetters.back().reason);
     if (m_batch.recordCount() >= kRecordsPerBatch)
@@ -72,15 +74,15 @@ void NdjsonImporter::submitBatch()
     m_batch = RecordBatch();
 }
 
-void NdjsonImporter::addOversizeLine(std::string_view start, std::int64_t bytes, std::int64_t lineNumber,
-                                     const std::string &path)
+void NdjsonImporter::addOversizeLine(std::string_view start, std::int64_t bytes,
+                                     std::int64_t lineNumber, const std::string &path)
 {
     ++m_summary.lines;
     DeadLetter letter;
     letter.receivedAt = m_receivedAt;
     letter.source = path + ":" + std::to_string(lineNumber);
     letter.reason = "line is " + std::to_string(bytes) + " bytes, over the "
-                    + std::to_string(MessageDecoder::kMaxMessageBytes / (1024 * 1024)) + " MiB limit";
+        + std::to_string(MessageDecoder::kMaxMessageBytes / (1024 * 1024)) + " MiB limit";
     letter.payload = std::string(start.substr(0, DeadLetter::kMaxPayload));
     if (m_summary.firstReasons.size() < ImportSummary::kMaxReasons)
         m_summary.firstReasons.push_back(letter.source + ": " + letter.reason);
@@ -117,7 +119,8 @@ Status NdjsonImporter::importFile(const std::string &path)
         const std::size_t got = std::fread(block.data(), 1, block.size(), file.get());
         if (got == 0) {
             if (std::ferror(file.get()))
-                return Status::failure(name + ": read error after " + std::to_string(progress.bytesRead)
+                return Status::failure(name + ": read error after "
+                                       + std::to_string(progress.bytesRead)
                                        + " bytes: " + std::strerror(errno));
             break;
         }
@@ -141,7 +144,8 @@ Status NdjsonImporter::importFile(const std::string &path)
                 handleLine(piece, lineNumber, name);
             } else {
                 carryBytes += static_cast<std::int64_t>(piece.size());
-                if (!carryOverflow && carry.size() + piece.size() <= MessageDecoder::kMaxMessageBytes + 1)
+                if (!carryOverflow
+                    && carry.size() + piece.size() <= MessageDecoder::kMaxMessageBytes + 1)
                     carry.append(piece);
                 else
                     carryOverflow = true;
@@ -182,8 +186,9 @@ Status NdjsonImporter::finish()
 {
     submitBatch();
     if (!m_writer.flush())
-        return Status::failure(m_writer.lastError().empty() ? m_writer.path() + ": could not commit the import"
-                                                            : m_writer.lastError());
+        return Status::failure(m_writer.lastError().empty()
+                                   ? m_writer.path() + ": could not commit the import"
+                                   : m_writer.lastError());
     return {};
 }
 

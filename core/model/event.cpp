@@ -6,10 +6,10 @@ namespace eventscope {
 
 namespace {
 
-constexpr std::array<std::string_view, kEventCategoryCount> kCategoryNames = {
-    "scaling", "provisioning", "failure", "recovery", "config", "deployment", "alert", "other"};
-constexpr std::array<std::string_view, kSeverityCount> kSeverityNames = {
-    "debug", "info", "warning", "error", "critical"};
+constexpr std::array<std::string_view, kEventCategoryCount> kCategoryNames
+    = {"scaling", "provisioning", "failure", "recovery", "config", "deployment", "alert", "other"};
+constexpr std::array<std::string_view, kSeverityCount> kSeverityNames
+    = {"debug", "info", "warning", "error", "critical"};
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b)
 {

@@ -4,8 +4,8 @@ namespace eventscope {
 
 std::uint32_t RecordBatch::internSeries(SeriesKey key, std::string unit)
 {
-    auto [it, inserted] = m_seriesIndex.try_emplace(key.canonical(),
-                                                    static_cast<std::uint32_t>(series.size()));
+    auto [it, inserted]
+        = m_seriesIndex.try_emplace(key.canonical(), static_cast<std::uint32_t>(series.size()));
     if (inserted)
         series.push_back({std::move(key), std::move(unit)});
     else if (!unit.empty() && series[it->second].unit.empty())
@@ -22,8 +22,8 @@ std::uint32_t RecordBatch::internSampleOrigin(const Origin &origin)
     key += std::to_string(origin.partition);
     key += '\0';
     key += std::to_string(origin.offset);
-    auto [it, inserted] = m_originIndex.try_emplace(std::move(key),
-                                                    static_cast<std::uint32_t>(sampleOrigins.size()));
+    auto [it, inserted] = m_originIndex.try_emplace(
+        std::move(key), static_cast<std::uint32_t>(sampleOrigins.size()));
     if (inserted)
         sampleOrigins.push_back(origin);
     return it->second;

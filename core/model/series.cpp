@@ -18,7 +18,8 @@ void appendEscaped(std::string &out, std::string_view text)
 } // namespace
 
 SeriesKey::SeriesKey(std::string name_, std::vector<Label> labels_)
-    : name(std::move(name_)), labels(std::move(labels_))
+    : name(std::move(name_))
+    , labels(std::move(labels_))
 {
     std::stable_sort(labels.begin(), labels.end(),
                      [](const Label &a, const Label &b) { return a.first < b.first; });

@@ -53,8 +53,8 @@ struct Sample
     friend bool operator==(const Sample &a, const Sample &b)
     {
         // Bitwise on the value so that NaN samples round-trip as equal.
-        return a.time == b.time && std::bit_cast<std::uint64_t>(a.value)
-                                       == std::bit_cast<std::uint64_t>(b.value);
+        return a.time == b.time
+            && std::bit_cast<std::uint64_t>(a.value) == std::bit_cast<std::uint64_t>(b.value);
     }
 };
 
@@ -67,7 +67,7 @@ struct LodBucket
     double min = 0.0;
     double max = 0.0;
     double first = 0.0; // value of the earliest sample
-    double last = 0.0;  // value of the latest sample
+    double last = 0.0; // value of the latest sample
     TimeUs firstTime = 0;
     TimeUs lastTime = 0;
 };

@@ -68,8 +68,9 @@ Result<std::unique_ptr<BatchCommitter>> BatchCommitter::open(const std::string &
                 path + ": cannot create capture: folder " + parent.string() + " does not exist");
     }
     try {
-        sqlite::Connection connection(path, exists ? sqlite::Connection::Mode::ReadWrite
-                                                   : sqlite::Connection::Mode::ReadWriteCreate);
+        sqlite::Connection connection(path,
+                                      exists ? sqlite::Connection::Mode::ReadWrite
+                                             : sqlite::Connection::Mode::ReadWriteCreate);
         if (!exists)
             capture::createSchema(connection, sourceDescription);
         capture::configureWriter(connection);
@@ -78,15 +79,15 @@ Result<std::unique_ptr<BatchCommitter>> BatchCommitter::open(const std::string &
         committer->loadState();
         return committer;
     } catch (const sqlite::Error &e) {
-        return Result<std::unique_ptr<BatchCommitter>>::failure(path + ": cannot open capture for writing: "
-                                                                + e.what());
+        return Result<std::unique_ptr<BatchCommitter>>::failure(
+            path + ": cannot open capture for writing: " + e.what());
     }
 }
 
 BatchCommitter::BatchCommitter(std::string path, sqlite::Connection connection)
-    : m_path(std::move(path)), m_connection(std::move(connection))
-{
-}
+    : m_path(std::move(path))
+    , m_connection(std::move(connection))
+{ }
 
 BatchCommitter::~BatchCommitter() = default;
 
@@ -100,12 +101,13 @@ void BatchCommitter::prepareStatements()
         "INSERT INTO series(key, name, labels, unit) VALUES (?1, ?2, ?3, ?4)");
     for (auto [statement, table] : {std::pair{&m_insertFullChunk, "sample_chunks"},
                                     std::pair{&m_insertRecentChunk, "recent_chunks"}}) {
-        *statement = m_connection.prepare(
-            std::string("INSERT INTO ") + table
-            + "(id, series_id, min_time, max_time, count, min_value, max_value, first_value, last_value, data) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        *statement = m_connection.prepare(std::string("INSERT INTO ") + table
+                                          + "(id, series_id, min_time, max_time, count, min_value, "
+                                            "max_value, first_value, last_value, data) "
+                                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     }
-    m_selectSmallChunks = m_connection.prepare("SELECT id, data FROM recent_chunks WHERE series_id = ?1 ORDER BY id");
+    m_selectSmallChunks = m_connection.prepare(
+        "SELECT id, data FROM recent_chunks WHERE series_id = ?1 ORDER BY id");
     m_deleteChunk = m_connection.prepare("DELETE FROM recent_chunks WHERE id = ?1");
     m_insertLog = m_connection.prepare(
         "INSERT INTO logs(time, level, service, entity, message, trace_id, span_id, attributes, "
@@ -131,12 +133,13 @@ void BatchCommitter::loadState()
         state->id = series.columnInt(0);
         m_series.emplace(series.columnString(1), std::move(state));
     }
-    auto small = m_connection.prepare("SELECT series_id, count(*), sum(count) FROM recent_chunks GROUP BY series_id");
+    auto small = m_connection.prepare(
+        "SELECT series_id, count(*), sum(count) FROM recent_chunks GROUP BY series_id");
     while (small.step()) {
-        const std::int64_t series = small.columnInt(0);
-        m_smallChunks[series] = {small.columnInt(1), small.columnInt(2)};
+        const std::int64_t seriesId = small.columnInt(0);
+        m_smallChunks[seriesId] = {small.columnInt(1), small.columnInt(2)};
         if (small.columnInt(1) > 1)
-            m_compactionQueue.insert(series);
+            m_compactionQueue.insert(seriesId);
     }
     m_nextChunkId = m_connection.queryInt("SELECT coalesce(max(id), 0) + 1 FROM all_chunks");
     auto offsets = m_connection.prepare("SELECT topic, partition, next_offset FROM offsets");
@@ -170,7 +173,10 @@ BatchCommitter::SeriesState &BatchCommitter::seriesFor(const SeriesDefinition &d
     if (it != m_series.end())
         return *it->second;
     const std::string labels = labelsJson(definition.key);
-    m_insertSeries.bind(1, key).bind(2, definition.key.name).bind(3, labels).bind(4, definition.unit);
+    m_insertSeries.bind(1, key)
+        .bind(2, definition.key.name)
+        .bind(3, labels)
+        .bind(4, definition.unit);
     m_insertSeries.run();
     auto state = std::make_unique<SeriesState>();
     state->id = m_connection.lastInsertRowId();
@@ -226,8 +232,10 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
                     || lastOrigin->topic != origin.topic) {
                     lastWatermark = watermarkFor(origin);
                     lastOrigin = &origin;
-                    auto found = std::find_if(advances.begin(), advances.end(),
-                                              [&](const Advance &a) { return a.watermark == lastWatermark; });
+                    auto found
+                        = std::find_if(advances.begin(), advances.end(), [&](const Advance &a) {
+                              return a.watermark == lastWatermark;
+                          });
                     if (found == advances.end())
                         advances.push_back({lastWatermark, *lastWatermark});
                     lastStart = *lastWatermark;
@@ -248,7 +256,9 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
             for (const Event &event : batch.events) {
                 if (isDuplicate(event.origin))
                     continue;
-                const std::string_view attributes = event.attributes.empty() ? std::string_view("{}") : std::string_view(event.attributes);
+                const std::string_view attributes = event.attributes.empty()
+                    ? std::string_view("{}")
+                    : std::string_view(event.attributes);
                 m_insertEvent.bind(1, event.sourceId)
                     .bind(2, event.time)
                     .bind(3, event.type)
@@ -272,7 +282,8 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
                 for (std::size_t i = 0; i < batch.sampleOrigins.size(); ++i)
                     originDuplicate[i] = isDuplicate(batch.sampleOrigins[i], false);
                 for (const SampleRecord &sample : batch.samples) {
-                    if (sample.origin != SampleRecord::kNoOrigin && originDuplicate[sample.origin]) {
+                    if (sample.origin != SampleRecord::kNoOrigin
+                        && originDuplicate[sample.origin]) {
                         ++summary.duplicatesSkipped;
                         continue;
                     }
@@ -294,7 +305,9 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
             for (const LogRecord &log : batch.logs) {
                 if (isDuplicate(log.origin))
                     continue;
-                const std::string_view attributes = log.attributes.empty() ? std::string_view("{}") : std::string_view(log.attributes);
+                const std::string_view attributes = log.attributes.empty()
+                    ? std::string_view("{}")
+                    : std::string_view(log.attributes);
                 m_insertLog.bind(1, log.time)
                     .bind(2, static_cast<int>(log.level))
                     .bind(3, log.service)
@@ -312,7 +325,9 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
             for (const Span &s : batch.spans) {
                 if (isDuplicate(s.origin))
                     continue;
-                const std::string_view attributes = s.attributes.empty() ? std::string_view("{}") : std::string_view(s.attributes);
+                const std::string_view attributes = s.attributes.empty()
+                    ? std::string_view("{}")
+                    : std::string_view(s.attributes);
                 m_insertSpan.bind(1, s.traceId)
                     .bind(2, s.spanId)
                     .bind(3, s.parentSpanId)
@@ -336,8 +351,9 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
                 m_insertDeadLetter.bind(1, letter.receivedAt).bind(2, letter.source);
                 bindOrigin(m_insertDeadLetter, 3, letter.origin);
                 m_insertDeadLetter.bind(6, letter.reason);
-                m_insertDeadLetter.bindBlob(7, letter.payload.data(),
-                                            std::min(letter.payload.size(), DeadLetter::kMaxPayload));
+                m_insertDeadLetter.bindBlob(
+                    7, letter.payload.data(),
+                    std::min(letter.payload.size(), DeadLetter::kMaxPayload));
                 m_insertDeadLetter.run();
                 ++summary.deadLetters;
             }
@@ -368,10 +384,10 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
         // The transaction rolled back: forget what it added to the in-memory state. The small
         // chunk counts may now be too high; they only schedule compaction, which recounts.
         m_watermarks = savedWatermarks;
-        for (const std::string &key : createdSeries)
-            m_series.erase(key);
         for (SeriesState *state : touched)
             state->pending.clear();
+        for (const std::string &key : createdSeries)
+            m_series.erase(key); // after the loop above: `touched` points into these
         throw;
     }
 
@@ -475,8 +491,9 @@ CompactionStep BatchCommitter::compact(std::int64_t sampleBudget, bool everythin
             m_smallChunks.erase(series);
             if (damaged) {
                 // Leave a damaged chunk as it is (queries report it); never rewrite around it.
-                spdlog::warn("{}: sample chunk {} of series {} does not decode; series not compacted", m_path,
-                             ids.back(), series);
+                spdlog::warn(
+                    "{}: sample chunk {} of series {} does not decode; series not compacted",
+                    m_path, ids.back(), series);
                 continue;
             }
             if (ids.size() < 2) {
@@ -495,7 +512,8 @@ CompactionStep BatchCommitter::compact(std::int64_t sampleBudget, bool everythin
                 m_compactionQueue.erase(series);
             ++step.series;
             step.chunksRemoved += static_cast<std::int64_t>(ids.size());
-            step.chunksWritten += (static_cast<std::int64_t>(samples.size()) + kChunkSamples - 1) / kChunkSamples;
+            step.chunksWritten
+                += (static_cast<std::int64_t>(samples.size()) + kChunkSamples - 1) / kChunkSamples;
             step.samples += static_cast<std::int64_t>(samples.size());
         }
         transaction.commit();
@@ -539,11 +557,14 @@ RetentionStep BatchCommitter::applyRetention(const RetentionPolicy &policy,
                 "UNION ALL SELECT min(start_time) FROM spans)");
             if (oldest.step() && !oldest.columnIsNull(0)) {
                 const TimeUs first = oldest.columnInt(0);
-                const double excess = static_cast<double>(used - policy.maxBytes) / static_cast<double>(used);
+                const double excess
+                    = static_cast<double>(used - policy.maxBytes) / static_cast<double>(used);
                 const double fraction = std::clamp(excess + 0.02, 0.01, 0.5);
                 const auto spanUs = static_cast<double>(m_newestTime - first);
-                cutoff = std::max(cutoff, first + std::max<TimeUs>(kMicrosPerSecond,
-                                                                   static_cast<TimeUs>(spanUs * fraction)));
+                cutoff = std::max(cutoff,
+                                  first
+                                      + std::max<TimeUs>(kMicrosPerSecond,
+                                                         static_cast<TimeUs>(spanUs * fraction)));
             }
         }
     }
@@ -556,9 +577,9 @@ RetentionStep BatchCommitter::applyRetention(const RetentionPolicy &policy,
         const char *table;
         const char *timeColumn;
     };
-    static constexpr Target kTargets[] = {
-        {"events", "time"}, {"sample_chunks", "max_time"}, {"recent_chunks", "max_time"}, {"logs", "time"},
-        {"spans", "start_time"}, {"dead_letters", "received_at"}};
+    static constexpr Target kTargets[]
+        = {{"events", "time"}, {"sample_chunks", "max_time"}, {"recent_chunks", "max_time"},
+           {"logs", "time"},   {"spans", "start_time"},       {"dead_letters", "received_at"}};
 
     sqlite::Transaction transaction(m_connection);
     for (const Target &target : kTargets) {
@@ -575,7 +596,8 @@ RetentionStep BatchCommitter::applyRetention(const RetentionPolicy &policy,
     transaction.commit();
     if (step.rowsDeleted > 0)
         m_connection.execute("PRAGMA incremental_vacuum(2048)");
-    if (policy.maxBytes > 0 && !step.moreToDo && usedBytes() > policy.maxBytes && step.rowsDeleted > 0)
+    if (policy.maxBytes > 0 && !step.moreToDo && usedBytes() > policy.maxBytes
+        && step.rowsDeleted > 0)
         step.moreToDo = true;
     return step;
 }

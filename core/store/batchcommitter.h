@@ -27,7 +27,7 @@ struct CommitSummary
     std::int64_t spans = 0;
     std::int64_t deadLetters = 0;
     std::int64_t duplicatesSkipped = 0; // records whose Kafka origin was already stored
-    TimeRange span{0, 0};               // [earliest, latest + 1 µs) of the records, empty if none
+    TimeRange span{0, 0}; // [earliest, latest + 1 µs) of the records, empty if none
     std::vector<std::int64_t> seriesIds; // series that received samples, ascending
 
     std::int64_t records() const { return events + samples + logs + spans + deadLetters; }
@@ -35,7 +35,7 @@ struct CommitSummary
 
 struct RetentionPolicy
 {
-    TimeUs maxAge = 0;         // keep data newer than (newest record - maxAge); 0 keeps all
+    TimeUs maxAge = 0; // keep data newer than (newest record - maxAge); 0 keeps all
     std::int64_t maxBytes = 0; // keep the capture's used pages under this; 0 for no limit
 
     bool isActive() const { return maxAge > 0 || maxBytes > 0; }
@@ -43,7 +43,7 @@ struct RetentionPolicy
 
 struct CompactionStep
 {
-    std::int64_t series = 0;       // series whose small chunks were merged
+    std::int64_t series = 0; // series whose small chunks were merged
     std::int64_t chunksRemoved = 0;
     std::int64_t chunksWritten = 0;
     std::int64_t samples = 0;
@@ -132,7 +132,7 @@ private:
     std::unordered_map<std::string, std::unique_ptr<SeriesState>> m_series;
     WatermarkMap m_watermarks;
     std::unordered_map<std::int64_t, SmallChunks> m_smallChunks; // by series id
-    std::set<std::int64_t> m_compactionQueue;                    // series ids
+    std::set<std::int64_t> m_compactionQueue; // series ids
     std::uint64_t m_sequence = 0;
     std::int64_t m_nextChunkId = 1; // shared by sample_chunks and recent_chunks
     TimeUs m_newestTime = 0;

@@ -24,9 +24,9 @@ std::string describeSqliteError(const std::string &path, const char *what, const
     return message;
 }
 
-constexpr const char *kEventColumns =
-    "source_id, time, type, category, severity, service, entity, cluster, message, trace_id, "
-    "attributes, topic, partition, offset";
+constexpr const char *kEventColumns
+    = "source_id, time, type, category, severity, service, entity, cluster, message, trace_id, "
+      "attributes, topic, partition, offset";
 
 double columnValue(const sqlite::Statement &statement, int column)
 {
@@ -62,7 +62,8 @@ Event readEvent(const sqlite::Statement &statement)
     event.type = statement.columnString(2);
     event.category = static_cast<EventCategory>(
         std::clamp<std::int64_t>(statement.columnInt(3), 0, kEventCategoryCount - 1));
-    event.severity = static_cast<Severity>(std::clamp<std::int64_t>(statement.columnInt(4), 0, kSeverityCount - 1));
+    event.severity = static_cast<Severity>(
+        std::clamp<std::int64_t>(statement.columnInt(4), 0, kSeverityCount - 1));
     event.service = statement.columnString(5);
     event.entity = statement.columnString(6);
     event.cluster = statement.columnString(7);
@@ -89,7 +90,8 @@ std::string likePattern(const std::string &text)
 class WhereClause
 {
 public:
-    void add(std::string condition, std::vector<std::variant<std::int64_t, std::string>> values = {})
+    void add(std::string condition,
+             std::vector<std::variant<std::int64_t, std::string>> values = {})
     {
         m_sql += m_sql.empty() ? " WHERE " : " AND ";
         m_sql += condition;
@@ -165,7 +167,8 @@ struct BucketAccumulator
     }
     void addFirst(TimeUs time, double value, std::int64_t chunk)
     {
-        if (bucket.count == 0 || time < bucket.firstTime || (time == bucket.firstTime && chunk < firstChunk)) {
+        if (bucket.count == 0 || time < bucket.firstTime
+            || (time == bucket.firstTime && chunk < firstChunk)) {
             bucket.firstTime = time;
             bucket.first = value;
             firstChunk = chunk;
@@ -173,7 +176,8 @@ struct BucketAccumulator
     }
     void addLast(TimeUs time, double value, std::int64_t chunk)
     {
-        if (bucket.count == 0 || time > bucket.lastTime || (time == bucket.lastTime && chunk >= lastChunk)) {
+        if (bucket.count == 0 || time > bucket.lastTime
+            || (time == bucket.lastTime && chunk >= lastChunk)) {
             bucket.lastTime = time;
             bucket.last = value;
             lastChunk = chunk;
@@ -202,29 +206,29 @@ Result<std::unique_ptr<CaptureReader>> CaptureReader::open(const std::string &pa
         connection.queryInt("SELECT count(*) FROM meta");
         return std::unique_ptr<CaptureReader>(new CaptureReader(path, std::move(connection)));
     } catch (const sqlite::Error &e) {
-        return Result<std::unique_ptr<CaptureReader>>::failure(describeSqliteError(path, "cannot read capture", e));
+        return Result<std::unique_ptr<CaptureReader>>::failure(
+            describeSqliteError(path, "cannot read capture", e));
     }
 }
 
 CaptureReader::CaptureReader(std::string path, sqlite::Connection connection)
-    : m_path(std::move(path)), m_connection(std::move(connection))
-{
-}
+    : m_path(std::move(path))
+    , m_connection(std::move(connection))
+{ }
 
 CaptureReader::~CaptureReader() = default;
 
-template<typename T, typename F>
-Result<T> CaptureReader::guarded(const char *what, F &&function)
+template<typename T, typename F> Result<T> CaptureReader::guarded(const char *what, F &&function)
 {
     try {
         return Result<T>(function());
     } catch (const sqlite::Error &e) {
-        return Result<T>::failure(describeSqliteError(m_path, (std::string(what) + " failed").c_str(), e));
+        return Result<T>::failure(
+            describeSqliteError(m_path, (std::string(what) + " failed").c_str(), e));
     }
 }
 
-template<typename F>
-Status CaptureReader::guardedStatus(const char *what, F &&function)
+template<typename F> Status CaptureReader::guardedStatus(const char *what, F &&function)
 {
     Result<bool> result = guarded<bool>(what, [&] {
         function();
@@ -249,12 +253,12 @@ Result<CaptureInfo> CaptureReader::info()
         info.logs = m_connection.queryInt("SELECT count(*) FROM logs");
         info.spans = m_connection.queryInt("SELECT count(*) FROM spans");
         info.deadLetters = m_connection.queryInt("SELECT count(*) FROM dead_letters");
-        auto span = m_connection.prepare(
-            "SELECT min(lo), max(hi) FROM ("
-            "SELECT min(time) AS lo, max(time) AS hi FROM events UNION ALL "
-            "SELECT min(min_time), max(max_time) FROM all_chunks UNION ALL "
-            "SELECT min(time), max(time) FROM logs UNION ALL "
-            "SELECT min(start_time), max(start_time) FROM spans)");
+        auto span
+            = m_connection.prepare("SELECT min(lo), max(hi) FROM ("
+                                   "SELECT min(time) AS lo, max(time) AS hi FROM events UNION ALL "
+                                   "SELECT min(min_time), max(max_time) FROM all_chunks UNION ALL "
+                                   "SELECT min(time), max(time) FROM logs UNION ALL "
+                                   "SELECT min(start_time), max(start_time) FROM spans)");
         if (span.step() && !span.columnIsNull(0))
             info.span = {span.columnInt(0), span.columnInt(1) + 1};
         std::error_code error;
@@ -275,7 +279,8 @@ Result<std::vector<Event>> CaptureReader::events(const EventQuery &query)
     return events;
 }
 
-Status CaptureReader::forEachEvent(const EventQuery &query, const std::function<bool(Event &&)> &visit)
+Status CaptureReader::forEachEvent(const EventQuery &query,
+                                   const std::function<bool(Event &&)> &visit)
 {
     return guardedStatus("reading events", [&] {
         WhereClause where;
@@ -302,10 +307,10 @@ Status CaptureReader::forEachEvent(const EventQuery &query, const std::function<
                       "ESCAPE '\\' OR service LIKE ? ESCAPE '\\')",
                       {pattern, pattern, pattern, pattern});
         }
-        auto statement = m_connection.prepare(std::string("SELECT ") + kEventColumns + " FROM events"
-                                              + where.sql() + " ORDER BY time "
-                                              + (query.newestFirst ? "DESC, id DESC" : "ASC, id ASC")
-                                              + limitClause(query.limit));
+        auto statement = m_connection.prepare(
+            std::string("SELECT ") + kEventColumns + " FROM events" + where.sql()
+            + " ORDER BY time " + (query.newestFirst ? "DESC, id DESC" : "ASC, id ASC")
+            + limitClause(query.limit));
         where.bind(statement);
         while (statement.step()) {
             if (!visit(readEvent(statement)))
@@ -319,9 +324,11 @@ Result<std::optional<Event>> CaptureReader::eventBySourceId(const std::string &s
     static_assert(static_cast<int>(EventCategory::Failure) == 2, "failures_by_source_id index");
     return guarded<std::optional<Event>>("looking up an event", [&]() -> std::optional<Event> {
         // Failures through their index first; any other event by a scan.
-        for (const char *where : {" WHERE source_id = ?1 AND category = 2", " WHERE source_id = ?1"}) {
-            auto statement = m_connection.prepare(std::string("SELECT ") + kEventColumns + " FROM events"
-                                                  + where + " ORDER BY time, id LIMIT 1");
+        for (const char *where :
+             {" WHERE source_id = ?1 AND category = 2", " WHERE source_id = ?1"}) {
+            auto statement
+                = m_connection.prepare(std::string("SELECT ") + kEventColumns + " FROM events"
+                                       + where + " ORDER BY time, id LIMIT 1");
             statement.bind(1, sourceId);
             if (statement.step())
                 return readEvent(statement);
@@ -354,23 +361,25 @@ Result<std::vector<SeriesInfo>> CaptureReader::series()
 
 Result<std::optional<SeriesInfo>> CaptureReader::seriesByKey(const SeriesKey &key)
 {
-    return guarded<std::optional<SeriesInfo>>("looking up a series", [&]() -> std::optional<SeriesInfo> {
-        auto statement = m_connection.prepare(
-            "SELECT s.id, s.unit, coalesce(sum(c.count), 0), min(c.min_time), max(c.max_time) "
-            "FROM series s LEFT JOIN all_chunks c ON c.series_id = s.id WHERE s.key = ?1 GROUP BY s.id");
-        const std::string canonical = key.canonical();
-        statement.bind(1, canonical);
-        if (!statement.step())
-            return std::nullopt;
-        SeriesInfo info;
-        info.id = statement.columnInt(0);
-        info.key = key;
-        info.unit = statement.columnString(1);
-        info.sampleCount = statement.columnInt(2);
-        info.firstTime = statement.columnInt(3);
-        info.lastTime = statement.columnInt(4);
-        return info;
-    });
+    return guarded<std::optional<SeriesInfo>>(
+        "looking up a series", [&]() -> std::optional<SeriesInfo> {
+            auto statement = m_connection.prepare(
+                "SELECT s.id, s.unit, coalesce(sum(c.count), 0), min(c.min_time), max(c.max_time) "
+                "FROM series s LEFT JOIN all_chunks c ON c.series_id = s.id WHERE s.key = ?1 GROUP "
+                "BY s.id");
+            const std::string canonical = key.canonical();
+            statement.bind(1, canonical);
+            if (!statement.step())
+                return std::nullopt;
+            SeriesInfo info;
+            info.id = statement.columnInt(0);
+            info.key = key;
+            info.unit = statement.columnString(1);
+            info.sampleCount = statement.columnInt(2);
+            info.firstTime = statement.columnInt(3);
+            info.lastTime = statement.columnInt(4);
+            return info;
+        });
 }
 
 Result<std::vector<Sample>> CaptureReader::samples(std::int64_t seriesId, TimeRange range)
@@ -386,8 +395,9 @@ Result<std::vector<Sample>> CaptureReader::samples(std::int64_t seriesId, TimeRa
         while (statement.step()) {
             decoded.clear();
             if (!decodeChunk(statement.columnBlob(0), decoded))
-                throw sqlite::Error(SQLITE_CORRUPT, "sample chunk of series " + std::to_string(seriesId)
-                                                        + " does not decode");
+                throw sqlite::Error(SQLITE_CORRUPT,
+                                    "sample chunk of series " + std::to_string(seriesId)
+                                        + " does not decode");
             for (const Sample &sample : decoded) {
                 if (!range.contains(sample.time))
                     continue;
@@ -397,7 +407,8 @@ Result<std::vector<Sample>> CaptureReader::samples(std::int64_t seriesId, TimeRa
             }
         }
         if (!sorted)
-            std::stable_sort(out.begin(), out.end(), [](const Sample &a, const Sample &b) { return a.time < b.time; });
+            std::stable_sort(out.begin(), out.end(),
+                             [](const Sample &a, const Sample &b) { return a.time < b.time; });
         return out;
     });
 }
@@ -407,7 +418,8 @@ Result<std::vector<LodBucket>> CaptureReader::levelOfDetail(std::int64_t seriesI
 {
     if (bucketCount <= 0 || range.isEmpty())
         return std::vector<LodBucket>{};
-    if (range.begin == std::numeric_limits<TimeUs>::min() || range.end == std::numeric_limits<TimeUs>::max())
+    if (range.begin == std::numeric_limits<TimeUs>::min()
+        || range.end == std::numeric_limits<TimeUs>::max())
         return Result<std::vector<LodBucket>>::failure(
             "level of detail needs a bounded time range (the series' span, or the visible range)");
     return guarded<std::vector<LodBucket>>("reading level of detail", [&] {
@@ -416,7 +428,8 @@ Result<std::vector<LodBucket>> CaptureReader::levelOfDetail(std::int64_t seriesI
         std::vector<BucketAccumulator> buckets(static_cast<std::size_t>(bucketCount));
         for (int i = 0; i < bucketCount; ++i)
             buckets[static_cast<std::size_t>(i)].bucket.begin = range.begin + width * i;
-        const auto bucketOf = [&](TimeUs t) { return static_cast<std::size_t>((t - range.begin) / width); };
+        const auto bucketOf
+            = [&](TimeUs t) { return static_cast<std::size_t>((t - range.begin) / width); };
 
         // Pass 1: chunk summaries straight from the covering indexes.
         struct ChunkRef
@@ -427,10 +440,12 @@ Result<std::vector<LodBucket>> CaptureReader::levelOfDetail(std::int64_t seriesI
         std::vector<ChunkRef> toDecode;
         for (const bool recent : {false, true}) {
             auto summaries = m_connection.prepare(
-                recent ? "SELECT id, min_time, max_time, count, min_value, max_value, first_value, last_value "
+                recent ? "SELECT id, min_time, max_time, count, min_value, max_value, first_value, "
+                         "last_value "
                          "FROM recent_chunks INDEXED BY recent_chunks_by_series "
                          "WHERE series_id = ?1 AND max_time >= ?2 AND min_time < ?3"
-                       : "SELECT id, min_time, max_time, count, min_value, max_value, first_value, last_value "
+                       : "SELECT id, min_time, max_time, count, min_value, max_value, first_value, "
+                         "last_value "
                          "FROM sample_chunks INDEXED BY sample_chunks_by_series "
                          "WHERE series_id = ?1 AND max_time >= ?2 AND min_time < ?3");
             summaries.bind(1, seriesId).bind(2, range.begin).bind(3, range.end);
@@ -438,7 +453,8 @@ Result<std::vector<LodBucket>> CaptureReader::levelOfDetail(std::int64_t seriesI
                 const std::int64_t chunk = summaries.columnInt(0);
                 const TimeUs minTime = summaries.columnInt(1);
                 const TimeUs maxTime = summaries.columnInt(2);
-                if (minTime < range.begin || maxTime >= range.end || bucketOf(minTime) != bucketOf(maxTime)) {
+                if (minTime < range.begin || maxTime >= range.end
+                    || bucketOf(minTime) != bucketOf(maxTime)) {
                     toDecode.push_back({chunk, recent});
                     continue;
                 }
@@ -460,18 +476,19 @@ Result<std::vector<LodBucket>> CaptureReader::levelOfDetail(std::int64_t seriesI
                 blob.bind(1, chunk);
                 if (!blob.step())
                     continue;
-                const bool ok = forEachBucketSegment(blob.columnBlob(0), range, width, [&](const BucketSegment &segment) {
-                    BucketAccumulator &b = buckets[segment.bucket];
-                    b.addValueRange(segment.min, segment.max);
-                    b.addFirst(segment.firstTime, segment.first, chunk);
-                    b.addLast(segment.lastTime, segment.last, chunk);
-                    b.bucket.count += segment.count;
-                });
+                const bool ok = forEachBucketSegment(
+                    blob.columnBlob(0), range, width, [&](const BucketSegment &segment) {
+                        BucketAccumulator &b = buckets[segment.bucket];
+                        b.addValueRange(segment.min, segment.max);
+                        b.addFirst(segment.firstTime, segment.first, chunk);
+                        b.addLast(segment.lastTime, segment.last, chunk);
+                        b.bucket.count += segment.count;
+                    });
                 blob.reset();
                 if (!ok)
-                    throw sqlite::Error(SQLITE_CORRUPT, "sample chunk " + std::to_string(chunk)
-                                                            + " of series " + std::to_string(seriesId)
-                                                            + " does not decode");
+                    throw sqlite::Error(SQLITE_CORRUPT,
+                                        "sample chunk " + std::to_string(chunk) + " of series "
+                                            + std::to_string(seriesId) + " does not decode");
             }
         }
         std::vector<LodBucket> out;
@@ -494,7 +511,8 @@ Result<std::vector<LogRecord>> CaptureReader::logs(const LogQuery &query)
     return logs;
 }
 
-Status CaptureReader::forEachLog(const LogQuery &query, const std::function<bool(LogRecord &&)> &visit)
+Status CaptureReader::forEachLog(const LogQuery &query,
+                                 const std::function<bool(LogRecord &&)> &visit)
 {
     return guardedStatus("reading logs", [&] {
         WhereClause where;
@@ -517,7 +535,8 @@ Status CaptureReader::forEachLog(const LogQuery &query, const std::function<bool
         while (statement.step()) {
             LogRecord log;
             log.time = statement.columnInt(0);
-            log.level = static_cast<Severity>(std::clamp<std::int64_t>(statement.columnInt(1), 0, kSeverityCount - 1));
+            log.level = static_cast<Severity>(
+                std::clamp<std::int64_t>(statement.columnInt(1), 0, kSeverityCount - 1));
             log.service = statement.columnString(2);
             log.entity = statement.columnString(3);
             log.message = statement.columnString(4);
@@ -572,7 +591,8 @@ Status CaptureReader::forEachSpan(const SpanQuery &query, const std::function<bo
             span.kind = static_cast<std::int32_t>(statement.columnInt(6));
             span.start = statement.columnInt(7);
             span.end = statement.columnInt(8);
-            span.status = static_cast<SpanStatus>(std::clamp<std::int64_t>(statement.columnInt(9), 0, 2));
+            span.status
+                = static_cast<SpanStatus>(std::clamp<std::int64_t>(statement.columnInt(9), 0, 2));
             span.attributes = attributesOrEmpty(statement, 10);
             span.origin = readOrigin(statement, 11);
             if (!visit(std::move(span)))
@@ -584,9 +604,10 @@ Status CaptureReader::forEachSpan(const SpanQuery &query, const std::function<bo
 Result<std::vector<DeadLetter>> CaptureReader::deadLetters(std::size_t limit)
 {
     return guarded<std::vector<DeadLetter>>("reading dead letters", [&] {
-        auto statement = m_connection.prepare(
-            "SELECT received_at, source, reason, payload, topic, partition, offset FROM dead_letters "
-            "ORDER BY id" + limitClause(limit));
+        auto statement = m_connection.prepare("SELECT received_at, source, reason, payload, topic, "
+                                              "partition, offset FROM dead_letters "
+                                              "ORDER BY id"
+                                              + limitClause(limit));
         std::vector<DeadLetter> out;
         while (statement.step()) {
             DeadLetter letter;
@@ -608,7 +629,8 @@ Result<std::vector<PartitionOffset>> CaptureReader::offsets()
             "SELECT topic, partition, next_offset FROM offsets ORDER BY topic, partition");
         std::vector<PartitionOffset> out;
         while (statement.step())
-            out.push_back({statement.columnString(0), static_cast<std::int32_t>(statement.columnInt(1)),
+            out.push_back({statement.columnString(0),
+                           static_cast<std::int32_t>(statement.columnInt(1)),
                            statement.columnInt(2)});
         return out;
     });

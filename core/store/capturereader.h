@@ -57,10 +57,8 @@ public:
 
 private:
     CaptureReader(std::string path, sqlite::Connection connection);
-    template<typename T, typename F>
-    Result<T> guarded(const char *what, F &&function);
-    template<typename F>
-    Status guardedStatus(const char *what, F &&function);
+    template<typename T, typename F> Result<T> guarded(const char *what, F &&function);
+    template<typename F> Status guardedStatus(const char *what, F &&function);
 
     std::string m_path;
     sqlite::Connection m_connection;

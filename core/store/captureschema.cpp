@@ -3,8 +3,8 @@
 #include "util/timeformat.h"
 
 #include <array>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -19,7 +19,7 @@ namespace {
 std::uint32_t readBigEndian32(const unsigned char *bytes)
 {
     return (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16)
-           | (std::uint32_t{bytes[2]} << 8) | std::uint32_t{bytes[3]};
+        | (std::uint32_t{bytes[2]} << 8) | std::uint32_t{bytes[3]};
 }
 
 constexpr const char *kSchema = R"sql(
@@ -195,7 +195,8 @@ Status validateFile(const std::string &path)
     const auto schemaVersion = static_cast<int>(readBigEndian32(&header[60]));
     if (schemaVersion > kSchemaVersion)
         return Status::failure(path + ": capture schema version " + std::to_string(schemaVersion)
-                               + " is newer than this EventScope reads (" + std::to_string(kSchemaVersion)
+                               + " is newer than this EventScope reads ("
+                               + std::to_string(kSchemaVersion)
                                + "); open it with a newer EventScope");
     if (schemaVersion < 1)
         return Status::failure(path + ": capture has no schema version; the file is damaged");
@@ -205,8 +206,8 @@ Status validateFile(const std::string &path)
         pageSize = 65536;
     const std::uint32_t pageCount = readBigEndian32(&header[28]);
     // The in-header size is only valid when the change counters agree (SQLite >= 3.7.0).
-    const bool pageCountValid = pageCount != 0
-                                && readBigEndian32(&header[24]) == readBigEndian32(&header[92]);
+    const bool pageCountValid
+        = pageCount != 0 && readBigEndian32(&header[24]) == readBigEndian32(&header[92]);
     if (pageCountValid) {
         const std::uint64_t expected = std::uint64_t{pageCount} * pageSize;
         if (size < expected)

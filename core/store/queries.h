@@ -25,7 +25,10 @@ struct EventQuery
     std::size_t limit = 0; // 0: no limit
     bool newestFirst = false;
 
-    static std::uint32_t categoryBit(EventCategory category) { return 1u << static_cast<unsigned>(category); }
+    static std::uint32_t categoryBit(EventCategory category)
+    {
+        return 1u << static_cast<unsigned>(category);
+    }
 };
 
 struct LogQuery

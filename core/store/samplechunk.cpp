@@ -49,7 +49,9 @@ void appendVarint(std::string &out, std::uint64_t value)
 class BitWriter
 {
 public:
-    explicit BitWriter(std::string &out) : m_out(out) {}
+    explicit BitWriter(std::string &out)
+        : m_out(out)
+    { }
 
     void write(std::uint64_t value, int bits)
     {
@@ -66,7 +68,10 @@ public:
             m_accumulator &= (std::uint64_t{1} << m_pending) - 1;
         }
     }
-    std::uint64_t bitCount() const { return m_out.size() * 8 + static_cast<std::uint64_t>(m_pending); }
+    std::uint64_t bitCount() const
+    {
+        return m_out.size() * 8 + static_cast<std::uint64_t>(m_pending);
+    }
 
     void flush()
     {
@@ -119,7 +124,8 @@ Buckets chooseBuckets(const std::vector<std::uint64_t> &codes)
         return best;
 
     auto lengthAtShare = [&](double share) {
-        const auto wanted = histogram[0] + static_cast<std::int64_t>(std::ceil(share * static_cast<double>(nonZero)));
+        const auto wanted = histogram[0]
+            + static_cast<std::int64_t>(std::ceil(share * static_cast<double>(nonZero)));
         for (int length = 1; length <= 64; ++length) {
             if (atMost[static_cast<std::size_t>(length)] >= wanted)
                 return length;
@@ -127,10 +133,11 @@ Buckets chooseBuckets(const std::vector<std::uint64_t> &codes)
         return 64;
     };
     auto cost = [&](int b0, int b1, int b2) {
-        const auto c0 = atMost[static_cast<std::size_t>(b0)], c1 = atMost[static_cast<std::size_t>(b1)],
+        const auto c0 = atMost[static_cast<std::size_t>(b0)],
+                   c1 = atMost[static_cast<std::size_t>(b1)],
                    c2 = atMost[static_cast<std::size_t>(b2)];
-        return histogram[0] + (c0 - histogram[0]) * (2 + b0) + (c1 - c0) * (3 + b1) + (c2 - c1) * (4 + b2)
-               + (total - c2) * (4 + 64);
+        return histogram[0] + (c0 - histogram[0]) * (2 + b0) + (c1 - c0) * (3 + b1)
+            + (c2 - c1) * (4 + b2) + (total - c2) * (4 + 64);
     };
     const int maxLength = std::min(lengthAtShare(1.0), 56);
     std::int64_t bestCost = std::numeric_limits<std::int64_t>::max();
@@ -247,7 +254,7 @@ namespace {
 // Summary of one block of kBlockSamples consecutive samples, in the chunk's own units.
 struct BlockSummary
 {
-    std::uint64_t timeBits = 0;  // where the block's first code starts in each stream
+    std::uint64_t timeBits = 0; // where the block's first code starts in each stream
     std::uint64_t valueBits = 0;
     std::int64_t previousDelta = 0; // time delta state before the block's first code
     TimeUs firstTime = 0;
@@ -257,8 +264,8 @@ struct BlockSummary
     bool hasNumber = false;
 };
 
-void appendBlock(std::string &out, const BlockSummary &block, bool restart, bool decimal, TimeUs chunkFirst,
-                 std::int64_t unit, std::int64_t firstMantissa)
+void appendBlock(std::string &out, const BlockSummary &block, bool restart, bool decimal,
+                 TimeUs chunkFirst, std::int64_t unit, std::int64_t firstMantissa)
 {
     if (restart) {
         appendVarint(out, block.timeBits);
@@ -273,8 +280,9 @@ void appendBlock(std::string &out, const BlockSummary &block, bool restart, bool
         return;
     }
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    for (const double value : {block.hasNumber ? block.lowValue : nan, block.hasNumber ? block.highValue : nan,
-                               block.firstValue, block.lastValue}) {
+    for (const double value :
+         {block.hasNumber ? block.lowValue : nan, block.hasNumber ? block.highValue : nan,
+          block.firstValue, block.lastValue}) {
         const auto bits = std::bit_cast<std::uint64_t>(value);
         for (int shift = 56; shift >= 0; shift -= 8)
             out += static_cast<char>((bits >> shift) & 0xff);
@@ -302,7 +310,8 @@ std::string ChunkEncoder::blob() const
     for (std::size_t i = 0; i < count; ++i) {
         if (i % kBlockSamples == 0) {
             if (i > 0)
-                appendBlock(directory, block, i > kBlockSamples, decimal, m_firstTime, m_timeUnit, m_firstMantissa);
+                appendBlock(directory, block, i > kBlockSamples, decimal, m_firstTime, m_timeUnit,
+                            m_firstMantissa);
             block = BlockSummary();
             block.timeBits = times.bitCount();
             block.valueBits = values.bitCount();
@@ -338,7 +347,8 @@ std::string ChunkEncoder::blob() const
                         const int significant = 64 - leading - trailing;
                         values.write(0b11, 2);
                         values.write(static_cast<std::uint64_t>(leading), 5);
-                        values.write(static_cast<std::uint64_t>(significant == 64 ? 0 : significant), 6);
+                        values.write(
+                            static_cast<std::uint64_t>(significant == 64 ? 0 : significant), 6);
                         values.write(xorValue >> trailing, significant);
                         lastLeading = leading;
                         lastTrailing = trailing;
@@ -362,7 +372,8 @@ std::string ChunkEncoder::blob() const
             block.hasNumber = true;
         }
     }
-    appendBlock(directory, block, count > kBlockSamples, decimal, m_firstTime, m_timeUnit, m_firstMantissa);
+    appendBlock(directory, block, count > kBlockSamples, decimal, m_firstTime, m_timeUnit,
+                m_firstMantissa);
     times.flush();
     values.flush();
 

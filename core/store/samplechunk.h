@@ -20,7 +20,7 @@ struct ChunkSummary
     double minValue = 0.0; // NaN samples are counted but not in min/max; NaN if all are NaN
     double maxValue = 0.0;
     double firstValue = 0.0; // value at minTime
-    double lastValue = 0.0;  // value at maxTime
+    double lastValue = 0.0; // value at maxTime
 };
 
 // Encodes consecutive samples of one series, in time order, into a compact blob.
@@ -82,8 +82,7 @@ private:
 bool decodeChunk(std::string_view blob, std::vector<Sample> &out);
 
 // Calls visit(time, value) for every sample of a chunk, in order. False for a corrupt blob.
-template<typename Visitor>
-bool forEachSample(std::string_view blob, Visitor &&visit);
+template<typename Visitor> bool forEachSample(std::string_view blob, Visitor &&visit);
 
 // The samples of one chunk that fall into one bucket: what a level-of-detail query merges.
 struct BucketSegment
@@ -103,7 +102,8 @@ struct BucketSegment
 // forEachSample for aggregation: bucket indexes are computed only at bucket changes, and
 // decimal chunks take min/max on integer mantissas, dividing once per run.
 template<typename OnSegment>
-bool forEachBucketSegment(std::string_view blob, TimeRange range, TimeUs width, OnSegment &&onSegment);
+bool forEachBucketSegment(std::string_view blob, TimeRange range, TimeUs width,
+                          OnSegment &&onSegment);
 
 } // namespace eventscope
 

@@ -24,6 +24,17 @@ inline std::int64_t unzigzag(std::uint64_t v)
     return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
 }
 
+// Two's-complement wrapping arithmetic: a damaged chunk decodes to garbage values (rejected
+// by the overrun checks), never to undefined behaviour.
+inline std::int64_t wrapAdd(std::int64_t a, std::int64_t b)
+{
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+}
+inline std::int64_t wrapMultiply(std::int64_t a, std::int64_t b)
+{
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b));
+}
+
 // Prefix-coded buckets: '0' is zero, '10' + bits[0], '110' + bits[1], '1110' + bits[2],
 // '1111' + 64 bits. Widths are 1..56 and increasing; each chunk stores its own.
 struct Buckets
@@ -49,9 +60,10 @@ class BitReader
 {
 public:
     BitReader(const std::uint8_t *data, std::size_t size, std::uint64_t startBit = 0)
-        : m_data(data), m_size(size), m_position(startBit)
-    {
-    }
+        : m_data(data)
+        , m_size(size)
+        , m_position(startBit)
+    { }
 
     // Up to 56 bits, MSB first.
     EVENTSCOPE_HOT_INLINE std::uint64_t read(int bits)
@@ -145,9 +157,9 @@ struct ChunkCursor
     TimeUs firstTime = 0;
     std::int64_t timeUnit = 1;
     BucketTable timeBuckets, valueBuckets;
-    double divisor = 1;              // decimal mode
-    std::int64_t firstMantissa = 0;  // decimal mode
-    std::uint64_t firstBits = 0;     // XOR mode
+    double divisor = 1; // decimal mode
+    std::int64_t firstMantissa = 0; // decimal mode
+    std::uint64_t firstBits = 0; // XOR mode
     const std::uint8_t *directory = nullptr;
     const std::uint8_t *directoryEnd = nullptr;
     const std::uint8_t *timeStream = nullptr;
@@ -194,7 +206,8 @@ inline bool openChunk(std::string_view blob, ChunkCursor &c)
         return false;
     }
     std::uint64_t directoryBytes = 0;
-    if (!readVarint(cursor, end, directoryBytes) || directoryBytes > static_cast<std::uint64_t>(end - cursor))
+    if (!readVarint(cursor, end, directoryBytes)
+        || directoryBytes > static_cast<std::uint64_t>(end - cursor))
         return false;
     c.directory = cursor;
     c.directoryEnd = cursor + directoryBytes;
@@ -213,9 +226,10 @@ inline bool openChunk(std::string_view blob, ChunkCursor &c)
 struct BlockInfo
 {
     std::uint64_t count = 0;
-    std::uint64_t timeBits = 0, valueBits = 0; // position of the first code (blocks after the first)
+    std::uint64_t timeBits = 0,
+                  valueBits = 0; // position of the first code (blocks after the first)
     std::int64_t previousDelta = 0;
-    TimeUs previousTime = 0;                    // the sample before the block
+    TimeUs previousTime = 0; // the sample before the block
     std::int64_t previousMantissa = 0;
     std::uint64_t previousBits = 0;
     TimeUs firstTime = 0, lastTime = 0;
@@ -244,7 +258,8 @@ inline bool readDirectory(const ChunkCursor &c, std::vector<BlockInfo> &blocks)
         b.count = std::min(kBlockSamples, c.count - k * kBlockSamples);
         std::uint64_t v = 0;
         if (k > 0) {
-            if (!readVarint(cursor, c.directoryEnd, b.timeBits) || !readVarint(cursor, c.directoryEnd, b.valueBits)
+            if (!readVarint(cursor, c.directoryEnd, b.timeBits)
+                || !readVarint(cursor, c.directoryEnd, b.valueBits)
                 || !readVarint(cursor, c.directoryEnd, v))
                 return false;
             if (b.timeBits > c.timeBytes * 8 || b.valueBits > c.valueBytes * 8)
@@ -257,18 +272,22 @@ inline bool readDirectory(const ChunkCursor &c, std::vector<BlockInfo> &blocks)
         std::uint64_t first = 0, span = 0;
         if (!readVarint(cursor, c.directoryEnd, first) || !readVarint(cursor, c.directoryEnd, span))
             return false;
-        b.firstTime = c.firstTime + static_cast<std::int64_t>(first) * c.timeUnit;
-        b.lastTime = b.firstTime + static_cast<std::int64_t>(span) * c.timeUnit;
+        b.firstTime
+            = wrapAdd(c.firstTime, wrapMultiply(static_cast<std::int64_t>(first), c.timeUnit));
+        b.lastTime
+            = wrapAdd(b.firstTime, wrapMultiply(static_cast<std::int64_t>(span), c.timeUnit));
         if (c.mode == 1) {
             std::int64_t *fields[] = {&b.low, &b.high, &b.first, &b.last};
             for (std::int64_t *field : fields) {
                 if (!readVarint(cursor, c.directoryEnd, v))
                     return false;
-                *field = c.firstMantissa + unzigzag(v);
+                *field = wrapAdd(c.firstMantissa, unzigzag(v));
             }
         } else {
-            if (!readDouble(cursor, c.directoryEnd, b.lowValue) || !readDouble(cursor, c.directoryEnd, b.highValue)
-                || !readDouble(cursor, c.directoryEnd, b.firstValue) || !readDouble(cursor, c.directoryEnd, b.lastValue))
+            if (!readDouble(cursor, c.directoryEnd, b.lowValue)
+                || !readDouble(cursor, c.directoryEnd, b.highValue)
+                || !readDouble(cursor, c.directoryEnd, b.firstValue)
+                || !readDouble(cursor, c.directoryEnd, b.lastValue))
                 return false;
         }
     }
@@ -283,25 +302,34 @@ struct WalkState
     TimeUs time = 0;
     std::int64_t delta = 0;
     std::int64_t mantissa = 0; // decimal mode
-    std::uint64_t bits = 0;    // XOR mode
+    std::uint64_t bits = 0; // XOR mode
 };
 
 inline WalkState startOfChunk(const ChunkCursor &c)
 {
-    return {BitReader(c.timeStream, c.timeBytes), BitReader(c.valueStream, c.valueBytes), c.firstTime, 0,
-            c.firstMantissa, c.firstBits};
+    return {BitReader(c.timeStream, c.timeBytes),
+            BitReader(c.valueStream, c.valueBytes),
+            c.firstTime,
+            0,
+            c.firstMantissa,
+            c.firstBits};
 }
 
 inline WalkState startOfBlock(const ChunkCursor &c, const BlockInfo &b)
 {
-    return {BitReader(c.timeStream, c.timeBytes, b.timeBits), BitReader(c.valueStream, c.valueBytes, b.valueBits),
-            b.previousTime, b.previousDelta, b.previousMantissa, b.previousBits};
+    return {BitReader(c.timeStream, c.timeBytes, b.timeBits),
+            BitReader(c.valueStream, c.valueBytes, b.valueBits),
+            b.previousTime,
+            b.previousDelta,
+            b.previousMantissa,
+            b.previousBits};
 }
 
 // Decodes `codes` samples after the state; visit(time, mantissa) in decimal mode,
 // visit(time, bits) in XOR mode. False if the streams are damaged.
 template<typename Visitor>
-EVENTSCOPE_HOT_INLINE bool walkCodes(const ChunkCursor &c, WalkState state, std::uint64_t codes, Visitor &&visit)
+EVENTSCOPE_HOT_INLINE bool walkCodes(const ChunkCursor &c, WalkState state, std::uint64_t codes,
+                                     Visitor &&visit)
 {
     // Locals, not members: keeps decoder state in registers across the visitor call.
     BitReader times = state.times;
@@ -314,9 +342,9 @@ EVENTSCOPE_HOT_INLINE bool walkCodes(const ChunkCursor &c, WalkState state, std:
         const BucketTable valueTable = c.valueBuckets;
         std::int64_t mantissa = state.mantissa;
         for (std::uint64_t i = 0; i < codes; ++i) {
-            delta += unzigzag(times.readBucketed(timeTable));
-            time += delta * unit;
-            mantissa += unzigzag(values.readBucketed(valueTable));
+            delta = wrapAdd(delta, unzigzag(times.readBucketed(timeTable)));
+            time = wrapAdd(time, wrapMultiply(delta, unit));
+            mantissa = wrapAdd(mantissa, unzigzag(values.readBucketed(valueTable)));
             visit(time, mantissa);
         }
         // Reads past the end return zero bits; a damaged chunk is caught here, once.
@@ -325,8 +353,8 @@ EVENTSCOPE_HOT_INLINE bool walkCodes(const ChunkCursor &c, WalkState state, std:
     std::uint64_t bits = state.bits;
     int leading = 0, significant = 0;
     for (std::uint64_t i = 0; i < codes; ++i) {
-        delta += unzigzag(times.readBucketed(timeTable));
-        time += delta * unit;
+        delta = wrapAdd(delta, unzigzag(times.readBucketed(timeTable)));
+        time = wrapAdd(time, wrapMultiply(delta, unit));
         if (values.read(1)) {
             if (values.read(1)) {
                 leading = static_cast<int>(values.read(5));
@@ -364,15 +392,17 @@ EVENTSCOPE_HOT_INLINE bool walkChunk(const ChunkCursor &c, Visitor &&visit)
 
 // Builds bucket segments from samples in time order; mantissas stay integers until a segment
 // closes.
-template<typename OnSegment>
-class SegmentBuilder
+template<typename OnSegment> class SegmentBuilder
 {
 public:
     SegmentBuilder(const ChunkCursor &c, TimeRange range, TimeUs width, OnSegment &onSegment)
-        : m_decimal(c.mode == 1), m_divisor(c.divisor), m_begin(range.begin), m_end(range.end), m_width(width),
-          m_onSegment(onSegment)
-    {
-    }
+        : m_decimal(c.mode == 1)
+        , m_divisor(c.divisor)
+        , m_begin(range.begin)
+        , m_end(range.end)
+        , m_width(width)
+        , m_onSegment(onSegment)
+    { }
 
     EVENTSCOPE_HOT_INLINE void addMantissa(TimeUs time, std::int64_t mantissa)
     {
@@ -436,7 +466,10 @@ public:
         m_count = 0;
     }
 
-    std::size_t bucketOf(TimeUs time) const { return static_cast<std::size_t>((time - m_begin) / m_width); }
+    std::size_t bucketOf(TimeUs time) const
+    {
+        return static_cast<std::size_t>((time - m_begin) / m_width);
+    }
 
 private:
     void open(TimeUs time)
@@ -461,8 +494,7 @@ private:
 
 } // namespace chunkformat
 
-template<typename Visitor>
-bool forEachSample(std::string_view blob, Visitor &&visit)
+template<typename Visitor> bool forEachSample(std::string_view blob, Visitor &&visit)
 {
     using namespace chunkformat;
     ChunkCursor c;
@@ -474,11 +506,13 @@ bool forEachSample(std::string_view blob, Visitor &&visit)
             visit(time, static_cast<double>(mantissa) / divisor);
         });
     }
-    return walkChunk(c, [&](TimeUs time, std::uint64_t bits) { visit(time, std::bit_cast<double>(bits)); });
+    return walkChunk(
+        c, [&](TimeUs time, std::uint64_t bits) { visit(time, std::bit_cast<double>(bits)); });
 }
 
 template<typename OnSegment>
-bool forEachBucketSegment(std::string_view blob, TimeRange range, TimeUs width, OnSegment &&onSegment)
+bool forEachBucketSegment(std::string_view blob, TimeRange range, TimeUs width,
+                          OnSegment &&onSegment)
 {
     using namespace chunkformat;
     ChunkCursor c;
@@ -492,7 +526,8 @@ bool forEachBucketSegment(std::string_view blob, TimeRange range, TimeUs width, 
         const BlockInfo &b = blocks[k];
         if (b.lastTime < range.begin || b.firstTime >= range.end)
             continue;
-        if (b.firstTime >= range.begin && b.lastTime < range.end && builder.bucketOf(b.firstTime) == builder.bucketOf(b.lastTime)) {
+        if (b.firstTime >= range.begin && b.lastTime < range.end
+            && builder.bucketOf(b.firstTime) == builder.bucketOf(b.lastTime)) {
             // The whole block lies in one bucket: its summary is the segment.
             builder.flush();
             BucketSegment segment;
@@ -520,11 +555,14 @@ bool forEachBucketSegment(std::string_view blob, TimeRange range, TimeUs width, 
         if (c.mode == 1) {
             if (k == 0)
                 builder.addMantissa(c.firstTime, c.firstMantissa);
-            ok = walkCodes(c, state, codes, [&](TimeUs time, std::int64_t mantissa) { builder.addMantissa(time, mantissa); });
+            ok = walkCodes(c, state, codes, [&](TimeUs time, std::int64_t mantissa) {
+                builder.addMantissa(time, mantissa);
+            });
         } else {
             if (k == 0)
                 builder.addBits(c.firstTime, c.firstBits);
-            ok = walkCodes(c, state, codes, [&](TimeUs time, std::uint64_t bits) { builder.addBits(time, bits); });
+            ok = walkCodes(c, state, codes,
+                           [&](TimeUs time, std::uint64_t bits) { builder.addBits(time, bits); });
         }
         if (!ok)
             return false;

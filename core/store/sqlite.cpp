@@ -6,15 +6,9 @@ Connection::Connection(const std::string &path, Mode mode)
 {
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     switch (mode) {
-    case Mode::ReadOnly:
-        flags |= SQLITE_OPEN_READONLY;
-        break;
-    case Mode::ReadWrite:
-        flags |= SQLITE_OPEN_READWRITE;
-        break;
-    case Mode::ReadWriteCreate:
-        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-        break;
+    case Mode::ReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
+    case Mode::ReadWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
     }
     sqlite3 *db = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -113,8 +107,7 @@ bool Statement::step()
 
 void Statement::run()
 {
-    while (step()) {
-    }
+    while (step()) { }
     reset();
 }
 
@@ -126,7 +119,8 @@ void Statement::reset()
 
 std::string_view Statement::columnText(int column) const
 {
-    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_statement.get(), column));
+    const auto *text
+        = reinterpret_cast<const char *>(sqlite3_column_text(m_statement.get(), column));
     const int size = sqlite3_column_bytes(m_statement.get(), column);
     return text ? std::string_view(text, static_cast<std::size_t>(size)) : std::string_view();
 }
@@ -138,7 +132,8 @@ std::string_view Statement::columnBlob(int column) const
     return data ? std::string_view(data, static_cast<std::size_t>(size)) : std::string_view();
 }
 
-Transaction::Transaction(Connection &connection, bool immediate) : m_connection(connection)
+Transaction::Transaction(Connection &connection, bool immediate)
+    : m_connection(connection)
 {
     m_connection.execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
 }

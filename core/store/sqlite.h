@@ -15,7 +15,10 @@ namespace eventscope::sqlite {
 class Error : public std::runtime_error
 {
 public:
-    Error(int code, const std::string &message) : std::runtime_error(message), m_code(code) {}
+    Error(int code, const std::string &message)
+        : std::runtime_error(message)
+        , m_code(code)
+    { }
     int code() const { return m_code; }
 
 private:
@@ -62,7 +65,10 @@ class Statement
 {
 public:
     Statement() = default;
-    Statement(sqlite3 *db, sqlite3_stmt *statement) : m_db(db), m_statement(statement) {}
+    Statement(sqlite3 *db, sqlite3_stmt *statement)
+        : m_db(db)
+        , m_statement(statement)
+    { }
 
     Statement &bind(int index, std::int64_t value);
     Statement &bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
@@ -78,8 +84,14 @@ public:
     void run();
     void reset();
 
-    std::int64_t columnInt(int column) const { return sqlite3_column_int64(m_statement.get(), column); }
-    double columnDouble(int column) const { return sqlite3_column_double(m_statement.get(), column); }
+    std::int64_t columnInt(int column) const
+    {
+        return sqlite3_column_int64(m_statement.get(), column);
+    }
+    double columnDouble(int column) const
+    {
+        return sqlite3_column_double(m_statement.get(), column);
+    }
     std::string_view columnText(int column) const;
     std::string columnString(int column) const { return std::string(columnText(column)); }
     std::string_view columnBlob(int column) const;

@@ -12,18 +12,22 @@ std::size_t weightOf(const RecordBatch &batch)
 }
 } // namespace
 
-Result<std::unique_ptr<StoreWriter>> StoreWriter::open(const std::string &path, StoreWriterOptions options)
+Result<std::unique_ptr<StoreWriter>> StoreWriter::open(const std::string &path,
+                                                       StoreWriterOptions options)
 {
     qRegisterMetaType<eventscope::CommitSummary>();
     auto committer = BatchCommitter::open(path, options.sourceDescription);
     if (!committer)
         return Result<std::unique_ptr<StoreWriter>>::failure(committer.error());
-    return std::unique_ptr<StoreWriter>(new StoreWriter(path, std::move(*committer), std::move(options)));
+    return std::unique_ptr<StoreWriter>(
+        new StoreWriter(path, std::move(*committer), std::move(options)));
 }
 
 StoreWriter::StoreWriter(std::string path, std::unique_ptr<BatchCommitter> committer,
                          StoreWriterOptions options)
-    : m_path(std::move(path)), m_options(std::move(options)), m_committer(std::move(committer))
+    : m_path(std::move(path))
+    , m_options(std::move(options))
+    , m_committer(std::move(committer))
 {
     m_offsets = m_committer->offsets();
     m_thread = std::thread([this] { run(); });
@@ -41,7 +45,7 @@ bool StoreWriter::submit(RecordBatch batch)
     // A batch larger than the whole queue is admitted once the queue is empty.
     m_queueChanged.wait(lock, [&] {
         return m_stopping || m_queuedRecords == 0
-               || m_queuedRecords + weight <= m_options.maxQueuedRecords;
+            || m_queuedRecords + weight <= m_options.maxQueuedRecords;
     });
     if (m_stopping)
         return false;
@@ -146,7 +150,8 @@ void StoreWriter::run()
                 std::size_t records = 0;
                 while (!m_queue.empty()
                        && (pending.empty()
-                           || records + m_queue.front().recordCount() <= m_options.maxRecordsPerTransaction)) {
+                           || records + m_queue.front().recordCount()
+                               <= m_options.maxRecordsPerTransaction)) {
                     records += m_queue.front().recordCount();
                     pending.push_back(std::move(m_queue.front()));
                     m_queue.pop_front();
@@ -187,12 +192,14 @@ void StoreWriter::run()
                     m_queueChanged.notify_all();
                     m_queueChanged.wait_for(lock, retryDelay, [&] { return false; });
                 }
-                retryDelay = std::min<std::chrono::milliseconds>(retryDelay * 2, std::chrono::milliseconds(5000));
+                retryDelay = std::min<std::chrono::milliseconds>(retryDelay * 2,
+                                                                 std::chrono::milliseconds(5000));
                 Q_EMIT writeFailed(QString::fromStdString(message));
                 std::unique_lock lock(m_mutex);
                 if (m_stopping && m_failing) {
                     // Closing while the disk refuses writes: report what stays unwritten.
-                    spdlog::error("{}: closing with {} batches not written", m_path, pending.size());
+                    spdlog::error("{}: closing with {} batches not written", m_path,
+                                  pending.size());
                     break;
                 }
                 continue;
@@ -223,7 +230,7 @@ void StoreWriter::run()
                 if (step.rowsDeleted > 0)
                     Q_EMIT retentionApplied(step.rowsDeleted);
                 nextRetention = Clock::now()
-                                + (step.moreToDo ? std::chrono::milliseconds(0) : m_options.retentionInterval);
+                    + (step.moreToDo ? std::chrono::milliseconds(0) : m_options.retentionInterval);
             } catch (const sqlite::Error &e) {
                 spdlog::warn("{}: retention step failed: {}", m_path, e.what());
                 nextRetention = Clock::now() + m_options.retentionInterval;
@@ -232,8 +239,7 @@ void StoreWriter::run()
     }
     // Leave the capture compact at rest: merge what is below the usual thresholds too.
     try {
-        while (m_committer->compact(1'000'000, true).series > 0) {
-        }
+        while (m_committer->compact(1'000'000, true).series > 0) { }
     } catch (const sqlite::Error &e) {
         spdlog::warn("{}: final compaction failed: {}", m_path, e.what());
     }

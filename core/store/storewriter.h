@@ -67,7 +67,8 @@ Q_SIGNALS:
     void retentionApplied(qint64 rowsDeleted);
 
 private:
-    StoreWriter(std::string path, std::unique_ptr<BatchCommitter> committer, StoreWriterOptions options);
+    StoreWriter(std::string path, std::unique_ptr<BatchCommitter> committer,
+                StoreWriterOptions options);
     void run();
 
     std::string m_path;

@@ -26,7 +26,8 @@ std::string initLogging(const std::string &level, const std::string &programName
 {
     const auto parsed = spdlog::level::from_str(level);
     if (parsed == spdlog::level::off && level != "off")
-        return "unknown log level '" + level + "' (use trace, debug, info, warn, error, critical or off)";
+        return "unknown log level '" + level
+            + "' (use trace, debug, info, warn, error, critical or off)";
 
     std::vector<spdlog::sink_ptr> sinks;
     auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
@@ -36,7 +37,8 @@ std::string initLogging(const std::string &level, const std::string &programName
     const std::string path = logFilePath();
     try {
         std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-        auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path, 5 * 1024 * 1024, 3);
+        auto file
+            = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path, 5 * 1024 * 1024, 3);
         file->set_pattern("%Y-%m-%dT%H:%M:%S.%e %P %t %l: %v");
         file->set_level(spdlog::level::debug < parsed ? spdlog::level::debug : parsed);
         sinks.push_back(file);

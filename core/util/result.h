@@ -8,11 +8,12 @@
 namespace eventscope {
 
 // A value or a message a person can act on ("capture /tmp/x.db: file is truncated ...").
-template<typename T>
-class [[nodiscard]] Result
+template<typename T> class [[nodiscard]] Result
 {
 public:
-    Result(T value) : m_value(std::move(value)) {}
+    Result(T value)
+        : m_value(std::move(value))
+    { }
 
     static Result failure(std::string message)
     {
@@ -24,8 +25,16 @@ public:
     bool ok() const { return m_value.has_value(); }
     explicit operator bool() const { return ok(); }
 
-    T &value() { assert(ok()); return *m_value; }
-    const T &value() const { assert(ok()); return *m_value; }
+    T &value()
+    {
+        assert(ok());
+        return *m_value;
+    }
+    const T &value() const
+    {
+        assert(ok());
+        return *m_value;
+    }
     T &operator*() { return value(); }
     const T &operator*() const { return value(); }
     T *operator->() { return &value(); }

@@ -52,14 +52,16 @@ std::optional<TimeUs> parseRfc3339(std::string_view text)
 {
     std::size_t pos = 0;
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if (!readDigits(text, pos, 4, year) || !expect(text, pos, '-') || !readDigits(text, pos, 2, month)
-        || !expect(text, pos, '-') || !readDigits(text, pos, 2, day))
+    if (!readDigits(text, pos, 4, year) || !expect(text, pos, '-')
+        || !readDigits(text, pos, 2, month) || !expect(text, pos, '-')
+        || !readDigits(text, pos, 2, day))
         return std::nullopt;
     if (pos >= text.size() || (text[pos] != 'T' && text[pos] != 't' && text[pos] != ' '))
         return std::nullopt;
     ++pos;
-    if (!readDigits(text, pos, 2, hour) || !expect(text, pos, ':') || !readDigits(text, pos, 2, minute)
-        || !expect(text, pos, ':') || !readDigits(text, pos, 2, second))
+    if (!readDigits(text, pos, 2, hour) || !expect(text, pos, ':')
+        || !readDigits(text, pos, 2, minute) || !expect(text, pos, ':')
+        || !readDigits(text, pos, 2, second))
         return std::nullopt;
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
         return std::nullopt;
@@ -102,8 +104,8 @@ std::optional<TimeUs> parseRfc3339(std::string_view text)
     if (pos != text.size())
         return std::nullopt;
 
-    const std::int64_t days = daysFromCivil(year, static_cast<unsigned>(month),
-                                            static_cast<unsigned>(day));
+    const std::int64_t days
+        = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
     const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds;
     return seconds * kMicrosPerSecond + micros;
 }
@@ -157,7 +159,7 @@ std::optional<TimeUs> parseTimestamp(std::string_view text)
     if (text.empty())
         return std::nullopt;
     const bool numeric = text.find_first_not_of("0123456789-") == std::string_view::npos
-                         && text.find('-', 1) == std::string_view::npos;
+        && text.find('-', 1) == std::string_view::npos;
     if (numeric) {
         std::int64_t number = 0;
         const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);

@@ -30,15 +30,17 @@ struct SeriesGenerator
 
 inline std::vector<SeriesGenerator> makeSeries(int count)
 {
-    static const char *kNames[] = {"cpu_utilization", "p99_latency_ms", "requests_total", "memory_usage_bytes"};
+    static const char *kNames[]
+        = {"cpu_utilization", "p99_latency_ms", "requests_total", "memory_usage_bytes"};
     static const char *kUnits[] = {"ratio", "ms", "requests", "bytes"};
     std::vector<SeriesGenerator> out;
     for (int i = 0; i < count; ++i) {
         SeriesGenerator g;
         g.shape = i % 4;
-        g.key = SeriesKey(kNames[g.shape], {{"service", "svc-" + std::to_string(i / 40)},
-                                            {"node", "node-" + std::to_string(i / 4 % 10)},
-                                            {"pod", "pod-" + std::to_string(i)}});
+        g.key = SeriesKey(kNames[g.shape],
+                          {{"service", "svc-" + std::to_string(i / 40)},
+                           {"node", "node-" + std::to_string(i / 4 % 10)},
+                           {"pod", "pod-" + std::to_string(i)}});
         g.unit = kUnits[g.shape];
         g.state = g.shape == 3 ? 5e8 : 0;
         out.push_back(std::move(g));
@@ -53,15 +55,19 @@ inline double nextValue(SeriesGenerator &g, std::size_t step, std::mt19937_64 &r
     switch (g.shape) {
     case 0: return roundTo(std::clamp(0.45 + 0.2 * diurnal + 0.03 * noise(rng), 0.0, 1.0), 1e4);
     case 1: return roundTo(std::max(1.0, 120 + 40 * diurnal + 8 * noise(rng)), 1e2);
-    case 2: g.state += std::floor(std::max(0.0, 500 + 200 * diurnal + 30 * noise(rng))); return g.state;
-    default: g.state = std::max(1e8, g.state + std::round(4096 * noise(rng)) * 1024); return g.state;
+    case 2:
+        g.state += std::floor(std::max(0.0, 500 + 200 * diurnal + 30 * noise(rng)));
+        return g.state;
+    default:
+        g.state = std::max(1e8, g.state + std::round(4096 * noise(rng)) * 1024);
+        return g.state;
     }
 }
 
 // `total` samples over `series`, interleaved the way a Kafka topic delivers them, cut into
 // batches of `batchSize` records.
-inline std::vector<RecordBatch> makeSampleBatches(int seriesCount, std::int64_t total, std::size_t batchSize,
-                                                  std::uint64_t seed = 1)
+inline std::vector<RecordBatch> makeSampleBatches(int seriesCount, std::int64_t total,
+                                                  std::size_t batchSize, std::uint64_t seed = 1)
 {
     std::mt19937_64 rng(seed);
     std::uniform_int_distribution<int> jitterMs(-20, 20);
@@ -87,10 +93,12 @@ inline std::vector<RecordBatch> makeSampleBatches(int seriesCount, std::int64_t 
     return batches;
 }
 
-inline std::vector<RecordBatch> makeEventBatches(std::int64_t total, std::size_t batchSize, std::uint64_t seed = 2)
+inline std::vector<RecordBatch> makeEventBatches(std::int64_t total, std::size_t batchSize,
+                                                 std::uint64_t seed = 2)
 {
-    static const char *kTypes[] = {"scaling.scale_out", "deployment.rollout", "config.change", "provisioning.pod_created",
-                                   "failure.crash", "recovery.restarted", "k8s.Pulled", "k8s.Scheduled"};
+    static const char *kTypes[]
+        = {"scaling.scale_out", "deployment.rollout", "config.change", "provisioning.pod_created",
+           "failure.crash",     "recovery.restarted", "k8s.Pulled",    "k8s.Scheduled"};
     std::mt19937_64 rng(seed);
     std::vector<RecordBatch> batches;
     RecordBatch batch;

@@ -3,7 +3,8 @@
 //
 //   cmake --build --preset release --target store_bench && ./build/release/tests/bench/store_bench
 //
-// --quick runs 1/100 of the sizes (CI smoke run; figures meaningless). --dir sets the scratch folder.
+// --quick runs 1/100 of the sizes (CI smoke run; figures meaningless). --dir sets the scratch
+// folder.
 // --only events|lod runs one part alone (for profiling); --keep leaves the scratch captures.
 
 #include "benchdata.h"
@@ -71,13 +72,15 @@ WriteResult writeThroughStore(const std::string &path, std::vector<RecordBatch> 
 }
 
 // The baseline the issue names: rowid, series id, time, value, index on (series, time).
-WriteResult writeNaive(const std::string &path, const std::vector<RecordBatch> &batches, std::size_t perTransaction)
+WriteResult writeNaive(const std::string &path, const std::vector<RecordBatch> &batches,
+                       std::size_t perTransaction)
 {
     std::filesystem::remove(path);
     sqlite::Connection db(path, sqlite::Connection::Mode::ReadWriteCreate);
-    db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
-               "CREATE TABLE samples(id INTEGER PRIMARY KEY, series_id INTEGER, time INTEGER, value REAL);"
-               "CREATE INDEX samples_by_series_time ON samples(series_id, time);");
+    db.execute(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+        "CREATE TABLE samples(id INTEGER PRIMARY KEY, series_id INTEGER, time INTEGER, value REAL);"
+        "CREATE INDEX samples_by_series_time ON samples(series_id, time);");
     auto insert = db.prepare("INSERT INTO samples(series_id, time, value) VALUES (?1, ?2, ?3)");
     WriteResult result;
     const auto start = Clock::now();
@@ -115,7 +118,8 @@ int main(int argc, char **argv)
 
     const auto onlyIndex = application.arguments().indexOf(QStringLiteral("--only"));
     const QString only = onlyIndex > 0 && onlyIndex + 1 < application.arguments().size()
-                             ? application.arguments().at(onlyIndex + 1) : QString();
+        ? application.arguments().at(onlyIndex + 1)
+        : QString();
     const std::int64_t scale = quick ? 100 : 1;
     const std::int64_t samplesTotal = 10'000'000 / scale;
     const std::int64_t eventsTotal = 1'000'000 / scale;
@@ -123,9 +127,11 @@ int main(int argc, char **argv)
     const int buckets = 2000;
     const int lodRuns = quick ? 3 : 9;
 
-    std::printf("EventScope store benchmark%s (scratch: %s)\n\n", quick ? " [quick: 1/100 sizes]" : "", dir.c_str());
+    std::printf("EventScope store benchmark%s (scratch: %s)\n\n",
+                quick ? " [quick: 1/100 sizes]" : "", dir.c_str());
     if (only == QLatin1String("events")) {
-        const WriteResult events = writeThroughStore(dir + "/events.capture", bench::makeEventBatches(eventsTotal, 5'000));
+        const WriteResult events = writeThroughStore(dir + "/events.capture",
+                                                     bench::makeEventBatches(eventsTotal, 5'000));
         std::printf("events/s %.0f\n", events.rate());
         return 0;
     }
@@ -138,10 +144,12 @@ int main(int argc, char **argv)
         std::vector<double> times;
         for (int run = 0; run < 50; ++run) {
             const auto start = Clock::now();
-            (void)(*reader)->levelOfDetail(single.id, {single.firstTime, single.lastTime + 1}, buckets);
+            (void)(*reader)->levelOfDetail(single.id, {single.firstTime, single.lastTime + 1},
+                                           buckets);
             times.push_back(secondsSince(start) * 1000);
         }
-        std::printf("LOD one series: median %.2f ms (kept %s for reruns)\n", median(times), onePath.c_str());
+        std::printf("LOD one series: median %.2f ms (kept %s for reruns)\n", median(times),
+                    onePath.c_str());
         return 0;
     }
 
@@ -149,15 +157,18 @@ int main(int argc, char **argv)
     const std::string manyPath = dir + "/many-series.capture";
     auto manyBatches = bench::makeSampleBatches(1000, samplesTotal, 10'000);
     const WriteResult many = writeThroughStore(manyPath, std::move(manyBatches));
-    const double bytesPerSample = static_cast<double>(fileBytes(manyPath)) / static_cast<double>(many.records);
+    const double bytesPerSample
+        = static_cast<double>(fileBytes(manyPath)) / static_cast<double>(many.records);
 
     // 2. Events.
     const std::string eventsPath = dir + "/events.capture";
-    const WriteResult events = writeThroughStore(eventsPath, bench::makeEventBatches(eventsTotal, 5'000));
+    const WriteResult events
+        = writeThroughStore(eventsPath, bench::makeEventBatches(eventsTotal, 5'000));
 
     // 3. One series holding all samples, for the single-series LOD query.
     const std::string onePath = dir + "/one-series.capture";
-    const WriteResult one = writeThroughStore(onePath, bench::makeSampleBatches(1, samplesTotal, 10'000));
+    const WriteResult one
+        = writeThroughStore(onePath, bench::makeSampleBatches(1, samplesTotal, 10'000));
 
     auto oneReader = CaptureReader::open(onePath);
     auto oneSeries = (*oneReader)->series();
@@ -175,7 +186,8 @@ int main(int argc, char **argv)
     }
     std::vector<double> lodWindow;
     const TimeRange window{singleSpan.begin + singleSpan.duration() / 3,
-                           singleSpan.begin + singleSpan.duration() / 3 + singleSpan.duration() / 50};
+                           singleSpan.begin + singleSpan.duration() / 3
+                               + singleSpan.duration() / 50};
     for (int run = 0; run < lodRuns; ++run) {
         const auto start = Clock::now();
         auto lod = (*oneReader)->levelOfDetail(single.id, window, buckets);
@@ -195,9 +207,12 @@ int main(int argc, char **argv)
 
     // 5. The naive table, same data shape.
     const std::string naivePath = dir + "/naive.sqlite";
-    const WriteResult naive1000 = writeNaive(naivePath, bench::makeSampleBatches(1000, naiveSamples, 10'000), 200'000);
-    const double naiveBytes = static_cast<double>(fileBytes(naivePath)) / static_cast<double>(naive1000.records);
-    const WriteResult naive10 = writeNaive(naivePath, bench::makeSampleBatches(10, naiveSamples, 10'000), 200'000);
+    const WriteResult naive1000
+        = writeNaive(naivePath, bench::makeSampleBatches(1000, naiveSamples, 10'000), 200'000);
+    const double naiveBytes
+        = static_cast<double>(fileBytes(naivePath)) / static_cast<double>(naive1000.records);
+    const WriteResult naive10
+        = writeNaive(naivePath, bench::makeSampleBatches(10, naiveSamples, 10'000), 200'000);
     const std::string naiveOnePath = dir + "/naive-one.sqlite";
     const std::int64_t naiveLodSamples = 200'000 / scale;
     (void)writeNaive(naiveOnePath, bench::makeSampleBatches(1, naiveLodSamples, 10'000), 200'000);
@@ -207,13 +222,13 @@ int main(int argc, char **argv)
         const TimeUs first = db.queryInt("SELECT min(time) FROM samples");
         const TimeUs last = db.queryInt("SELECT max(time) FROM samples");
         const TimeUs width = (last + 1 - first + buckets - 1) / buckets;
-        auto query = db.prepare("SELECT (time - ?1) / ?2 AS b, count(*), min(value), max(value) FROM samples "
-                                "WHERE series_id = 0 AND time >= ?1 AND time <= ?3 GROUP BY b");
+        auto query = db.prepare(
+            "SELECT (time - ?1) / ?2 AS b, count(*), min(value), max(value) FROM samples "
+            "WHERE series_id = 0 AND time >= ?1 AND time <= ?3 GROUP BY b");
         for (int run = 0; run < lodRuns; ++run) {
             const auto start = Clock::now();
             query.bind(1, first).bind(2, width).bind(3, last);
-            while (query.step()) {
-            }
+            while (query.step()) { }
             query.reset();
             lodNaive.push_back(secondsSince(start) * 1000);
         }
@@ -223,26 +238,33 @@ int main(int argc, char **argv)
     const double naiveLodMs = median(lodNaive);
     const double naivePerSample = naiveLodMs / static_cast<double>(naiveLodSamples);
     std::printf("%-58s %14s %14s %9s\n", "measure", "EventScope", "naive table", "ratio");
-    std::printf("%-58s %14.0f %14.0f %8.1fx\n", "samples/s, 1,000 interleaved series", many.rate(), naive1000.rate(),
-                many.rate() / naive1000.rate());
-    std::printf("%-58s %14.0f %14.0f %8.1fx\n", "samples/s, 1 series (EventScope) / 10 series (naive)", one.rate(),
-                naive10.rate(), one.rate() / naive10.rate());
-    std::printf("%-58s %14.2f %14.2f %8.1fx\n", "bytes on disk per sample (realistic noisy data)", bytesPerSample,
-                naiveBytes, naiveBytes / bytesPerSample);
+    std::printf("%-58s %14.0f %14.0f %8.1fx\n", "samples/s, 1,000 interleaved series", many.rate(),
+                naive1000.rate(), many.rate() / naive1000.rate());
+    std::printf("%-58s %14.0f %14.0f %8.1fx\n",
+                "samples/s, 1 series (EventScope) / 10 series (naive)", one.rate(), naive10.rate(),
+                one.rate() / naive10.rate());
+    std::printf("%-58s %14.2f %14.2f %8.1fx\n", "bytes on disk per sample (realistic noisy data)",
+                bytesPerSample, naiveBytes, naiveBytes / bytesPerSample);
     std::printf("%-58s %14.0f %14s\n", "events/s", events.rate(), "-");
     char label[96];
-    std::snprintf(label, sizeof label, "LOD %d buckets, one series of %lld samples, ms (median)", buckets,
-                  static_cast<long long>(lodCount));
+    std::snprintf(label, sizeof label, "LOD %d buckets, one series of %lld samples, ms (median)",
+                  buckets, static_cast<long long>(lodCount));
     std::printf("%-58s %14.2f %14s\n", label, lodOneMs, "-");
-    std::snprintf(label, sizeof label, "naive GROUP BY over %lld samples, ms (median)", static_cast<long long>(naiveLodSamples));
+    std::snprintf(label, sizeof label, "naive GROUP BY over %lld samples, ms (median)",
+                  static_cast<long long>(naiveLodSamples));
     std::printf("%-58s %14s %14.2f\n", label, "-", naiveLodMs);
-    std::snprintf(label, sizeof label, "  naive extrapolated to %lld samples, ms", static_cast<long long>(lodCount));
-    std::printf("%-58s %14s %14.0f %8.1fx\n", label, "-", naivePerSample * static_cast<double>(lodCount),
+    std::snprintf(label, sizeof label, "  naive extrapolated to %lld samples, ms",
+                  static_cast<long long>(lodCount));
+    std::printf("%-58s %14s %14.0f %8.1fx\n", label, "-",
+                naivePerSample * static_cast<double>(lodCount),
                 naivePerSample * static_cast<double>(lodCount) / lodOneMs);
-    std::printf("%-58s %14.2f %14s\n", "LOD 2000 buckets, 2% window of that series, ms (median)", median(lodWindow), "-");
-    std::snprintf(label, sizeof label, "LOD 2000 buckets for each of %zu series, total ms", manySeries->size());
+    std::printf("%-58s %14.2f %14s\n", "LOD 2000 buckets, 2% window of that series, ms (median)",
+                median(lodWindow), "-");
+    std::snprintf(label, sizeof label, "LOD 2000 buckets for each of %zu series, total ms",
+                  manySeries->size());
     std::printf("%-58s %14.1f %14s\n", label, median(lodAll), "-");
-    std::printf("\ntargets: >= 1.5M samples/s (1,000 series), >= 300k events/s, one-series LOD over 10M <= 20 ms, "
+    std::printf("\ntargets: >= 1.5M samples/s (1,000 series), >= 300k events/s, one-series LOD "
+                "over 10M <= 20 ms, "
                 "<= 6 bytes/sample\n");
     if (!application.arguments().contains(QStringLiteral("--keep")))
         std::filesystem::remove_all(dir);

@@ -49,7 +49,8 @@ int main(int argc, char **argv)
             event.origin = origin;
             batch.events.push_back(std::move(event));
             const auto series = batch.internSeries(SeriesKey("m" + std::to_string(o % 3), {}));
-            batch.addSample(series, base + o * 1000, static_cast<double>(o), batch.internSampleOrigin(origin));
+            batch.addSample(series, base + o * 1000, static_cast<double>(o),
+                            batch.internSampleOrigin(origin));
             LogRecord log;
             log.time = base + o * 1000;
             log.message = "message " + std::to_string(o);

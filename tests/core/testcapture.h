@@ -14,19 +14,21 @@
 
 namespace eventscope::test {
 
-inline Event makeEvent(int n, TimeUs time, const std::string &topic = {}, std::int32_t partition = -1,
-                       std::int64_t offset = -1)
+inline Event makeEvent(int n, TimeUs time, const std::string &topic = {},
+                       std::int32_t partition = -1, std::int64_t offset = -1)
 {
     Event e;
     e.sourceId = "evt-" + std::to_string(n);
     e.time = time;
-    e.type = n % 3 == 0 ? "failure.crash" : (n % 3 == 1 ? "scaling.scale_out" : "deployment.rollout");
+    e.type
+        = n % 3 == 0 ? "failure.crash" : (n % 3 == 1 ? "scaling.scale_out" : "deployment.rollout");
     e.category = inferEventCategory(e.type);
     e.severity = e.category == EventCategory::Failure ? Severity::Error : Severity::Info;
     e.service = "svc-" + std::to_string(n % 4);
     e.entity = "pod-" + std::to_string(n % 7);
     e.cluster = "prod-eu";
-    e.message = "event number " + std::to_string(n) + (n % 5 == 0 ? " with \"quotes\" and ünïcode" : "");
+    e.message
+        = "event number " + std::to_string(n) + (n % 5 == 0 ? " with \"quotes\" and ünïcode" : "");
     e.traceId = n % 2 ? "4bf92f3577b34da6a3ce929d0e0e4736" : "";
     e.attributes = n % 2 ? R"({"n":)" + std::to_string(n) + "}" : "";
     if (partition >= 0)
@@ -80,8 +82,7 @@ inline std::unique_ptr<CaptureReader> openReader(const std::string &path)
     return std::move(*reader);
 }
 
-template<typename T>
-T valueOrFail(Result<T> result)
+template<typename T> T valueOrFail(Result<T> result)
 {
     if (!result)
         qFatal("%s", result.error().c_str());

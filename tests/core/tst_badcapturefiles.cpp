@@ -75,19 +75,31 @@ private Q_SLOTS:
         QByteArray random(64 * 1024, Qt::Uninitialized);
         for (auto &c : random)
             c = static_cast<char>(rng());
-        QTest::newRow("random bytes") << random << "not an EventScope capture (not an SQLite database)";
-        QTest::newRow("text file") << QByteArray("{\"id\":\"evt-1\"}\n") << "not an EventScope capture";
-        QTest::newRow("truncated to half") << m_validCapture.left(m_validCapture.size() / 2 / 4096 * 4096) << "file is truncated";
-        QTest::newRow("truncated mid-page") << m_validCapture.left(m_validCapture.size() - 1000) << "truncated";
+        QTest::newRow("random bytes")
+            << random << "not an EventScope capture (not an SQLite database)";
+        QTest::newRow("text file")
+            << QByteArray("{\"id\":\"evt-1\"}\n") << "not an EventScope capture";
+        QTest::newRow("truncated to half")
+            << m_validCapture.left(m_validCapture.size() / 2 / 4096 * 4096) << "file is truncated";
+        QTest::newRow("truncated mid-page")
+            << m_validCapture.left(m_validCapture.size() - 1000) << "truncated";
         QTest::newRow("truncated inside the header") << m_validCapture.left(60) << "truncated";
 
         QByteArray newer = m_validCapture;
-        newer[60] = 0; newer[61] = 0; newer[62] = 0; newer[63] = 9; // user_version = 9
-        QTest::newRow("newer schema") << newer << "schema version 9 is newer than this EventScope reads (1)";
+        newer[60] = 0;
+        newer[61] = 0;
+        newer[62] = 0;
+        newer[63] = 9; // user_version = 9
+        QTest::newRow("newer schema")
+            << newer << "schema version 9 is newer than this EventScope reads (1)";
 
         QByteArray foreign = m_validCapture;
-        foreign[68] = 0; foreign[69] = 0; foreign[70] = 0; foreign[71] = 0; // application_id
-        QTest::newRow("other SQLite database") << foreign << "an SQLite database but not an EventScope capture";
+        foreign[68] = 0;
+        foreign[69] = 0;
+        foreign[70] = 0;
+        foreign[71] = 0; // application_id
+        QTest::newRow("other SQLite database")
+            << foreign << "an SQLite database but not an EventScope capture";
 
         QByteArray damaged = m_validCapture;
         for (int i = 4096 * 2; i < damaged.size(); i += 97)
@@ -121,7 +133,8 @@ private Q_SLOTS:
         if (expectedProblem != QLatin1String("damaged")) {
             auto writer = StoreWriter::open(path.toStdString());
             QVERIFY(!writer.ok());
-            QVERIFY2(QString::fromStdString(writer.error()).contains(expectedProblem), writer.error().c_str());
+            QVERIFY2(QString::fromStdString(writer.error()).contains(expectedProblem),
+                     writer.error().c_str());
         }
         reader = Result<std::unique_ptr<CaptureReader>>::failure("closed");
 
@@ -143,10 +156,12 @@ private Q_SLOTS:
         QVERIFY(!directory.ok());
         QVERIFY(directory.error().find("is a directory") != std::string::npos);
 
-        const std::string noFolder = m_dir.filePath(QStringLiteral("no/such/folder/x.capture")).toStdString();
+        const std::string noFolder
+            = m_dir.filePath(QStringLiteral("no/such/folder/x.capture")).toStdString();
         auto writer = StoreWriter::open(noFolder);
         QVERIFY(!writer.ok());
-        QVERIFY2(writer.error().find("does not exist") != std::string::npos, writer.error().c_str());
+        QVERIFY2(writer.error().find("does not exist") != std::string::npos,
+                 writer.error().c_str());
     }
 
     void validCaptureStillOpensAndLeavesNoSideFiles()
@@ -158,7 +173,8 @@ private Q_SLOTS:
             auto reader = openReader(path.toStdString());
             QCOMPARE(valueOrFail(reader->events({})).size(), std::size_t(2000));
         }
-        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{QStringLiteral("ok.capture")});
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
+                 QStringList{QStringLiteral("ok.capture")});
     }
 };
 

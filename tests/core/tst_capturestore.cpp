@@ -19,8 +19,6 @@
 using namespace eventscope;
 using namespace eventscope::test;
 
-
-
 namespace {
 
 constexpr TimeUs kBase = 1'764'000'000LL * kMicrosPerSecond;
@@ -65,7 +63,14 @@ bool sameDouble(double a, double b)
 QString describe(const LodBucket &b)
 {
     return QStringLiteral("begin %1 count %2 min %3 max %4 first %5@%6 last %7@%8")
-        .arg(b.begin).arg(b.count).arg(b.min).arg(b.max).arg(b.first).arg(b.firstTime).arg(b.last).arg(b.lastTime);
+        .arg(b.begin)
+        .arg(b.count)
+        .arg(b.min)
+        .arg(b.max)
+        .arg(b.first)
+        .arg(b.firstTime)
+        .arg(b.last)
+        .arg(b.lastTime);
 }
 
 } // namespace
@@ -77,7 +82,10 @@ class TestCaptureStore : public QObject
 private:
     QTemporaryDir m_dir;
     int m_counter = 0;
-    std::string freshPath() { return m_dir.filePath(QStringLiteral("c%1.capture").arg(++m_counter)).toStdString(); }
+    std::string freshPath()
+    {
+        return m_dir.filePath(QStringLiteral("c%1.capture").arg(++m_counter)).toStdString();
+    }
 
 private Q_SLOTS:
     void roundTripsEveryRecordType()
@@ -86,17 +94,20 @@ private Q_SLOTS:
         RecordBatch batch;
         for (int i = 0; i < 50; ++i)
             batch.events.push_back(makeEvent(i, kBase + i * 1000, "scaling_events", i % 2, i));
-        const auto cpu = batch.internSeries(SeriesKey("cpu", {{"service", "checkout"}, {"node", "n,1=}"}}), "ratio");
+        const auto cpu = batch.internSeries(
+            SeriesKey("cpu", {{"service", "checkout"}, {"node", "n,1=}"}}), "ratio");
         const auto mem = batch.internSeries(SeriesKey("memory", {}), "bytes");
         for (int i = 0; i < 1500; ++i) {
-            batch.addSample(cpu, kBase + i * 10'000'000LL, i % 100 == 0 ? std::nan("") : 0.5 + (i % 7) * 0.0125);
+            batch.addSample(cpu, kBase + i * 10'000'000LL,
+                            i % 100 == 0 ? std::nan("") : 0.5 + (i % 7) * 0.0125);
             batch.addSample(mem, kBase + i * 10'000'000LL + 3, 1e9 + i * 4096.0);
         }
         for (int i = 0; i < 40; ++i)
             batch.logs.push_back(makeLog(i, kBase + i * 777));
         for (int i = 0; i < 30; ++i)
             batch.spans.push_back(makeSpan(i, kBase + i * 999));
-        batch.deadLetters.push_back({kBase, "file.ndjson:3", "malformed JSON: line 1 col 2: x", "{bad", {}});
+        batch.deadLetters.push_back(
+            {kBase, "file.ndjson:3", "malformed JSON: line 1 col 2: x", "{bad", {}});
         batch.advanceOffset("scaling_events", 0, 50);
         batch.advanceOffset("scaling_events", 1, 50);
         const RecordBatch expected = batch;
@@ -123,7 +134,8 @@ private Q_SLOTS:
         const auto series = valueOrFail(reader->series());
         QCOMPARE(series.size(), std::size_t(2));
         for (const SeriesInfo &info : series) {
-            const auto &definition = info.key.name == "cpu" ? expected.series[cpu] : expected.series[mem];
+            const auto &definition
+                = info.key.name == "cpu" ? expected.series[cpu] : expected.series[mem];
             QCOMPARE(info.key, definition.key);
             QCOMPARE(info.unit, definition.unit);
             QCOMPARE(info.sampleCount, 1500);
@@ -175,9 +187,14 @@ private Q_SLOTS:
         std::mt19937_64 rng(static_cast<std::uint64_t>(seed));
         std::uniform_real_distribution<double> uniform;
 
-        // Unique, increasing times per series (so first/last are unambiguous), values of mixed kinds.
+        // Unique, increasing times per series (so first/last are unambiguous), values of mixed
+        // kinds.
         std::vector<std::vector<Sample>> truth(static_cast<std::size_t>(seriesCount));
-        struct Pending { int series; Sample sample; };
+        struct Pending
+        {
+            int series;
+            Sample sample;
+        };
         std::vector<Pending> arrival;
         for (int s = 0; s < seriesCount; ++s) {
             TimeUs t = kBase;
@@ -193,7 +210,9 @@ private Q_SLOTS:
             }
         }
         // Interleave series by time, then move a share of samples much later in arrival order.
-        std::stable_sort(arrival.begin(), arrival.end(), [](const Pending &a, const Pending &b) { return a.sample.time < b.sample.time; });
+        std::stable_sort(arrival.begin(), arrival.end(), [](const Pending &a, const Pending &b) {
+            return a.sample.time < b.sample.time;
+        });
         for (std::size_t i = 0; i < arrival.size(); ++i) {
             if (uniform(rng) < lateShare) {
                 const std::size_t to = std::min(arrival.size() - 1, i + rng() % 2000);
@@ -206,9 +225,11 @@ private Q_SLOTS:
         std::vector<RecordBatch> batches(1);
         for (std::size_t i = 0; i < arrival.size(); ++i) {
             RecordBatch &batch = batches.front();
-            const auto index = batch.internSeries(SeriesKey("m" + std::to_string(arrival[i].series), {}));
+            const auto index
+                = batch.internSeries(SeriesKey("m" + std::to_string(arrival[i].series), {}));
             batch.addSample(index, arrival[i].sample.time, arrival[i].sample.value);
-            if (batch.samples.size() == static_cast<std::size_t>(batchSize) || i + 1 == arrival.size()) {
+            if (batch.samples.size() == static_cast<std::size_t>(batchSize)
+                || i + 1 == arrival.size()) {
                 committer->commit(batches);
                 batches.front() = RecordBatch();
             }
@@ -223,7 +244,11 @@ private Q_SLOTS:
             QCOMPARE(valueOrFail(reader->samples(info.id, {})), all);
             for (int q = 0; q < 12; ++q) {
                 const TimeUs a = all[rng() % all.size()].time - static_cast<TimeUs>(rng() % 3);
-                const TimeUs b = q == 0 ? all.back().time + 1 : a + 1 + static_cast<TimeUs>(rng() % static_cast<std::uint64_t>(all.back().time - all.front().time));
+                const TimeUs b = q == 0
+                    ? all.back().time + 1
+                    : a + 1
+                        + static_cast<TimeUs>(
+                            rng() % static_cast<std::uint64_t>(all.back().time - all.front().time));
                 const TimeRange range{q == 0 ? all.front().time : a, b};
                 std::vector<Sample> expected;
                 for (const Sample &s : all)
@@ -236,16 +261,61 @@ private Q_SLOTS:
                     QCOMPARE(lod.size(), wanted.size());
                     for (std::size_t k = 0; k < lod.size(); ++k) {
                         const LodBucket &x = lod[k], &y = wanted[k];
-                        const bool same = x.begin == y.begin && x.count == y.count && sameDouble(x.min, y.min)
-                                          && sameDouble(x.max, y.max) && (x.count == 0 || (sameDouble(x.first, y.first)
-                                          && sameDouble(x.last, y.last) && x.firstTime == y.firstTime && x.lastTime == y.lastTime));
+                        const bool same = x.begin == y.begin && x.count == y.count
+                            && sameDouble(x.min, y.min) && sameDouble(x.max, y.max)
+                            && (x.count == 0
+                                || (sameDouble(x.first, y.first) && sameDouble(x.last, y.last)
+                                    && x.firstTime == y.firstTime && x.lastTime == y.lastTime));
                         if (!same)
-                            QFAIL(qPrintable(QStringLiteral("bucket %1 of %2: got %3, want %4").arg(k).arg(buckets).arg(describe(x), describe(y))));
+                            QFAIL(qPrintable(QStringLiteral("bucket %1 of %2: got %3, want %4")
+                                                 .arg(k)
+                                                 .arg(buckets)
+                                                 .arg(describe(x), describe(y))));
                     }
                 }
             }
         }
         QVERIFY(!reader->levelOfDetail(series.front().id, TimeRange::all(), 10).ok());
+    }
+
+    void compactionMergesSmallCommitsIntoFullChunks()
+    {
+        const std::string path = freshPath();
+        std::mt19937_64 rng(42);
+        std::vector<std::vector<Sample>> truth(20);
+        {
+            // A sample or two per series per commit, some arriving late: the live-console case.
+            auto writer = valueOrFail(StoreWriter::open(path, {}));
+            for (int commit = 0; commit < 1500; ++commit) {
+                RecordBatch batch;
+                for (int s = 0; s < 20; ++s) {
+                    const auto index
+                        = batch.internSeries(SeriesKey("m", {{"n", std::to_string(s)}}));
+                    TimeUs time = kBase + commit * 1'000'000LL + s;
+                    if (commit % 97 == 5)
+                        time -= 50'000'000; // 50 s late
+                    const double value = static_cast<double>(rng() % 1000) / 10;
+                    batch.addSample(index, time, value);
+                    truth[static_cast<std::size_t>(s)].push_back({time, value});
+                }
+                QVERIFY(writer->submit(std::move(batch)));
+                if (commit % 50 == 0)
+                    QVERIFY(writer->flush()); // many separate commits
+            }
+            writer->close();
+        }
+        auto reader = openReader(path);
+        const auto info = valueOrFail(reader->info());
+        QCOMPARE(info.samples, 20 * 1500);
+        // 1500 samples per series fit in two chunks; compaction must have merged the small ones.
+        QVERIFY2(info.sampleChunks <= 20 * 3, qPrintable(QString::number(info.sampleChunks)));
+        for (const SeriesInfo &series : valueOrFail(reader->series())) {
+            auto &expected
+                = truth[static_cast<std::size_t>(std::stoi(std::string(series.key.label("n"))))];
+            std::stable_sort(expected.begin(), expected.end(),
+                             [](const Sample &a, const Sample &b) { return a.time < b.time; });
+            QCOMPARE(valueOrFail(reader->samples(series.id, {})), expected);
+        }
     }
 
     void eventQueriesFilterLikeTheirFields()
@@ -259,7 +329,8 @@ private Q_SLOTS:
             batches[0].events.push_back(std::move(e));
         }
         openCommitter(path)->commit(batches);
-        std::stable_sort(all.begin(), all.end(), [](const Event &a, const Event &b) { return a.time < b.time; });
+        std::stable_sort(all.begin(), all.end(),
+                         [](const Event &a, const Event &b) { return a.time < b.time; });
         auto reader = openReader(path);
 
         auto check = [&](const EventQuery &query, auto predicate) {
@@ -279,8 +350,11 @@ private Q_SLOTS:
         EventQuery q;
         q.range = {kBase + 100'000, kBase + 400'000};
         check(q, [](const Event &) { return true; });
-        q.categories = EventQuery::categoryBit(EventCategory::Failure) | EventQuery::categoryBit(EventCategory::Deployment);
-        check(q, [](const Event &e) { return e.category == EventCategory::Failure || e.category == EventCategory::Deployment; });
+        q.categories = EventQuery::categoryBit(EventCategory::Failure)
+            | EventQuery::categoryBit(EventCategory::Deployment);
+        check(q, [](const Event &e) {
+            return e.category == EventCategory::Failure || e.category == EventCategory::Deployment;
+        });
         q = {};
         q.minSeverity = Severity::Error;
         check(q, [](const Event &e) { return e.severity >= Severity::Error; });
@@ -342,9 +416,11 @@ private Q_SLOTS:
             RecordBatch batch;
             const auto series = batch.internSeries(SeriesKey("lag", {}));
             for (int offset = firstOffset; offset < lastOffset; ++offset) {
-                batch.events.push_back(makeEvent(offset, kBase + offset, "failure_events", 0, offset));
+                batch.events.push_back(
+                    makeEvent(offset, kBase + offset, "failure_events", 0, offset));
                 const Origin origin{"metrics", 2, offset};
-                batch.addSample(series, kBase + offset * 1000, offset, batch.internSampleOrigin(origin));
+                batch.addSample(series, kBase + offset * 1000, offset,
+                                batch.internSampleOrigin(origin));
             }
             batch.advanceOffset("failure_events", 0, lastOffset);
             batch.advanceOffset("metrics", 2, lastOffset);
@@ -383,7 +459,8 @@ private Q_SLOTS:
         const auto series = valueOrFail(reader->series());
         QCOMPARE(series.front().sampleCount, 180);
         const auto stored = valueOrFail(reader->offsets());
-        QCOMPARE(stored, (std::vector<PartitionOffset>{{"failure_events", 0, 180}, {"metrics", 2, 180}}));
+        QCOMPARE(stored,
+                 (std::vector<PartitionOffset>{{"failure_events", 0, 180}, {"metrics", 2, 180}}));
     }
 
     void offsetsCommitInTheSameTransactionAsRows()
@@ -425,7 +502,8 @@ private Q_SLOTS:
         QCOMPARE(retried.samples, 1);
         auto reader = openReader(path);
         QCOMPARE(valueOrFail(reader->events({})).size(), std::size_t(10));
-        QCOMPARE(valueOrFail(reader->offsets()), (std::vector<PartitionOffset>{{"failure_events", 0, 10}}));
+        QCOMPARE(valueOrFail(reader->offsets()),
+                 (std::vector<PartitionOffset>{{"failure_events", 0, 10}}));
         QCOMPARE(valueOrFail(reader->series()).front().sampleCount, 1);
     }
 
@@ -474,7 +552,8 @@ private Q_SLOTS:
         const auto series = valueOrFail(reader->series());
         const auto samples = valueOrFail(reader->samples(series.front().id, {}));
         // Whole chunks go: what remains starts at most one chunk before the cutoff.
-        QVERIFY(samples.front().time >= cutoff - BatchCommitter::kChunkSamples * 10 * kMicrosPerSecond);
+        QVERIFY(samples.front().time
+                >= cutoff - BatchCommitter::kChunkSamples * 10 * kMicrosPerSecond);
         QCOMPARE(samples.back().time, newest);
         QVERIFY(samples.size() < 3600 / 2);
     }
@@ -486,7 +565,8 @@ private Q_SLOTS:
         for (int round = 0; round < 40; ++round) {
             std::vector<RecordBatch> batches(1);
             for (int i = 0; i < 500; ++i)
-                batches[0].events.push_back(makeEvent(round * 1000 + i, kBase + (round * 500 + i) * kMicrosPerSecond));
+                batches[0].events.push_back(
+                    makeEvent(round * 1000 + i, kBase + (round * 500 + i) * kMicrosPerSecond));
             committer->commit(batches);
         }
         const std::int64_t before = committer->usedBytes();
@@ -498,8 +578,9 @@ private Q_SLOTS:
             step = committer->applyRetention(policy, 2000);
             ++steps;
         } while (step.moreToDo && steps < 200);
-        QVERIFY2(committer->usedBytes() <= policy.maxBytes,
-                 qPrintable(QStringLiteral("%1 > %2").arg(committer->usedBytes()).arg(policy.maxBytes)));
+        QVERIFY2(
+            committer->usedBytes() <= policy.maxBytes,
+            qPrintable(QStringLiteral("%1 > %2").arg(committer->usedBytes()).arg(policy.maxBytes)));
         auto reader = openReader(path);
         const auto events = valueOrFail(reader->events({}));
         QVERIFY(!events.empty());

@@ -46,8 +46,8 @@ CaptureState verifyCapture(const std::string &path)
         if (!seen.insert(event.origin.offset).second)
             qFatal("offset %lld stored twice", static_cast<long long>(event.origin.offset));
         if (event.origin.offset >= state.next)
-            qFatal("offset %lld stored beyond the committed offset %lld", static_cast<long long>(event.origin.offset),
-                   static_cast<long long>(state.next));
+            qFatal("offset %lld stored beyond the committed offset %lld",
+                   static_cast<long long>(event.origin.offset), static_cast<long long>(state.next));
     }
     state.events = static_cast<std::int64_t>(events->size());
     auto series = (*reader)->series();
@@ -96,12 +96,13 @@ private Q_SLOTS:
             if (state.next == kTotal)
                 break;
         }
-        qInfo("%d kills, %d runs finished before their kill, %lld of %d messages stored by then", kills,
-              finishedEarly, static_cast<long long>(previous), kTotal);
+        qInfo("%d kills, %d runs finished before their kill, %lld of %d messages stored by then",
+              kills, finishedEarly, static_cast<long long>(previous), kTotal);
         QVERIFY2(kills >= 20, "the writer must be killed at least 20 times");
 
         QProcess last;
-        last.start(QStringLiteral(CRASH_WRITER), {path, QString::number(kBatchSize), QString::number(kTotal)});
+        last.start(QStringLiteral(CRASH_WRITER),
+                   {path, QString::number(kBatchSize), QString::number(kTotal)});
         QVERIFY(last.waitForFinished(120'000));
         QCOMPARE(last.exitCode(), 0);
         const CaptureState final = verifyCapture(path.toStdString());

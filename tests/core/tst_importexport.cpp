@@ -22,21 +22,51 @@ QByteArray sampleNdjson()
 {
     QByteArray out;
     for (int i = 0; i < 300; ++i) {
-        out += QStringLiteral(R"({"id":"evt-%1","time":"2026-11-24T10:%2:00.%3+01:00","type":"%4","service":"svc-%5","entity":"pod-%6","message":"line \"%1\" \u00e9\\n","attributes":{"n":%1,"nested":{"a":[1,2]}}})")
-                   .arg(i).arg(i % 60, 2, 10, QLatin1Char('0')).arg(i % 1000, 3, 10, QLatin1Char('0'))
-                   .arg(i % 2 ? QStringLiteral("scaling.scale_out") : QStringLiteral("failure.oom_killed"))
-                   .arg(i % 5).arg(i % 9).toUtf8() + '\n';
-        out += QStringLiteral(R"({"time":%1,"name":"cpu_utilization","labels":{"service":"svc-%2","node":"n-%3"},"value":%4,"unit":"ratio"})")
-                   .arg(1'764'000'000LL + i * 10).arg(i % 3).arg(i % 2).arg(0.1 * (i % 10) + 0.0001 * i, 0, 'g', 17).toUtf8() + '\n';
-        out += QStringLiteral(R"({"timestamp":"2026-11-24T10:00:%1Z","value":"%2","name":"up","labels":{"__name__":"up","job":"api"}})")
-                   .arg(i % 60, 2, 10, QLatin1Char('0')).arg(i % 50 == 0 ? QStringLiteral("NaN") : (i % 77 == 0 ? QStringLiteral("+Inf") : QString::number(i))).toUtf8() + '\n';
+        out += QStringLiteral(
+                   R"({"id":"evt-%1","time":"2026-11-24T10:%2:00.%3+01:00","type":"%4","service":"svc-%5","entity":"pod-%6","message":"line \"%1\" \u00e9\\n","attributes":{"n":%1,"nested":{"a":[1,2]}}})")
+                   .arg(i)
+                   .arg(i % 60, 2, 10, QLatin1Char('0'))
+                   .arg(i % 1000, 3, 10, QLatin1Char('0'))
+                   .arg(i % 2 ? QStringLiteral("scaling.scale_out")
+                              : QStringLiteral("failure.oom_killed"))
+                   .arg(i % 5)
+                   .arg(i % 9)
+                   .toUtf8()
+            + '\n';
+        out += QStringLiteral(
+                   R"({"time":%1,"name":"cpu_utilization","labels":{"service":"svc-%2","node":"n-%3"},"value":%4,"unit":"ratio"})")
+                   .arg(1'764'000'000LL + i * 10)
+                   .arg(i % 3)
+                   .arg(i % 2)
+                   .arg(0.1 * (i % 10) + 0.0001 * i, 0, 'g', 17)
+                   .toUtf8()
+            + '\n';
+        out += QStringLiteral(
+                   R"({"timestamp":"2026-11-24T10:00:%1Z","value":"%2","name":"up","labels":{"__name__":"up","job":"api"}})")
+                   .arg(i % 60, 2, 10, QLatin1Char('0'))
+                   .arg(i % 50 == 0 ? QStringLiteral("NaN")
+                                    : (i % 77 == 0 ? QStringLiteral("+Inf") : QString::number(i)))
+                   .toUtf8()
+            + '\n';
         if (i % 3 == 0)
-            out += QStringLiteral(R"({"time":"2026-11-24T10:00:00.%1Z","service":"svc-1","entity":"pod-2","level":"%2","message":"log %1","trace_id":"t%3","span_id":"s%1"})")
-                       .arg(i, 6, 10, QLatin1Char('0')).arg(i % 2 ? QStringLiteral("warn") : QStringLiteral("error")).arg(i / 3).toUtf8() + '\n';
+            out += QStringLiteral(
+                       R"({"time":"2026-11-24T10:00:00.%1Z","service":"svc-1","entity":"pod-2","level":"%2","message":"log %1","trace_id":"t%3","span_id":"s%1"})")
+                       .arg(i, 6, 10, QLatin1Char('0'))
+                       .arg(i % 2 ? QStringLiteral("warn") : QStringLiteral("error"))
+                       .arg(i / 3)
+                       .toUtf8()
+                + '\n';
         if (i % 4 == 0)
-            out += QStringLiteral(R"({"trace_id":"t%1","span_id":"s%2","parent_span_id":"%3","name":"GET /x","service":"svc-%4","kind":2,"start":"2026-11-24T10:00:00Z","end":"2026-11-24T10:00:00.%5Z","status":"%6","attributes":{"http.status":500}})")
-                       .arg(i / 8).arg(i).arg(i % 8 ? QStringLiteral("s%1").arg(i - 4) : QString()).arg(i % 3)
-                       .arg(i % 1000, 3, 10, QLatin1Char('0')).arg(i % 3 ? QStringLiteral("ok") : QStringLiteral("error")).toUtf8() + '\n';
+            out += QStringLiteral(
+                       R"({"trace_id":"t%1","span_id":"s%2","parent_span_id":"%3","name":"GET /x","service":"svc-%4","kind":2,"start":"2026-11-24T10:00:00Z","end":"2026-11-24T10:00:00.%5Z","status":"%6","attributes":{"http.status":500}})")
+                       .arg(i / 8)
+                       .arg(i)
+                       .arg(i % 8 ? QStringLiteral("s%1").arg(i - 4) : QString())
+                       .arg(i % 3)
+                       .arg(i % 1000, 3, 10, QLatin1Char('0'))
+                       .arg(i % 3 ? QStringLiteral("ok") : QStringLiteral("error"))
+                       .toUtf8()
+                + '\n';
         if (i % 100 == 0)
             out += "\n"; // blank lines are skipped
     }
@@ -100,25 +130,30 @@ private Q_SLOTS:
         input.write(sampleNdjson());
         input.close();
 
-        const ImportSummary first = importFiles(path(QStringLiteral("a.capture")).toStdString(), {input.fileName()});
+        const ImportSummary first
+            = importFiles(path(QStringLiteral("a.capture")).toStdString(), {input.fileName()});
         QCOMPARE(first.events, 300);
         QCOMPARE(first.samples, 600);
         QCOMPARE(first.logs, 100);
         QCOMPARE(first.spans, 75);
         QCOMPARE(first.deadLetters, 1);
         QCOMPARE(first.firstReasons.size(), std::size_t(1));
-        QVERIFY2(QString::fromStdString(first.firstReasons[0]).endsWith(QStringLiteral("in.ndjson:1079: malformed JSON: line 1 col 17: expected ',' or '}' in an object, found '\"'")),
+        QVERIFY2(QString::fromStdString(first.firstReasons[0])
+                     .endsWith(QStringLiteral("in.ndjson:1079: malformed JSON: line 1 col 17: "
+                                              "expected ',' or '}' in an object, found '\"'")),
                  first.firstReasons[0].c_str());
 
         auto reader = openReader(path(QStringLiteral("a.capture")).toStdString());
-        const auto summary = valueOrFail(exportNdjson(*reader, path(QStringLiteral("out.ndjson")).toStdString(), {}));
+        const auto summary = valueOrFail(
+            exportNdjson(*reader, path(QStringLiteral("out.ndjson")).toStdString(), {}));
         QCOMPARE(summary.events, 300);
         QCOMPARE(summary.samples, 600);
         QCOMPARE(summary.logs, 100);
         QCOMPARE(summary.spans, 75);
         QVERIFY(!QFile::exists(path(QStringLiteral("out.ndjson.partial"))));
 
-        const ImportSummary second = importFiles(path(QStringLiteral("b.capture")).toStdString(), {path(QStringLiteral("out.ndjson"))});
+        const ImportSummary second = importFiles(path(QStringLiteral("b.capture")).toStdString(),
+                                                 {path(QStringLiteral("out.ndjson"))});
         QCOMPARE(second.deadLetters, 0);
         const CaptureContent a = readAll(path(QStringLiteral("a.capture")).toStdString());
         const CaptureContent b = readAll(path(QStringLiteral("b.capture")).toStdString());
@@ -128,10 +163,14 @@ private Q_SLOTS:
         QCOMPARE(b.series.size(), a.series.size());
         for (std::size_t i = 0; i < a.series.size(); ++i) {
             QCOMPARE(b.series[i].first, a.series[i].first);
-            QCOMPARE(b.series[i].second, a.series[i].second); // bitwise values: NaN and +Inf included
+            QCOMPARE(b.series[i].second,
+                     a.series[i].second); // bitwise values: NaN and +Inf included
         }
         // And the capture holds what the lines said, not just something self-consistent.
-        const Event &e7 = a.events[static_cast<std::size_t>(std::find_if(a.events.begin(), a.events.end(), [](const Event &e) { return e.sourceId == "evt-7"; }) - a.events.begin())];
+        const Event &e7 = a.events[static_cast<std::size_t>(
+            std::find_if(a.events.begin(), a.events.end(),
+                         [](const Event &e) { return e.sourceId == "evt-7"; })
+            - a.events.begin())];
         QCOMPARE(e7.message, std::string("line \"7\" \u00e9\\n"));
         QCOMPARE(e7.attributes, std::string(R"({"n":7,"nested":{"a":[1,2]}})"));
         QCOMPARE(e7.time, 1'795'511'220'007'000LL); // 10:07:00.007+01:00
@@ -147,8 +186,10 @@ private Q_SLOTS:
         auto reader = openReader(path(QStringLiteral("range.capture")).toStdString());
         ExportOptions options;
         options.metrics = options.logs = options.traces = false;
-        options.range = {1'795'510'800'000'000LL, 1'795'510'800'000'000LL + 10 * 60 * kMicrosPerSecond};
-        const auto summary = valueOrFail(exportNdjson(*reader, path(QStringLiteral("range.out")).toStdString(), options));
+        options.range
+            = {1'795'510'800'000'000LL, 1'795'510'800'000'000LL + 10 * 60 * kMicrosPerSecond};
+        const auto summary = valueOrFail(
+            exportNdjson(*reader, path(QStringLiteral("range.out")).toStdString(), options));
         QCOMPARE(summary.samples + summary.logs + summary.spans, std::int64_t(0));
         std::int64_t expected = 0;
         for (const Event &e : valueOrFail(reader->events({})))
@@ -161,15 +202,20 @@ private Q_SLOTS:
     {
         QFile input(path(QStringLiteral("big.ndjson")));
         QVERIFY(input.open(QIODevice::WriteOnly));
-        input.write(R"({"id":"a","time":1764000000,"type":"x.y"})" "\n");
+        input.write(R"({"id":"a","time":1764000000,"type":"x.y"})"
+                    "\n");
         input.write("{\"message\":\"" + QByteArray(9 * 1024 * 1024, 'x') + "\"}\n");
-        input.write(R"({"id":"b","time":1764000001,"type":"x.y"})" "\n");
+        input.write(R"({"id":"b","time":1764000001,"type":"x.y"})"
+                    "\n");
         input.write(R"({"id":"c","time":1764000002,"type":"x.y"})"); // no final newline
         input.close();
-        const ImportSummary summary = importFiles(path(QStringLiteral("big.capture")).toStdString(), {input.fileName()});
+        const ImportSummary summary
+            = importFiles(path(QStringLiteral("big.capture")).toStdString(), {input.fileName()});
         QCOMPARE(summary.events, 3);
         QCOMPARE(summary.deadLetters, 1);
-        QVERIFY2(QString::fromStdString(summary.firstReasons.at(0)).contains(QStringLiteral("big.ndjson:2: line is 9437198 bytes, over the 8 MiB limit")),
+        QVERIFY2(QString::fromStdString(summary.firstReasons.at(0))
+                     .contains(QStringLiteral(
+                         "big.ndjson:2: line is 9437198 bytes, over the 8 MiB limit")),
                  summary.firstReasons.at(0).c_str());
         auto reader = openReader(path(QStringLiteral("big.capture")).toStdString());
         const auto letters = valueOrFail(reader->deadLetters(10));
@@ -179,11 +225,15 @@ private Q_SLOTS:
 
     void unreadableInputIsAnErrorNamingIt()
     {
-        auto writer = valueOrFail(StoreWriter::open(path(QStringLiteral("e.capture")).toStdString(), {}));
+        auto writer
+            = valueOrFail(StoreWriter::open(path(QStringLiteral("e.capture")).toStdString(), {}));
         NdjsonImporter importer(*writer);
-        const Status status = importer.importFile(path(QStringLiteral("missing.ndjson")).toStdString());
+        const Status status
+            = importer.importFile(path(QStringLiteral("missing.ndjson")).toStdString());
         QVERIFY(!status.ok());
-        QVERIFY2(QString::fromStdString(status.error()).contains(QStringLiteral("missing.ndjson: cannot open")), status.error().c_str());
+        QVERIFY2(QString::fromStdString(status.error())
+                     .contains(QStringLiteral("missing.ndjson: cannot open")),
+                 status.error().c_str());
     }
 };
 

@@ -17,7 +17,8 @@ private Q_SLOTS:
         QTest::newRow("rfc3339 Z") << "2025-11-24T16:00:00Z" << base;
         QTest::newRow("rfc3339 millis") << "2025-11-24T16:00:00.123Z" << base + 123'000;
         QTest::newRow("rfc3339 micros") << "2025-11-24T16:00:00.123456Z" << base + 123'456;
-        QTest::newRow("rfc3339 nanos truncated") << "2025-11-24T16:00:00.123456789Z" << base + 123'456;
+        QTest::newRow("rfc3339 nanos truncated")
+            << "2025-11-24T16:00:00.123456789Z" << base + 123'456;
         QTest::newRow("positive offset") << "2025-11-24T18:00:00+02:00" << base;
         QTest::newRow("negative offset") << "2025-11-24T11:30:00-04:30" << base;
         QTest::newRow("lowercase t and z") << "2025-11-24t16:00:00z" << base;

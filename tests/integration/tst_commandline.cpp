@@ -33,10 +33,12 @@ Run run(const QStringList &arguments, const QByteArray &input = {}, int timeoutM
     if (!process.waitForFinished(timeoutMs))
         qFatal("eventscope %s did not finish", qPrintable(arguments.join(QLatin1Char(' '))));
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+            QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
 }
 
-const QByteArray kLines = R"({"id":"evt-1","time":"2026-11-24T10:00:00Z","type":"failure.crash","service":"payments"}
+const QByteArray kLines
+    = R"({"id":"evt-1","time":"2026-11-24T10:00:00Z","type":"failure.crash","service":"payments"}
 {"time":"2026-11-24T10:00:00Z","name":"cpu","labels":{"service":"payments"},"value":0.5}
 {"time":"2026-11-24T10:00:01Z","service":"payments","level":"error","message":"boom"}
 not json at all
@@ -64,15 +66,36 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("named");
-        QTest::newRow("import without --db") << QStringList{QStringLiteral("import"), QStringLiteral("x.ndjson")} << "--db";
-        QTest::newRow("import without paths") << QStringList{QStringLiteral("import"), QStringLiteral("--db"), QStringLiteral("x.capture")} << "PATH";
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("import"), QStringLiteral("--bogus")} << "bogus";
-        QTest::newRow("export without --out") << QStringList{QStringLiteral("export"), QStringLiteral("--db"), QStringLiteral("x")} << "--out";
-        QTest::newRow("export bad kind") << QStringList{QStringLiteral("export"), QStringLiteral("--db"), QStringLiteral("x"), QStringLiteral("--out"), QStringLiteral("y"), QStringLiteral("--kind"), QStringLiteral("events,bogus")} << "--kind: 'bogus'";
-        QTest::newRow("export bad time") << QStringList{QStringLiteral("export"), QStringLiteral("--db"), QStringLiteral("x"), QStringLiteral("--out"), QStringLiteral("y"), QStringLiteral("--from"), QStringLiteral("noon")} << "--from: 'noon'";
-        QTest::newRow("bad log level") << QStringList{QStringLiteral("import"), QStringLiteral("--db"), QStringLiteral("x"), QStringLiteral("y"), QStringLiteral("--log-level"), QStringLiteral("loud")} << "--log-level";
-        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << "unknown command 'frobnicate'";
-        QTest::newRow("gui bad size") << QStringList{QStringLiteral("--size"), QStringLiteral("big")} << "--size";
+        QTest::newRow("import without --db")
+            << QStringList{QStringLiteral("import"), QStringLiteral("x.ndjson")} << "--db";
+        QTest::newRow("import without paths")
+            << QStringList{QStringLiteral("import"), QStringLiteral("--db"),
+                           QStringLiteral("x.capture")}
+            << "PATH";
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("import"), QStringLiteral("--bogus")} << "bogus";
+        QTest::newRow("export without --out")
+            << QStringList{QStringLiteral("export"), QStringLiteral("--db"), QStringLiteral("x")}
+            << "--out";
+        QTest::newRow("export bad kind")
+            << QStringList{QStringLiteral("export"),      QStringLiteral("--db"),
+                           QStringLiteral("x"),           QStringLiteral("--out"),
+                           QStringLiteral("y"),           QStringLiteral("--kind"),
+                           QStringLiteral("events,bogus")}
+            << "--kind: 'bogus'";
+        QTest::newRow("export bad time") << QStringList{
+            QStringLiteral("export"), QStringLiteral("--db"), QStringLiteral("x"),
+            QStringLiteral("--out"),  QStringLiteral("y"),    QStringLiteral("--from"),
+            QStringLiteral("noon")} << "--from: 'noon'";
+        QTest::newRow("bad log level")
+            << QStringList{QStringLiteral("import"),      QStringLiteral("--db"),
+                           QStringLiteral("x"),           QStringLiteral("y"),
+                           QStringLiteral("--log-level"), QStringLiteral("loud")}
+            << "--log-level";
+        QTest::newRow("unknown command")
+            << QStringList{QStringLiteral("frobnicate")} << "unknown command 'frobnicate'";
+        QTest::newRow("gui bad size")
+            << QStringList{QStringLiteral("--size"), QStringLiteral("big")} << "--size";
     }
     void badArgumentsExitTwoNamingTheArgument()
     {
@@ -90,33 +113,50 @@ private Q_SLOTS:
         QVERIFY(garbage.open(QIODevice::WriteOnly));
         garbage.write(QByteArray(5000, 'z'));
         garbage.close();
-        const Run r = run({QStringLiteral("export"), QStringLiteral("--db"), garbage.fileName(), QStringLiteral("--out"), path(QStringLiteral("o.ndjson"))});
+        const Run r = run({QStringLiteral("export"), QStringLiteral("--db"), garbage.fileName(),
+                           QStringLiteral("--out"), path(QStringLiteral("o.ndjson"))});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QStringLiteral("not an EventScope capture")), qPrintable(r.err));
         QVERIFY(!QFile::exists(path(QStringLiteral("o.ndjson"))));
 
-        const Run missing = run({QStringLiteral("import"), QStringLiteral("--db"), path(QStringLiteral("m.capture")), path(QStringLiteral("nope.ndjson"))});
+        const Run missing
+            = run({QStringLiteral("import"), QStringLiteral("--db"),
+                   path(QStringLiteral("m.capture")), path(QStringLiteral("nope.ndjson"))});
         QCOMPARE(missing.exitCode, 1);
-        QVERIFY2(missing.err.contains(QStringLiteral("nope.ndjson: cannot open")), qPrintable(missing.err));
+        QVERIFY2(missing.err.contains(QStringLiteral("nope.ndjson: cannot open")),
+                 qPrintable(missing.err));
     }
 
     void importsFromStdinAndExportsToStdout()
     {
         const QString capture = path(QStringLiteral("stdin.capture"));
-        const Run imported = run({QStringLiteral("import"), QStringLiteral("--db"), capture, QStringLiteral("-")}, kLines);
+        const Run imported
+            = run({QStringLiteral("import"), QStringLiteral("--db"), capture, QStringLiteral("-")},
+                  kLines);
         QCOMPARE(imported.exitCode, 0);
-        QVERIFY2(imported.out.contains(QStringLiteral("imported 4 lines into")), qPrintable(imported.out));
-        QVERIFY2(imported.out.contains(QStringLiteral("1 events, 1 samples, 1 logs, 0 spans, 1 dead letters")), qPrintable(imported.out));
-        QVERIFY2(imported.out.contains(QStringLiteral("stdin:4: not JSON and no other supported format")), qPrintable(imported.out));
+        QVERIFY2(imported.out.contains(QStringLiteral("imported 4 lines into")),
+                 qPrintable(imported.out));
+        QVERIFY2(imported.out.contains(
+                     QStringLiteral("1 events, 1 samples, 1 logs, 0 spans, 1 dead letters")),
+                 qPrintable(imported.out));
+        QVERIFY2(imported.out.contains(
+                     QStringLiteral("stdin:4: not JSON and no other supported format")),
+                 qPrintable(imported.out));
 
-        const Run exported = run({QStringLiteral("export"), QStringLiteral("--db"), capture, QStringLiteral("--out"), QStringLiteral("-")});
+        const Run exported = run({QStringLiteral("export"), QStringLiteral("--db"), capture,
+                                  QStringLiteral("--out"), QStringLiteral("-")});
         QCOMPARE(exported.exitCode, 0);
         const QStringList lines = exported.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 3);
-        QVERIFY(lines[0].startsWith(QStringLiteral(R"({"id":"evt-1","time":"2026-11-24T10:00:00Z","type":"failure.crash")")));
-        QVERIFY2(exported.err.contains(QStringLiteral("exported 1 events, 1 samples, 1 logs, 0 spans to stdout")), qPrintable(exported.err));
+        QVERIFY(lines[0].startsWith(QStringLiteral(
+            R"({"id":"evt-1","time":"2026-11-24T10:00:00Z","type":"failure.crash")")));
+        QVERIFY2(exported.err.contains(
+                     QStringLiteral("exported 1 events, 1 samples, 1 logs, 0 spans to stdout")),
+                 qPrintable(exported.err));
 
-        const Run kinds = run({QStringLiteral("export"), QStringLiteral("--db"), capture, QStringLiteral("--out"), path(QStringLiteral("logs.ndjson")), QStringLiteral("--kind"), QStringLiteral("logs")});
+        const Run kinds = run({QStringLiteral("export"), QStringLiteral("--db"), capture,
+                               QStringLiteral("--out"), path(QStringLiteral("logs.ndjson")),
+                               QStringLiteral("--kind"), QStringLiteral("logs")});
         QCOMPARE(kinds.exitCode, 0);
         QFile logs(path(QStringLiteral("logs.ndjson")));
         QVERIFY(logs.open(QIODevice::ReadOnly));
@@ -126,16 +166,24 @@ private Q_SLOTS:
     void guiRendersAScreenshotOfACapture()
     {
         const QString capture = path(QStringLiteral("gui.capture"));
-        QCOMPARE(run({QStringLiteral("import"), QStringLiteral("--db"), capture, QStringLiteral("-")}, kLines).exitCode, 0);
+        QCOMPARE(
+            run({QStringLiteral("import"), QStringLiteral("--db"), capture, QStringLiteral("-")},
+                kLines)
+                .exitCode,
+            0);
         const QString png = path(QStringLiteral("shot.png"));
-        const Run r = run({QStringLiteral("--capture"), capture, QStringLiteral("--screenshot"), png, QStringLiteral("--after"), QStringLiteral("0.2"), QStringLiteral("--size"), QStringLiteral("1000x700")});
+        const Run r = run({QStringLiteral("--capture"), capture, QStringLiteral("--screenshot"),
+                           png, QStringLiteral("--after"), QStringLiteral("0.2"),
+                           QStringLiteral("--size"), QStringLiteral("1000x700")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QImage image(png);
         QCOMPARE(image.size(), QSize(1000, 700));
 
-        const Run bad = run({QStringLiteral("--capture"), path(QStringLiteral("missing.capture")), QStringLiteral("--screenshot"), png});
+        const Run bad = run({QStringLiteral("--capture"), path(QStringLiteral("missing.capture")),
+                             QStringLiteral("--screenshot"), png});
         QCOMPARE(bad.exitCode, 1);
-        QVERIFY2(bad.err.contains(QStringLiteral("missing.capture: no such file")), qPrintable(bad.err));
+        QVERIFY2(bad.err.contains(QStringLiteral("missing.capture: no such file")),
+                 qPrintable(bad.err));
     }
 };
 

@@ -21,18 +21,23 @@ private:
 
     std::string makeCapture()
     {
-        const std::string path = m_dir.filePath(QStringLiteral("ui%1.capture").arg(++m_captures)).toStdString();
+        const std::string path
+            = m_dir.filePath(QStringLiteral("ui%1.capture").arg(++m_captures)).toStdString();
         auto committer = BatchCommitter::open(path, "ui test");
         if (!committer)
             qFatal("%s", committer.error().c_str());
         std::vector<RecordBatch> batches(1);
         RecordBatch &batch = batches[0];
         const TimeUs base = 1'764'000'000LL * kMicrosPerSecond;
-        const auto cpu = batch.internSeries(SeriesKey("cpu_utilization", {{"service", "checkout"}}), "ratio");
-        const auto latency = batch.internSeries(SeriesKey("p99_latency_ms", {{"service", "checkout"}}), "ms");
+        const auto cpu
+            = batch.internSeries(SeriesKey("cpu_utilization", {{"service", "checkout"}}), "ratio");
+        const auto latency
+            = batch.internSeries(SeriesKey("p99_latency_ms", {{"service", "checkout"}}), "ms");
         for (int i = 0; i < 20'000; ++i) {
-            batch.addSample(cpu, base + i * 1'000'000LL, 0.4 + 0.3 * ((i / 500) % 2) + 0.001 * (i % 17));
-            batch.addSample(latency, base + i * 1'000'000LL, 120 + (i % 900 > 800 ? 300 : 0) + i % 13);
+            batch.addSample(cpu, base + i * 1'000'000LL,
+                            0.4 + 0.3 * ((i / 500) % 2) + 0.001 * (i % 17));
+            batch.addSample(latency, base + i * 1'000'000LL,
+                            120 + (i % 900 > 800 ? 300 : 0) + i % 13);
         }
         for (int i = 0; i < 40; ++i) {
             Event e;
@@ -62,8 +67,10 @@ private Q_SLOTS:
         auto *table = window.findChild<QTableView *>();
         QVERIFY(table);
         QCOMPARE(table->model()->rowCount(), 40);
-        QCOMPARE(table->model()->index(0, ui::EventTableModel::TypeColumn).data().toString(), QStringLiteral("failure.crash"));
-        QCOMPARE(table->model()->index(0, ui::EventTableModel::TimeColumn).data().toString(), QStringLiteral("2025-11-24T16:00:00Z"));
+        QCOMPARE(table->model()->index(0, ui::EventTableModel::TypeColumn).data().toString(),
+                 QStringLiteral("failure.crash"));
+        QCOMPARE(table->model()->index(0, ui::EventTableModel::TimeColumn).data().toString(),
+                 QStringLiteral("2025-11-24T16:00:00Z"));
 
         const auto labels = window.statusBar()->findChildren<QLabel *>();
         bool found = false;
@@ -82,9 +89,11 @@ private Q_SLOTS:
         ui::MainWindow window;
         QVERIFY(window.openCapture(path).ok());
         const QString title = window.windowTitle();
-        const Status status = window.openCapture(m_dir.filePath(QStringLiteral("missing.capture")).toStdString());
+        const Status status
+            = window.openCapture(m_dir.filePath(QStringLiteral("missing.capture")).toStdString());
         QVERIFY(!status.ok());
-        QVERIFY(QString::fromStdString(status.error()).endsWith(QStringLiteral("missing.capture: no such file")));
+        QVERIFY(QString::fromStdString(status.error())
+                    .endsWith(QStringLiteral("missing.capture: no such file")));
         QCOMPARE(window.windowTitle(), title);
         QCOMPARE(window.findChild<QTableView *>()->model()->rowCount(), 40);
     }
