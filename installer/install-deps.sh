@@ -9,7 +9,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config git
     clang libclang-rt-14-dev
     # libraries
-    qt6-base-dev qt6-base-dev-tools libqt6svg6
+    qt6-base-dev qt6-base-dev-tools
     libqcustomplot-dev
     librdkafka-dev
     libsqlite3-dev sqlite3

@@ -61,17 +61,19 @@ void NdjsonImporter::handleLine(std::string_view line, std::int64_t lineNumber,
         submitBatch();
 }
 
-void NdjsonImporter::submitBatch()
+bool NdjsonImporter::submitBatch()
 {
     if (m_batch.isEmpty())
-        return;
+        return true;
     m_summary.events += static_cast<std::int64_t>(m_batch.events.size());
     m_summary.samples += static_cast<std::int64_t>(m_batch.samples.size());
     m_summary.logs += static_cast<std::int64_t>(m_batch.logs.size());
     m_summary.spans += static_cast<std::int64_t>(m_batch.spans.size());
     m_summary.deadLetters += static_cast<std::int64_t>(m_batch.deadLetters.size());
-    m_writer.submit(std::move(m_batch));
+    if (!m_writer.submit(std::move(m_batch)))
+        m_writeFailed = true;
     m_batch = RecordBatch();
+    return !m_writeFailed;
 }
 
 void NdjsonImporter::addOversizeLine(std::string_view start, std::int64_t bytes,
@@ -161,6 +163,8 @@ Status NdjsonImporter::importFile(const std::string &path)
             data.remove_prefix(newline + 1);
         }
         progress.lines = lineNumber;
+        if (m_writeFailed)
+            return Status::failure(writeFailure(name, lineNumber));
         const auto now = std::chrono::steady_clock::now();
         if (m_progress && now - lastReport > std::chrono::milliseconds(100)) {
             m_progress(progress);
@@ -178,14 +182,22 @@ Status NdjsonImporter::importFile(const std::string &path)
     progress.lines = lineNumber;
     if (m_progress)
         m_progress(progress);
-    submitBatch();
+    if (!submitBatch())
+        return Status::failure(writeFailure(name, lineNumber));
     return {};
+}
+
+std::string NdjsonImporter::writeFailure(const std::string &path, std::int64_t lineNumber) const
+{
+    const std::string cause = m_writer.lastError().empty() ? m_writer.path() + ": capture closed"
+                                                           : m_writer.lastError();
+    return cause + " (import of " + path + " stopped near line " + std::to_string(lineNumber)
+        + "; what was committed before stays in the capture)";
 }
 
 Status NdjsonImporter::finish()
 {
-    submitBatch();
-    if (!m_writer.flush())
+    if (!submitBatch() || !m_writer.flush())
         return Status::failure(m_writer.lastError().empty()
                                    ? m_writer.path() + ": could not commit the import"
                                    : m_writer.lastError());

@@ -52,7 +52,8 @@ private:
     void handleLine(std::string_view line, std::int64_t lineNumber, const std::string &path);
     void addOversizeLine(std::string_view start, std::int64_t bytes, std::int64_t lineNumber,
                          const std::string &path);
-    void submitBatch();
+    bool submitBatch();
+    std::string writeFailure(const std::string &path, std::int64_t lineNumber) const;
 
     StoreWriter &m_writer;
     ProgressCallback m_progress;
@@ -61,6 +62,7 @@ private:
     ImportSummary m_summary;
     std::string m_source;
     TimeUs m_receivedAt = 0;
+    bool m_writeFailed = false;
 };
 
 } // namespace eventscope

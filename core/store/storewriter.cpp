@@ -43,11 +43,13 @@ bool StoreWriter::submit(RecordBatch batch)
     std::unique_lock lock(m_mutex);
     const std::size_t weight = weightOf(batch);
     // A batch larger than the whole queue is admitted once the queue is empty.
+    const auto hasRoom = [&] {
+        return m_queuedRecords == 0 || m_queuedRecords + weight <= m_options.maxQueuedRecords;
+    };
     m_queueChanged.wait(lock, [&] {
-        return m_stopping || m_queuedRecords == 0
-            || m_queuedRecords + weight <= m_options.maxQueuedRecords;
+        return m_stopping || hasRoom() || m_consecutiveFailures >= kFailuresBeforeGivingUp;
     });
-    if (m_stopping)
+    if (m_stopping || !hasRoom())
         return false;
     m_queuedRecords += weight;
     m_queue.push_back(std::move(batch));
@@ -76,8 +78,12 @@ bool StoreWriter::flush(std::chrono::milliseconds timeout)
 {
     std::unique_lock lock(m_mutex);
     const std::uint64_t target = m_submitted;
-    m_queueChanged.wait_for(lock, timeout,
-                            [&] { return m_committedBatches >= target || m_threadExited; });
+    const std::uint64_t failuresBefore = m_totalFailures;
+    m_queueChanged.wait_for(lock, timeout, [&] {
+        return m_committedBatches >= target || m_threadExited
+            || (m_consecutiveFailures >= kFailuresBeforeGivingUp
+                && m_totalFailures > failuresBefore);
+    });
     return m_committedBatches >= target;
 }
 
@@ -173,7 +179,7 @@ void StoreWriter::run()
                     m_queuedRecords -= weight;
                     m_committedBatches += pending.size();
                     m_offsets = m_committer->offsets();
-                    m_failing = false;
+                    m_consecutiveFailures = 0;
                     m_queueChanged.notify_all();
                 }
                 pending.clear();
@@ -183,23 +189,28 @@ void StoreWriter::run()
                 Q_EMIT committed(summary);
             } catch (const sqlite::Error &e) {
                 // Keep the batches and retry: a full disk or a locked file must not lose data.
-                const std::string message = m_path + ": commit failed, will retry: " + e.what();
-                spdlog::error("{}", message);
+                const std::string message = m_path + ": cannot commit: " + e.what();
+                spdlog::error("{} (retrying in {} ms)", message, retryDelay.count());
+                bool giveUp = false;
                 {
                     std::unique_lock lock(m_mutex);
                     m_lastError = message;
-                    m_failing = true;
+                    ++m_consecutiveFailures;
+                    ++m_totalFailures;
                     m_queueChanged.notify_all();
-                    m_queueChanged.wait_for(lock, retryDelay, [&] { return false; });
+                    m_queueChanged.wait_for(lock, retryDelay, [&] { return m_stopping; });
+                    giveUp = m_stopping;
                 }
                 retryDelay = std::min<std::chrono::milliseconds>(retryDelay * 2,
                                                                  std::chrono::milliseconds(5000));
                 Q_EMIT writeFailed(QString::fromStdString(message));
-                std::unique_lock lock(m_mutex);
-                if (m_stopping && m_failing) {
-                    // Closing while the disk refuses writes: report what stays unwritten.
-                    spdlog::error("{}: closing with {} batches not written", m_path,
-                                  pending.size());
+                if (giveUp) {
+                    // Closing while commits fail: say what stays unwritten.
+                    std::size_t records = 0;
+                    for (const RecordBatch &batch : pending)
+                        records += batch.recordCount();
+                    spdlog::error("{}: closing with {} batches ({} records) not written", m_path,
+                                  pending.size(), records);
                     break;
                 }
                 continue;

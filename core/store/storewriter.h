@@ -43,14 +43,17 @@ public:
                                                      StoreWriterOptions options = {});
     ~StoreWriter() override;
 
-    // Queues a batch, waiting while the queue is full. False once the writer is closed.
+    // Queues a batch, waiting while the queue is full. False (batch not queued) once the writer
+    // is closed, or when the queue is full and commits keep failing (see lastError()).
     bool submit(RecordBatch batch);
     // Queues a batch only if there is room; otherwise leaves it untouched and returns false.
     // The Kafka consumer uses this to pause fetching instead of blocking its poll loop.
     bool trySubmit(RecordBatch &batch);
-    // Waits until everything submitted so far is committed. False if a commit keeps failing
-    // (see lastError()); nothing is dropped in that case, the writer keeps retrying.
+    // Waits until everything submitted so far is committed. False on timeout, or when a commit
+    // fails during the wait after kFailuresBeforeGivingUp failures in a row (see lastError());
+    // nothing is dropped then: the batches stay queued and the writer keeps retrying.
     bool flush(std::chrono::milliseconds timeout = std::chrono::hours(1));
+    static constexpr int kFailuresBeforeGivingUp = 5;
     // Flushes, stops the thread and checkpoints the WAL into the file.
     void close();
 
@@ -83,7 +86,8 @@ private:
     std::uint64_t m_committedBatches = 0;
     std::vector<PartitionOffset> m_offsets;
     std::string m_lastError;
-    bool m_failing = false;
+    int m_consecutiveFailures = 0;
+    std::uint64_t m_totalFailures = 0;
     bool m_stopping = false;
     bool m_closed = false;
     bool m_threadExited = false;

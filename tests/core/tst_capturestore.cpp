@@ -3,6 +3,7 @@
 #include "store/sqlite.h"
 #include "store/storewriter.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -631,6 +632,39 @@ private Q_SLOTS:
         QCOMPARE(earliest, kBase);
         QCOMPARE(latest, kBase + 1999 * 1000 + 1);
         QCOMPARE(series.size(), std::size_t(3));
+    }
+
+    void failingCommitsAreReportedAndRetriedWithoutLoss()
+    {
+        const std::string path = freshPath();
+        auto writer = valueOrFail(StoreWriter::open(path, {}));
+        QSignalSpy failures(writer.get(), &StoreWriter::writeFailed);
+        {
+            sqlite::Connection side(path, sqlite::Connection::Mode::ReadWrite);
+            side.execute("CREATE TRIGGER full_disk BEFORE INSERT ON events "
+                         "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+        }
+        for (int b = 0; b < 3; ++b) {
+            RecordBatch batch;
+            for (int i = 0; i < 10; ++i)
+                batch.events.push_back(makeEvent(b * 10 + i, kBase + b * 10 + i));
+            QVERIFY(writer->submit(std::move(batch)));
+        }
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(!writer->flush(std::chrono::seconds(60))); // reports instead of hanging
+        QVERIFY(timer.elapsed() < 20'000);
+        QVERIFY2(writer->lastError().find("cannot commit: database or disk is full")
+                     != std::string::npos,
+                 writer->lastError().c_str());
+        QTRY_VERIFY(failures.count() >= StoreWriter::kFailuresBeforeGivingUp);
+        {
+            sqlite::Connection side(path, sqlite::Connection::Mode::ReadWrite);
+            side.execute("DROP TRIGGER full_disk");
+        }
+        QVERIFY(writer->flush(std::chrono::seconds(30))); // the queued batches went in after all
+        writer->close();
+        QCOMPARE(valueOrFail(openReader(path)->events({})).size(), std::size_t(30));
     }
 
     void fullQueueRefusesInsteadOfDropping()
