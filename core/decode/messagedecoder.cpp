@@ -255,7 +255,7 @@ std::string_view kindName(RecordKind kind)
 
 MessageDecoder::MessageDecoder()
 {
-    m_buffer.reserve(64 * 1024);
+    m_buffer.reserve(std::size_t{64} << 10);
 }
 
 void MessageDecoder::addDeadLetter(const Message &message, std::string reason, RecordBatch &batch)
@@ -277,7 +277,7 @@ bool MessageDecoder::decode(const Message &message, RecordBatch &batch)
         reason = "empty message";
     } else if (message.payload.size() > kMaxMessageBytes) {
         reason = "message is " + std::to_string(message.payload.size()) + " bytes, over the "
-            + std::to_string(kMaxMessageBytes / (1024 * 1024)) + " MiB limit";
+            + std::to_string(kMaxMessageBytes >> 20) + " MiB limit";
     } else {
         // Decoders validate every field before appending, so a rejected message adds nothing.
         ok = decodeJson(message, batch, reason);

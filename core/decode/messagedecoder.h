@@ -47,7 +47,7 @@ struct Message
 class MessageDecoder
 {
 public:
-    static constexpr std::size_t kMaxMessageBytes = 8 * 1024 * 1024;
+    static constexpr std::size_t kMaxMessageBytes = std::size_t{8} << 20; // 8 MiB
 
     MessageDecoder();
 

@@ -84,7 +84,7 @@ void NdjsonImporter::addOversizeLine(std::string_view start, std::int64_t bytes,
     letter.receivedAt = m_receivedAt;
     letter.source = path + ":" + std::to_string(lineNumber);
     letter.reason = "line is " + std::to_string(bytes) + " bytes, over the "
-        + std::to_string(MessageDecoder::kMaxMessageBytes / (1024 * 1024)) + " MiB limit";
+        + std::to_string(MessageDecoder::kMaxMessageBytes >> 20) + " MiB limit";
     letter.payload = std::string(start.substr(0, DeadLetter::kMaxPayload));
     if (m_summary.firstReasons.size() < ImportSummary::kMaxReasons)
         m_summary.firstReasons.push_back(letter.source + ": " + letter.reason);

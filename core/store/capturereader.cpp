@@ -90,7 +90,7 @@ std::string likePattern(const std::string &text)
 class WhereClause
 {
 public:
-    void add(std::string condition,
+    void add(const std::string &condition,
              std::vector<std::variant<std::int64_t, std::string>> values = {})
     {
         m_sql += m_sql.empty() ? " WHERE " : " AND ";
@@ -185,6 +185,19 @@ struct BucketAccumulator
     }
 };
 
+// Runs a forEach* query into a vector.
+template<typename T, typename ForEach> Result<std::vector<T>> collectAll(ForEach &&forEach)
+{
+    std::vector<T> out;
+    const std::function<bool(T &&)> append = [&out](T &&item) {
+        out.push_back(std::move(item));
+        return true;
+    };
+    if (Status status = forEach(append); !status)
+        return Result<std::vector<T>>::failure(status.error());
+    return out;
+}
+
 } // namespace
 
 Result<std::unique_ptr<CaptureReader>> CaptureReader::open(const std::string &path)
@@ -269,14 +282,7 @@ Result<CaptureInfo> CaptureReader::info()
 
 Result<std::vector<Event>> CaptureReader::events(const EventQuery &query)
 {
-    std::vector<Event> events;
-    Status status = forEachEvent(query, [&](Event &&event) {
-        events.push_back(std::move(event));
-        return true;
-    });
-    if (!status)
-        return Result<std::vector<Event>>::failure(status.error());
-    return events;
+    return collectAll<Event>([&](const auto &visit) { return forEachEvent(query, visit); });
 }
 
 Status CaptureReader::forEachEvent(const EventQuery &query,
@@ -501,14 +507,7 @@ Result<std::vector<LodBucket>> CaptureReader::levelOfDetail(std::int64_t seriesI
 
 Result<std::vector<LogRecord>> CaptureReader::logs(const LogQuery &query)
 {
-    std::vector<LogRecord> logs;
-    Status status = forEachLog(query, [&](LogRecord &&log) {
-        logs.push_back(std::move(log));
-        return true;
-    });
-    if (!status)
-        return Result<std::vector<LogRecord>>::failure(status.error());
-    return logs;
+    return collectAll<LogRecord>([&](const auto &visit) { return forEachLog(query, visit); });
 }
 
 Status CaptureReader::forEachLog(const LogQuery &query,
@@ -552,14 +551,7 @@ Status CaptureReader::forEachLog(const LogQuery &query,
 
 Result<std::vector<Span>> CaptureReader::spans(const SpanQuery &query)
 {
-    std::vector<Span> spans;
-    Status status = forEachSpan(query, [&](Span &&span) {
-        spans.push_back(std::move(span));
-        return true;
-    });
-    if (!status)
-        return Result<std::vector<Span>>::failure(status.error());
-    return spans;
+    return collectAll<Span>([&](const auto &visit) { return forEachSpan(query, visit); });
 }
 
 Status CaptureReader::forEachSpan(const SpanQuery &query, const std::function<bool(Span &&)> &visit)

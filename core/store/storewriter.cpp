@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 namespace eventscope {
 
 namespace {
@@ -67,8 +69,7 @@ bool StoreWriter::trySubmit(RecordBatch &batch)
     if (m_queuedRecords != 0 && m_queuedRecords + weight > m_options.maxQueuedRecords)
         return false;
     m_queuedRecords += weight;
-    m_queue.push_back(std::move(batch));
-    batch.clear();
+    m_queue.push_back(std::exchange(batch, RecordBatch())); // the caller's batch is left empty
     ++m_submitted;
     m_queueChanged.notify_all();
     return true;
