@@ -16,7 +16,7 @@ packages=(
     libspdlog-dev libfmt-dev
     libsimdjson-dev
     # tests and tools
-    kcat xvfb xauth fonts-dejavu-core procps
+    kcat xvfb xauth fonts-dejavu-core procps python3 python3-yaml
 )
 
 missing=()

@@ -1,8 +1,7 @@
 #pragma once
 
-#include "model/origin.h"
+#include "decode/message.h"
 #include "model/recordbatch.h"
-#include "model/timerange.h"
 
 #include <simdjson.h>
 
@@ -11,32 +10,6 @@
 #include <string_view>
 
 namespace eventscope {
-
-// What a topic carries by default; only used when the payload itself is ambiguous.
-enum class RecordKind : std::uint8_t { Unknown, Events, Metrics, Logs, Traces };
-
-// The default kind for a topic name: names containing event/failure/scaling/provision are
-// events, metric → metrics, log → logs, trace/span → traces (FORMATS.md, "Default topics").
-RecordKind kindForTopic(std::string_view topic);
-std::string_view kindName(RecordKind kind);
-
-struct MessageHeader
-{
-    std::string_view name;
-    std::string_view value;
-};
-
-// One Kafka message or one NDJSON line, as the decoder sees it. Views only: the caller keeps
-// the bytes alive for the duration of decode().
-struct Message
-{
-    std::string_view payload;
-    std::span<const MessageHeader> headers;
-    RecordKind topicKind = RecordKind::Unknown;
-    Origin origin; // Kafka messages
-    std::string_view source; // "file.ndjson:12" for imported lines
-    TimeUs receivedAt = 0;
-};
 
 // The single entry point that turns a message into events, samples, logs and spans, or into a
 // dead letter whose reason says what to fix. Kafka ingest and `eventscope import` both use it,
@@ -59,14 +32,6 @@ private:
     bool decodeJson(const Message &message, RecordBatch &batch, std::string &reason);
     bool decodeObject(const Message &message, simdjson::dom::object object, RecordBatch &batch,
                       std::string &reason);
-    bool decodeNativeEvent(const Message &message, simdjson::dom::object object, RecordBatch &batch,
-                           std::string &reason);
-    bool decodeNativeMetric(const Message &message, simdjson::dom::object object,
-                            RecordBatch &batch, std::string &reason);
-    bool decodeNativeLog(const Message &message, simdjson::dom::object object, RecordBatch &batch,
-                         std::string &reason);
-    bool decodeNativeSpan(const Message &message, simdjson::dom::object object, RecordBatch &batch,
-                          std::string &reason);
     void addDeadLetter(const Message &message, std::string reason, RecordBatch &batch);
 
     simdjson::dom::parser m_parser;

@@ -48,7 +48,7 @@ bool expect(std::string_view text, std::size_t &pos, char c)
     return true;
 }
 
-std::optional<TimeUs> parseRfc3339(std::string_view text)
+std::optional<TimeUs> parseRfc3339Text(std::string_view text)
 {
     std::size_t pos = 0;
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
@@ -174,7 +174,12 @@ std::optional<TimeUs> parseTimestamp(std::string_view text)
             return std::nullopt;
         return timeFromEpochNumber(number);
     }
-    return parseRfc3339(text);
+    return parseRfc3339Text(text);
+}
+
+std::optional<TimeUs> parseRfc3339(std::string_view text)
+{
+    return parseRfc3339Text(text);
 }
 
 std::string formatTimestamp(TimeUs time)

@@ -12,6 +12,9 @@ namespace eventscope {
 // string of digits holding epoch seconds/millis/micros/nanos (OTLP `*UnixNano`).
 std::optional<TimeUs> parseTimestamp(std::string_view text);
 
+// RFC 3339 only (what CloudEvents and Kubernetes require): no epoch numbers.
+std::optional<TimeUs> parseRfc3339(std::string_view text);
+
 // Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude: below
 // 1e11 is seconds (until year 5138), below 1e14 millis, below 1e17 micros, else nanos.
 std::optional<TimeUs> timeFromEpochNumber(double number);

@@ -1,0 +1,238 @@
+#include "decode/influxline.h"
+
+#include "util/timeformat.h"
+
+#include <charconv>
+#include <vector>
+
+namespace eventscope::decode {
+
+namespace {
+
+// Reads up to an unescaped delimiter; backslash escapes the next character.
+bool readToken(std::string_view line, std::size_t &pos, std::string_view delimiters,
+               std::string &out)
+{
+    out.clear();
+    while (pos < line.size()) {
+        const char c = line[pos];
+        if (c == '\\' && pos + 1 < line.size()) {
+            out += line[pos + 1];
+            pos += 2;
+            continue;
+        }
+        if (delimiters.find(c) != std::string_view::npos)
+            return true;
+        out += c;
+        ++pos;
+    }
+    return true;
+}
+
+struct Field
+{
+    std::string key;
+    double value = 0;
+    bool numeric = false;
+};
+
+bool parseFieldValue(std::string_view text, Field &field, std::string &error)
+{
+    if (text.empty()) {
+        error = "field '" + field.key + "' has no value";
+        return false;
+    }
+    if (text.front() == '"') {
+        field.numeric = false; // strings are not metrics
+        return true;
+    }
+    if (text == "t" || text == "T" || text == "true" || text == "True" || text == "TRUE") {
+        field.value = 1;
+        field.numeric = true;
+        return true;
+    }
+    if (text == "f" || text == "F" || text == "false" || text == "False" || text == "FALSE") {
+        field.value = 0;
+        field.numeric = true;
+        return true;
+    }
+    if (text.back() == 'i' || text.back() == 'u') {
+        std::int64_t integer = 0;
+        const std::string_view digits = text.substr(0, text.size() - 1);
+        const auto [end, ec]
+            = std::from_chars(digits.data(), digits.data() + digits.size(), integer);
+        if (ec != std::errc() || end != digits.data() + digits.size()) {
+            error = "field '" + field.key + "': '" + std::string(text) + "' is not an integer";
+            return false;
+        }
+        field.value = static_cast<double>(integer);
+        field.numeric = true;
+        return true;
+    }
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), field.value);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+        error = "field '" + field.key + "': '" + std::string(text) + "' is not a number";
+        return false;
+    }
+    field.numeric = true;
+    return true;
+}
+
+// Splits the field set at unescaped commas outside quoted strings.
+std::vector<std::string_view> splitFields(std::string_view set)
+{
+    std::vector<std::string_view> parts;
+    bool quoted = false;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < set.size(); ++i) {
+        const char c = set[i];
+        if (c == '\\') {
+            ++i;
+            continue;
+        }
+        if (c == '"')
+            quoted = !quoted;
+        else if (c == ',' && !quoted) {
+            parts.push_back(set.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    parts.push_back(set.substr(start));
+    return parts;
+}
+
+// The end of the field set: the first space outside a quoted string.
+std::size_t fieldSetEnd(std::string_view line, std::size_t from)
+{
+    bool quoted = false;
+    for (std::size_t i = from; i < line.size(); ++i) {
+        if (line[i] == '\\') {
+            ++i;
+            continue;
+        }
+        if (line[i] == '"')
+            quoted = !quoted;
+        else if (line[i] == ' ' && !quoted)
+            return i;
+    }
+    return line.size();
+}
+
+bool decodeLine(const Message &message, std::string_view line, std::uint32_t origin,
+                RecordBatch &batch, std::vector<SampleRecord> &samples, std::string &error)
+{
+    std::size_t pos = 0;
+    std::string measurement;
+    readToken(line, pos, ", ", measurement);
+    if (measurement.empty()) {
+        error = "missing measurement name";
+        return false;
+    }
+    std::vector<Label> tags;
+    std::string key, value;
+    while (pos < line.size() && line[pos] == ',') {
+        ++pos;
+        readToken(line, pos, "=", key);
+        if (pos >= line.size() || line[pos] != '=') {
+            error = "tag '" + key + "' has no '='";
+            return false;
+        }
+        ++pos;
+        readToken(line, pos, ", ", value);
+        if (key.empty() || value.empty()) {
+            error = "empty tag key or value";
+            return false;
+        }
+        tags.emplace_back(key, value);
+    }
+    if (pos >= line.size() || line[pos] != ' ') {
+        error = "missing field set after '" + measurement + "'";
+        return false;
+    }
+    ++pos;
+    const std::size_t end = fieldSetEnd(line, pos);
+    const std::string_view fieldSet = line.substr(pos, end - pos);
+    TimeUs time = message.fallbackTime();
+    if (end < line.size()) {
+        std::string_view stamp = line.substr(end + 1);
+        while (!stamp.empty() && stamp.back() == ' ')
+            stamp.remove_suffix(1);
+        std::int64_t number = 0;
+        const auto [stop, ec] = std::from_chars(stamp.data(), stamp.data() + stamp.size(), number);
+        if (ec != std::errc() || stop != stamp.data() + stamp.size()) {
+            error = "timestamp '" + std::string(stamp.substr(0, 30)) + "' is not an integer";
+            return false;
+        }
+        time = timeFromEpochInteger(number);
+    }
+    std::vector<Field> fields;
+    for (const std::string_view part : splitFields(fieldSet)) {
+        Field field;
+        std::size_t at = 0;
+        readToken(part, at, "=", field.key);
+        if (field.key.empty() || at >= part.size()) {
+            error = "field '" + std::string(part.substr(0, 30)) + "' has no '='";
+            return false;
+        }
+        if (!parseFieldValue(part.substr(at + 1), field, error))
+            return false;
+        fields.push_back(std::move(field));
+    }
+    for (const Field &field : fields) {
+        if (!field.numeric)
+            continue;
+        const auto series = batch.internSeries(SeriesKey(measurement + "." + field.key, tags));
+        samples.push_back({series, origin, time, field.value});
+    }
+    return true;
+}
+
+} // namespace
+
+bool looksLikeInfluxLine(std::string_view payload)
+{
+    const auto first = payload.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return false;
+    const char c = payload[first];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '#'))
+        return false;
+    const std::string_view line = payload.substr(first, payload.find('\n', first) - first);
+    const auto space = line.find(' ');
+    return line.front() == '#'
+        || (space != std::string_view::npos && line.find('=', space) != std::string_view::npos);
+}
+
+bool decodeInfluxLines(const Message &message, RecordBatch &batch, std::string &reason)
+{
+    // A message decodes whole or not at all: collect, then append.
+    std::vector<SampleRecord> samples;
+    const std::uint32_t origin = batch.internSampleOrigin(message.origin);
+    std::string_view rest = message.payload;
+    std::size_t lineNumber = 0;
+    while (!rest.empty()) {
+        const auto newline = rest.find('\n');
+        std::string_view line = rest.substr(0, newline);
+        rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
+        ++lineNumber;
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+            line.remove_suffix(1);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+            line.remove_prefix(1);
+        if (line.empty() || line.front() == '#')
+            continue;
+        std::string error;
+        if (!decodeLine(message, line, origin, batch, samples, error)) {
+            reason = "Influx line protocol, line " + std::to_string(lineNumber) + ": " + error;
+            return false;
+        }
+    }
+    if (samples.empty()) {
+        reason = "Influx line protocol: no numeric fields";
+        return false;
+    }
+    batch.samples.insert(batch.samples.end(), samples.begin(), samples.end());
+    return true;
+}
+
+} // namespace eventscope::decode

@@ -1,0 +1,40 @@
+#pragma once
+
+// Field readers shared by the JSON decoders. Each returns false with a `reason` that names the
+// record kind and the field ("event: field 'time' is not a timestamp: \"yesterday\"").
+
+#include "model/timerange.h"
+
+#include <simdjson.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace eventscope::jsonfields {
+
+// Offset of the first byte that breaks UTF-8, or npos.
+std::size_t firstInvalidUtf8(std::string_view text);
+// `text` in quotes, cut to 40 characters.
+std::string quoted(std::string_view text);
+// "a string", "an object", ... for messages.
+std::string_view typeName(simdjson::dom::element_type type);
+
+bool hasField(simdjson::dom::object o, std::string_view key);
+// A scalar as text: strings as they are, numbers and booleans as written, null as empty.
+bool readText(simdjson::dom::element value, std::string &out);
+bool optionalText(simdjson::dom::object o, std::string_view key, std::string &out,
+                  std::string &reason, std::string_view what);
+bool requiredText(simdjson::dom::object o, std::string_view key, std::string &out,
+                  std::string &reason, std::string_view what);
+// RFC 3339 strings, epoch numbers (s/ms/µs/ns by magnitude) and digit strings (OTLP).
+std::optional<TimeUs> readTime(simdjson::dom::element value);
+bool requiredTime(simdjson::dom::object o, std::string_view key, TimeUs &out, std::string &reason,
+                  std::string_view what);
+// "attributes": an object, kept as minified JSON.
+bool optionalAttributes(simdjson::dom::object o, std::string &out, std::string &reason,
+                        std::string_view what);
+// A number, or a string holding one (NaN, +Inf, -Inf included).
+std::optional<double> readMetricValue(simdjson::dom::element value);
+
+} // namespace eventscope::jsonfields

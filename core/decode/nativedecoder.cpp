@@ -1,0 +1,157 @@
+#include "decode/nativedecoder.h"
+
+#include "decode/jsonfields.h"
+
+namespace eventscope::decode {
+
+using namespace jsonfields;
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+bool decodeNativeEvent(const Message &message, object o, RecordBatch &batch, std::string &reason)
+{
+    constexpr std::string_view what = "event";
+    Event event;
+    if (!requiredText(o, "id", event.sourceId, reason, what)
+        || !requiredTime(o, "time", event.time, reason, what)
+        || !requiredText(o, "type", event.type, reason, what))
+        return false;
+
+    std::string category, severity;
+    if (!optionalText(o, "category", category, reason, what)
+        || !optionalText(o, "severity", severity, reason, what))
+        return false;
+    // An unknown category or severity is not worth losing the event over: infer instead.
+    const auto parsedCategory = parseEventCategory(category);
+    event.category = parsedCategory ? *parsedCategory : inferEventCategory(event.type);
+    const auto parsedSeverity = parseSeverity(severity);
+    event.severity = parsedSeverity
+        ? *parsedSeverity
+        : (event.category == EventCategory::Failure ? Severity::Error : Severity::Info);
+
+    if (!optionalText(o, "service", event.service, reason, what)
+        || !optionalText(o, "entity", event.entity, reason, what)
+        || !optionalText(o, "cluster", event.cluster, reason, what)
+        || !optionalText(o, "message", event.message, reason, what)
+        || !optionalText(o, "trace_id", event.traceId, reason, what)
+        || !optionalAttributes(o, event.attributes, reason, what))
+        return false;
+    event.origin = message.origin;
+    batch.events.push_back(std::move(event));
+    return true;
+}
+
+bool decodeNativeMetric(const Message &message, object o, RecordBatch &batch, std::string &reason)
+{
+    constexpr std::string_view what = "metric";
+    std::string name;
+    if (!requiredText(o, "name", name, reason, what))
+        return false;
+    TimeUs time = 0;
+    // prometheus-kafka-adapter names the field "timestamp".
+    const char *timeKey = hasField(o, "time") || !hasField(o, "timestamp") ? "time" : "timestamp";
+    if (!requiredTime(o, timeKey, time, reason, what))
+        return false;
+    element valueElement;
+    if (o.at_key("value").get(valueElement) != simdjson::SUCCESS) {
+        reason = "metric without value";
+        return false;
+    }
+    const auto value = readMetricValue(valueElement);
+    if (!value) {
+        reason = "metric '" + name
+            + "': field 'value' is not a number: " + simdjson::minify(valueElement);
+        return false;
+    }
+
+    std::vector<Label> labels;
+    element labelsElement;
+    if (o.at_key("labels").get(labelsElement) == simdjson::SUCCESS && !labelsElement.is_null()) {
+        if (!labelsElement.is_object()) {
+            reason = "metric '" + name + "': field 'labels' must be an object";
+            return false;
+        }
+        for (auto field : object(labelsElement)) {
+            if (field.key == "__name__")
+                continue; // prometheus repeats the name as a label
+            std::string text;
+            if (!readText(field.value, text)) {
+                reason = "metric '" + name + "': label '" + std::string(field.key)
+                    + "' must be a string";
+                return false;
+            }
+            labels.emplace_back(std::string(field.key), std::move(text));
+        }
+    }
+    std::string unit;
+    if (!optionalText(o, "unit", unit, reason, what))
+        return false;
+
+    const std::uint32_t series
+        = batch.internSeries(SeriesKey(std::move(name), std::move(labels)), std::move(unit));
+    batch.addSample(series, time, *value, batch.internSampleOrigin(message.origin));
+    return true;
+}
+
+bool decodeNativeLog(const Message &message, object o, RecordBatch &batch, std::string &reason)
+{
+    constexpr std::string_view what = "log";
+    LogRecord log;
+    if (!requiredTime(o, "time", log.time, reason, what))
+        return false;
+    std::string level;
+    if (!optionalText(o, "level", level, reason, what))
+        return false;
+    log.level = parseSeverity(level).value_or(Severity::Info);
+    if (!hasField(o, "message")) {
+        reason = "log: required field 'message' is missing";
+        return false;
+    }
+    if (!optionalText(o, "message", log.message, reason, what)
+        || !optionalText(o, "service", log.service, reason, what)
+        || !optionalText(o, "entity", log.entity, reason, what)
+        || !optionalText(o, "trace_id", log.traceId, reason, what)
+        || !optionalText(o, "span_id", log.spanId, reason, what)
+        || !optionalAttributes(o, log.attributes, reason, what))
+        return false;
+    log.origin = message.origin;
+    batch.logs.push_back(std::move(log));
+    return true;
+}
+
+bool decodeNativeSpan(const Message &message, object o, RecordBatch &batch, std::string &reason)
+{
+    constexpr std::string_view what = "span";
+    Span span;
+    if (!requiredText(o, "trace_id", span.traceId, reason, what)
+        || !requiredText(o, "span_id", span.spanId, reason, what)
+        || !optionalText(o, "parent_span_id", span.parentSpanId, reason, what)
+        || !optionalText(o, "name", span.name, reason, what)
+        || !optionalText(o, "service", span.service, reason, what)
+        || !optionalText(o, "entity", span.entity, reason, what)
+        || !requiredTime(o, "start", span.start, reason, what)
+        || !requiredTime(o, "end", span.end, reason, what)
+        || !optionalAttributes(o, span.attributes, reason, what))
+        return false;
+    element kind;
+    if (o.at_key("kind").get(kind) == simdjson::SUCCESS) {
+        int64_t number = 0;
+        if (kind.get(number) != simdjson::SUCCESS || number < 0 || number > 5) {
+            reason = "span: field 'kind' must be an OTLP SpanKind number 0-5";
+            return false;
+        }
+        span.kind = static_cast<std::int32_t>(number);
+    }
+    std::string status;
+    if (!optionalText(o, "status", status, reason, what))
+        return false;
+    if (status == "error")
+        span.status = SpanStatus::Error;
+    else if (status == "ok")
+        span.status = SpanStatus::Ok;
+    span.origin = message.origin;
+    batch.spans.push_back(std::move(span));
+    return true;
+}
+
+} // namespace eventscope::decode

@@ -1,0 +1,412 @@
+#include "decode/otlp.h"
+
+#include "decode/jsonfields.h"
+#include "util/jsonwriter.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace eventscope::decode {
+
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+// An OTLP AnyValue as display text: strings as they are, numbers as written, arrays and maps
+// as JSON.
+void appendAnyValueJson(std::string &out, element value);
+
+bool anyValueText(element value, std::string &out)
+{
+    object o;
+    if (value.get(o) != simdjson::SUCCESS)
+        return false;
+    std::string_view text;
+    if (o.at_key("stringValue").get(text) == simdjson::SUCCESS) {
+        out = std::string(text);
+        return true;
+    }
+    element inner;
+    if (o.at_key("intValue").get(inner) == simdjson::SUCCESS
+        || o.at_key("doubleValue").get(inner) == simdjson::SUCCESS
+        || o.at_key("boolValue").get(inner) == simdjson::SUCCESS
+        || o.at_key("bytesValue").get(inner) == simdjson::SUCCESS)
+        return jsonfields::readText(inner, out);
+    out.clear();
+    appendAnyValueJson(out, value);
+    return true;
+}
+
+void appendKeyValuesJson(std::string &out, array values)
+{
+    out += '{';
+    bool first = true;
+    for (element entry : values) {
+        std::string_view key;
+        element value;
+        if (entry["key"].get(key) != simdjson::SUCCESS
+            || entry["value"].get(value) != simdjson::SUCCESS)
+            continue;
+        if (!first)
+            out += ',';
+        first = false;
+        json::appendString(out, key);
+        out += ':';
+        appendAnyValueJson(out, value);
+    }
+    out += '}';
+}
+
+void appendAnyValueJson(std::string &out, element value)
+{
+    object o;
+    if (value.get(o) != simdjson::SUCCESS) {
+        out += "null";
+        return;
+    }
+    std::string_view text;
+    element inner;
+    array list;
+    if (o.at_key("stringValue").get(text) == simdjson::SUCCESS) {
+        json::appendString(out, text);
+    } else if (o.at_key("intValue").get(inner) == simdjson::SUCCESS) {
+        std::string digits;
+        jsonfields::readText(inner, digits); // int64 travels as a string in OTLP JSON
+        std::int64_t number = 0;
+        const auto [end, ec]
+            = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+        if (ec == std::errc() && end == digits.data() + digits.size())
+            json::appendInteger(out, number);
+        else
+            json::appendString(out, digits);
+    } else if (o.at_key("doubleValue").get(inner) == simdjson::SUCCESS
+               || o.at_key("boolValue").get(inner) == simdjson::SUCCESS) {
+        out += simdjson::minify(inner);
+    } else if (o.at_key("arrayValue").get(inner) == simdjson::SUCCESS
+               && inner["values"].get(list) == simdjson::SUCCESS) {
+        out += '[';
+        bool first = true;
+        for (element item : list) {
+            if (!first)
+                out += ',';
+            first = false;
+            appendAnyValueJson(out, item);
+        }
+        out += ']';
+    } else if (o.at_key("kvlistValue").get(inner) == simdjson::SUCCESS
+               && inner["values"].get(list) == simdjson::SUCCESS) {
+        appendKeyValuesJson(out, list);
+    } else if (o.at_key("bytesValue").get(text) == simdjson::SUCCESS) {
+        json::appendString(out, text);
+    } else {
+        out += "null";
+    }
+}
+
+// Attributes of a resource, scope, data point, log or span.
+struct Attributes
+{
+    std::vector<std::pair<std::string, std::string>> values; // key → text
+
+    void read(element owner)
+    {
+        array list;
+        if (owner["attributes"].get(list) != simdjson::SUCCESS)
+            return;
+        for (element entry : list) {
+            std::string_view key;
+            element value;
+            std::string text;
+            if (entry["key"].get(key) == simdjson::SUCCESS
+                && entry["value"].get(value) == simdjson::SUCCESS && anyValueText(value, text))
+                values.emplace_back(std::string(key), std::move(text));
+        }
+    }
+    std::string get(std::string_view key) const
+    {
+        for (const auto &[k, v] : values)
+            if (k == key)
+                return v;
+        return {};
+    }
+};
+
+std::string attributesJson(element owner)
+{
+    array list;
+    if (owner["attributes"].get(list) != simdjson::SUCCESS || list.size() == 0)
+        return {};
+    std::string out;
+    appendKeyValuesJson(out, list);
+    return out;
+}
+
+// Resource identities that become labels, and their label names.
+constexpr std::pair<std::string_view, std::string_view> kResourceLabels[]
+    = {{"service.name", "service"},
+       {"host.name", "host"},
+       {"k8s.pod.name", "pod"},
+       {"k8s.node.name", "node"},
+       {"k8s.namespace.name", "namespace"}};
+
+std::vector<Label> resourceLabels(const Attributes &resource)
+{
+    std::vector<Label> labels;
+    for (const auto &[key, label] : kResourceLabels) {
+        std::string value = resource.get(key);
+        if (!value.empty())
+            labels.emplace_back(std::string(label), std::move(value));
+    }
+    return labels;
+}
+
+std::string entityOf(const Attributes &resource, const Attributes &own)
+{
+    for (const char *key : {"k8s.pod.name", "host.name", "service.instance.id"}) {
+        std::string value = own.get(key);
+        if (value.empty())
+            value = resource.get(key);
+        if (!value.empty())
+            return value;
+    }
+    return {};
+}
+
+std::string lowercaseHex(std::string_view id)
+{
+    std::string out(id);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+bool readNanoTime(element owner, std::string_view key, TimeUs &out)
+{
+    element value;
+    if (owner[key].get(value) != simdjson::SUCCESS)
+        return false;
+    const auto time = jsonfields::readTime(value);
+    if (!time || *time == 0)
+        return false;
+    out = *time;
+    return true;
+}
+
+// Iterates resource → scope → items, handing each item its resource attributes.
+template<typename Visit>
+bool forEachItem(object o, const char *resourceKey, const char *scopeKey, const char *itemKey,
+                 std::string &reason, Visit &&visit)
+{
+    array resources;
+    if (o.at_key(resourceKey).get(resources) != simdjson::SUCCESS) {
+        reason = std::string("OTLP: '") + resourceKey + "' must be an array";
+        return false;
+    }
+    for (element resourceEntry : resources) {
+        Attributes resource;
+        element resourceObject;
+        if (resourceEntry["resource"].get(resourceObject) == simdjson::SUCCESS)
+            resource.read(resourceObject);
+        array scopes;
+        if (resourceEntry[scopeKey].get(scopes) != simdjson::SUCCESS)
+            continue;
+        for (element scope : scopes) {
+            array items;
+            if (scope[itemKey].get(items) != simdjson::SUCCESS)
+                continue;
+            for (element item : items) {
+                if (!visit(resource, item))
+                    return false;
+            }
+        }
+    }
+    return true;
+}
+
+Severity severityFromNumber(std::int64_t number)
+{
+    if (number >= 21)
+        return Severity::Critical;
+    if (number >= 17)
+        return Severity::Error;
+    if (number >= 13)
+        return Severity::Warning;
+    if (number >= 9)
+        return Severity::Info;
+    return Severity::Debug;
+}
+
+} // namespace
+
+bool decodeOtlpMetrics(const Message &message, object o, RecordBatch &batch, std::string &reason)
+{
+    std::vector<SampleRecord> samples; // whole message or nothing
+    const std::uint32_t origin = batch.internSampleOrigin(message.origin);
+    const bool ok = forEachItem(
+        o, "resourceMetrics", "scopeMetrics", "metrics", reason,
+        [&](const Attributes &resource, element metric) {
+            std::string_view name;
+            if (metric["name"].get(name) != simdjson::SUCCESS || name.empty()) {
+                reason = "OTLP metric without a name";
+                return false;
+            }
+            std::string_view unit;
+            if (metric["unit"].get(unit) != simdjson::SUCCESS)
+                unit = {};
+            const std::vector<Label> baseLabels = resourceLabels(resource);
+            auto addPoint = [&](element point, const std::string &seriesName, double value) {
+                TimeUs time = message.fallbackTime();
+                readNanoTime(point, "timeUnixNano", time);
+                std::vector<Label> labels = baseLabels;
+                Attributes own;
+                own.read(point);
+                for (auto &[key, text] : own.values)
+                    labels.emplace_back(key, text);
+                const auto series = batch.internSeries(SeriesKey(seriesName, std::move(labels)),
+                                                       std::string(unit));
+                samples.push_back({series, origin, time, value});
+            };
+            for (const char *kind : {"gauge", "sum"}) {
+                array points;
+                if (metric[kind]["dataPoints"].get(points) != simdjson::SUCCESS)
+                    continue;
+                for (element point : points) {
+                    element raw;
+                    double value = 0;
+                    if (point["asDouble"].get(raw) == simdjson::SUCCESS
+                        || point["asInt"].get(raw) == simdjson::SUCCESS) {
+                        const auto number = jsonfields::readMetricValue(raw);
+                        if (!number) {
+                            reason = "OTLP metric '" + std::string(name) + "': data point value "
+                                + simdjson::minify(raw) + " is not a number";
+                            return false;
+                        }
+                        value = *number;
+                    } else {
+                        continue; // no value recorded (a point flagged as missing)
+                    }
+                    addPoint(point, std::string(name), value);
+                }
+            }
+            for (const char *kind : {"histogram", "exponentialHistogram", "summary"}) {
+                array points;
+                if (metric[kind]["dataPoints"].get(points) != simdjson::SUCCESS)
+                    continue;
+                for (element point : points) {
+                    for (const char *part : {"count", "sum"}) {
+                        element raw;
+                        if (point[part].get(raw) != simdjson::SUCCESS)
+                            continue;
+                        const auto number = jsonfields::readMetricValue(raw);
+                        if (!number) {
+                            reason = "OTLP metric '" + std::string(name) + "': " + part
+                                + " is not a number";
+                            return false;
+                        }
+                        addPoint(point, std::string(name) + "." + part, *number);
+                    }
+                }
+            }
+            return true;
+        });
+    if (!ok)
+        return false;
+    batch.samples.insert(batch.samples.end(), samples.begin(), samples.end());
+    return true;
+}
+
+bool decodeOtlpLogs(const Message &message, object o, RecordBatch &batch, std::string &reason)
+{
+    std::vector<LogRecord> logs;
+    const bool ok = forEachItem(
+        o, "resourceLogs", "scopeLogs", "logRecords", reason,
+        [&](const Attributes &resource, element record) {
+            LogRecord log;
+            if (!readNanoTime(record, "timeUnixNano", log.time)
+                && !readNanoTime(record, "observedTimeUnixNano", log.time))
+                log.time = message.fallbackTime();
+            std::int64_t number = 0;
+            std::string_view text;
+            if (record["severityNumber"].get(number) == simdjson::SUCCESS && number > 0)
+                log.level = severityFromNumber(number);
+            else if (record["severityText"].get(text) == simdjson::SUCCESS)
+                log.level = parseSeverity(text).value_or(Severity::Info);
+            element body;
+            if (record["body"].get(body) == simdjson::SUCCESS)
+                anyValueText(body, log.message);
+            std::string_view eventName;
+            if (log.message.empty() && record["eventName"].get(eventName) == simdjson::SUCCESS)
+                log.message = std::string(eventName);
+            Attributes own;
+            own.read(record);
+            log.service = resource.get("service.name");
+            log.entity = entityOf(resource, own);
+            if (record["traceId"].get(text) == simdjson::SUCCESS)
+                log.traceId = lowercaseHex(text);
+            if (record["spanId"].get(text) == simdjson::SUCCESS)
+                log.spanId = lowercaseHex(text);
+            log.attributes = attributesJson(record);
+            log.origin = message.origin;
+            logs.push_back(std::move(log));
+            return true;
+        });
+    if (!ok)
+        return false;
+    batch.logs.insert(batch.logs.end(), std::make_move_iterator(logs.begin()),
+                      std::make_move_iterator(logs.end()));
+    return true;
+}
+
+bool decodeOtlpTraces(const Message &message, object o, RecordBatch &batch, std::string &reason)
+{
+    std::vector<Span> spans;
+    const bool ok = forEachItem(
+        o, "resourceSpans", "scopeSpans", "spans", reason,
+        [&](const Attributes &resource, element item) {
+            Span span;
+            std::string_view text;
+            if (item["traceId"].get(text) != simdjson::SUCCESS || text.empty()) {
+                reason = "OTLP span without traceId";
+                return false;
+            }
+            span.traceId = lowercaseHex(text);
+            if (item["spanId"].get(text) != simdjson::SUCCESS || text.empty()) {
+                reason = "OTLP span of trace " + span.traceId + " without spanId";
+                return false;
+            }
+            span.spanId = lowercaseHex(text);
+            if (item["parentSpanId"].get(text) == simdjson::SUCCESS)
+                span.parentSpanId = lowercaseHex(text);
+            if (item["name"].get(text) == simdjson::SUCCESS)
+                span.name = std::string(text);
+            if (!readNanoTime(item, "startTimeUnixNano", span.start)
+                || !readNanoTime(item, "endTimeUnixNano", span.end)) {
+                reason = "OTLP span " + span.spanId
+                    + ": startTimeUnixNano and endTimeUnixNano are required";
+                return false;
+            }
+            std::int64_t number = 0;
+            if (item["kind"].get(number) == simdjson::SUCCESS)
+                span.kind = static_cast<std::int32_t>(std::clamp<std::int64_t>(number, 0, 5));
+            if (item["status"]["code"].get(number) == simdjson::SUCCESS)
+                span.status = number == 2 ? SpanStatus::Error
+                                          : (number == 1 ? SpanStatus::Ok : SpanStatus::Unset);
+            Attributes own;
+            own.read(item);
+            span.service = resource.get("service.name");
+            span.entity = entityOf(resource, own);
+            span.attributes = attributesJson(item);
+            span.origin = message.origin;
+            spans.push_back(std::move(span));
+            return true;
+        });
+    if (!ok)
+        return false;
+    batch.spans.insert(batch.spans.end(), std::make_move_iterator(spans.begin()),
+                       std::make_move_iterator(spans.end()));
+    return true;
+}
+
+} // namespace eventscope::decode
