@@ -16,8 +16,6 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-constexpr std::string_view kWhat = "CloudEvent";
-
 // A CloudEvent's context attributes and data, before it becomes an Event.
 struct CloudEvent
 {
