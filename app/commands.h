@@ -8,6 +8,7 @@ namespace eventscope::cli {
 // subcommand's own arguments. Each returns the process exit code.
 int runImport(const QStringList &arguments);
 int runExport(const QStringList &arguments);
+int runBroker(const QStringList &arguments);
 
 // The GUI (no subcommand).
 int runGui(int argc, char **argv);

@@ -24,6 +24,7 @@ struct Subcommand
 constexpr Subcommand kSubcommands[] = {
     {"import", eventscope::cli::runImport},
     {"export", eventscope::cli::runExport},
+    {"broker", eventscope::cli::runBroker},
 };
 
 void printUsage()
@@ -33,7 +34,8 @@ void printUsage()
         "       eventscope COMMAND [options]                                 (headless)\n\n"
         "commands:\n"
         "  import   decode NDJSON files into a capture\n"
-        "  export   write a capture's records as NDJSON\n\n"
+        "  export   write a capture's records as NDJSON\n"
+        "  broker   run the embedded Kafka cluster (loopback only) with the default topics\n\n"
         "eventscope COMMAND --help describes each command; eventscope --help the GUI options.\n");
 }
 
