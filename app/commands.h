@@ -9,6 +9,7 @@ namespace eventscope::cli {
 int runImport(const QStringList &arguments);
 int runExport(const QStringList &arguments);
 int runBroker(const QStringList &arguments);
+int runIngest(const QStringList &arguments);
 
 // The GUI (no subcommand).
 int runGui(int argc, char **argv);

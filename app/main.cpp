@@ -25,6 +25,7 @@ constexpr Subcommand kSubcommands[] = {
     {"import", eventscope::cli::runImport},
     {"export", eventscope::cli::runExport},
     {"broker", eventscope::cli::runBroker},
+    {"ingest", eventscope::cli::runIngest},
 };
 
 void printUsage()
@@ -35,7 +36,8 @@ void printUsage()
         "commands:\n"
         "  import   decode NDJSON files into a capture\n"
         "  export   write a capture's records as NDJSON\n"
-        "  broker   run the embedded Kafka cluster (loopback only) with the default topics\n\n"
+        "  broker   run the embedded Kafka cluster (loopback only) with the default topics\n"
+        "  ingest   consume Kafka topics into a capture, headless\n\n"
         "eventscope COMMAND --help describes each command; eventscope --help the GUI options.\n");
 }
 

@@ -25,18 +25,25 @@ public:
     bool ok() const { return m_value.has_value(); }
     explicit operator bool() const { return ok(); }
 
-    T &value()
+    T &value() &
     {
         assert(ok());
         return *m_value;
     }
-    const T &value() const
+    const T &value() const &
     {
         assert(ok());
         return *m_value;
     }
-    T &operator*() { return value(); }
-    const T &operator*() const { return value(); }
+    // On a temporary the value moves out, so `for (x : *query())` does not dangle.
+    T value() &&
+    {
+        assert(ok());
+        return std::move(*m_value);
+    }
+    T &operator*() & { return value(); }
+    const T &operator*() const & { return value(); }
+    T operator*() && { return std::move(*this).value(); }
     T *operator->() { return &value(); }
     const T *operator->() const { return &value(); }
 

@@ -1,0 +1,213 @@
+#include "commandline.h"
+#include "commands.h"
+
+#include "kafka/kafkaingest.h"
+#include "store/storewriter.h"
+
+#include <spdlog/spdlog.h>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+
+namespace eventscope::cli {
+
+int runIngest(const QStringList &arguments)
+{
+    const QString command = QStringLiteral("eventscope ingest");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Consume Kafka topics into a capture, headless. Runs until SIGINT/SIGTERM, --until-idle or "
+        "--max-messages; a restart resumes exactly after what the capture holds. Several ingests "
+        "with "
+        "one --group split the partitions between them."));
+    parser.addOption({QStringLiteral("bootstrap"), QStringLiteral("Kafka bootstrap servers."),
+                      QStringLiteral("B")});
+    parser.addOption({QStringLiteral("db"),
+                      QStringLiteral("Capture file to write (created if missing)."),
+                      QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("topics"),
+         QStringLiteral("Comma-separated topics, or one ^regex (default: the default topics)."),
+         QStringLiteral("T,...")});
+    parser.addOption({QStringLiteral("group"),
+                      QStringLiteral("Consumer group id (default eventscope-<host>-<user>)."),
+                      QStringLiteral("G")});
+    parser.addOption({{QStringLiteral("X")},
+                      QStringLiteral("librdkafka property key=value, as in kcat (repeatable)."),
+                      QStringLiteral("key=value")});
+    parser.addOption({QStringLiteral("properties"),
+                      QStringLiteral("File of librdkafka key=value properties."),
+                      QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("offset-reset"),
+         QStringLiteral("Where partitions the capture has no offset for start: earliest or latest "
+                        "(default earliest)."),
+         QStringLiteral("WHERE"), QStringLiteral("earliest")});
+    parser.addOption({QStringLiteral("until-idle"),
+                      QStringLiteral("Stop after this many seconds without a message."),
+                      QStringLiteral("SEC")});
+    parser.addOption({QStringLiteral("max-messages"),
+                      QStringLiteral("Stop after this many messages."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout.")});
+    if (auto exit = parseOrExit(parser, arguments, command))
+        return *exit;
+    for (const char *required : {"bootstrap", "db"}) {
+        if (!parser.isSet(QLatin1String(required)))
+            return usageError(command,
+                              QStringLiteral("--%1 is required").arg(QLatin1String(required)));
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(
+            command,
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+
+    kafka::IngestOptions options;
+    options.bootstrapServers = parser.value(QStringLiteral("bootstrap")).toStdString();
+    options.groupId = parser.value(QStringLiteral("group")).toStdString();
+    if (parser.isSet(QStringLiteral("topics"))) {
+        for (const QString &topic :
+             parser.value(QStringLiteral("topics")).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            options.topics.push_back(topic.trimmed().toStdString());
+    } else {
+        options.topics = {"scaling_events", "failure_events", "resource_provisioning",
+                          "metrics",        "logs",           "traces"};
+    }
+    const QString reset = parser.value(QStringLiteral("offset-reset"));
+    if (reset != QLatin1String("earliest") && reset != QLatin1String("latest"))
+        return usageError(
+            command, QStringLiteral("--offset-reset: '%1' is not earliest or latest").arg(reset));
+    options.autoOffsetReset = reset.toStdString();
+    if (parser.isSet(QStringLiteral("properties"))) {
+        auto properties
+            = kafka::readPropertiesFile(parser.value(QStringLiteral("properties")).toStdString());
+        if (!properties)
+            return usageError(command,
+                              QStringLiteral("--properties: ")
+                                  + QString::fromStdString(properties.error()));
+        options.properties = std::move(*properties);
+    }
+    for (const QString &property : parser.values(QStringLiteral("X"))) {
+        const auto equals = property.indexOf(QLatin1Char('='));
+        if (equals <= 0)
+            return usageError(command,
+                              QStringLiteral("-X: '%1' is not key=value").arg(property.left(40)));
+        options.properties.emplace_back(property.left(equals).toStdString(),
+                                        property.mid(equals + 1).toStdString());
+    }
+    double idleSeconds = 0;
+    if (parser.isSet(QStringLiteral("until-idle"))) {
+        bool ok = false;
+        idleSeconds = parser.value(QStringLiteral("until-idle")).toDouble(&ok);
+        if (!ok || idleSeconds <= 0)
+            return usageError(
+                command,
+                QStringLiteral("--until-idle: '%1' is not a positive number of seconds")
+                    .arg(parser.value(QStringLiteral("until-idle"))));
+    }
+    if (parser.isSet(QStringLiteral("max-messages"))) {
+        bool ok = false;
+        options.maxMessages = parser.value(QStringLiteral("max-messages")).toLongLong(&ok);
+        if (!ok || options.maxMessages <= 0)
+            return usageError(command,
+                              QStringLiteral("--max-messages: '%1' is not a positive number")
+                                  .arg(parser.value(QStringLiteral("max-messages"))));
+    }
+    if (auto exit = setUpLogging(parser, command))
+        return *exit;
+
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr); // before any thread starts
+
+    const std::string db = parser.value(QStringLiteral("db")).toStdString();
+    StoreWriterOptions writerOptions;
+    writerOptions.sourceDescription = "Kafka " + options.bootstrapServers;
+    auto writer = StoreWriter::open(db, writerOptions);
+    if (!writer)
+        return runtimeError(command, writer.error());
+    const auto started = std::chrono::steady_clock::now();
+    auto ingest = kafka::KafkaIngest::start(options, **writer);
+    if (!ingest)
+        return runtimeError(command, ingest.error());
+
+    // Wait for a stop signal, idleness or the message limit. Idleness counts from the first
+    // assignment: joining a group takes seconds, and that is not an idle topic.
+    constexpr double kJoinTimeoutSeconds = 60;
+    const timespec tick{0, 100'000'000};
+    auto lastProgress = std::chrono::steady_clock::now();
+    std::int64_t lastCount = -1;
+    bool assigned = false;
+    int exitCode = kExitOk;
+    while ((*ingest)->isRunning()) {
+        siginfo_t info;
+        if (sigtimedwait(&stopSignals, &info, &tick) > 0) {
+            spdlog::info("stopping on {}", info.si_signo == SIGINT ? "SIGINT" : "SIGTERM");
+            break;
+        }
+        if (idleSeconds <= 0)
+            continue;
+        const kafka::IngestStats stats = (*ingest)->stats();
+        const auto now = std::chrono::steady_clock::now();
+        if (!assigned) {
+            if (stats.assignedPartitions > 0 || stats.messages > 0) {
+                assigned = true;
+                lastProgress = now;
+            } else if (std::chrono::duration<double>(now - started).count() > kJoinTimeoutSeconds) {
+                spdlog::error("no partitions assigned after {} s ({}); stopping",
+                              kJoinTimeoutSeconds,
+                              stats.brokerState.empty() ? "no broker answered" : stats.brokerState);
+                exitCode = kExitFailure;
+                break;
+            }
+            continue;
+        }
+        if (stats.messages != lastCount) {
+            lastCount = stats.messages;
+            lastProgress = now;
+        } else if (std::chrono::duration<double>(now - lastProgress).count() >= idleSeconds) {
+            spdlog::info("no message for {} s: stopping", idleSeconds);
+            break;
+        }
+    }
+    (*ingest)->stop();
+    const kafka::IngestStats stats = (*ingest)->stats();
+    const std::string error = (*ingest)->lastError();
+    ingest->reset();
+    (*writer)->close();
+    const double seconds
+        = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonObject summary{{QStringLiteral("messages"), qint64(stats.messages)},
+                            {QStringLiteral("events"), qint64(stats.events)},
+                            {QStringLiteral("samples"), qint64(stats.samples)},
+                            {QStringLiteral("logs"), qint64(stats.logs)},
+                            {QStringLiteral("spans"), qint64(stats.spans)},
+                            {QStringLiteral("dead_letters"), qint64(stats.deadLetters)},
+                            {QStringLiteral("bytes"), qint64(stats.bytes)},
+                            {QStringLiteral("seconds"), seconds}};
+        std::printf("%s\n", QJsonDocument(summary).toJson(QJsonDocument::Compact).constData());
+    } else {
+        std::printf("ingested %lld messages into %s in %.1f s: %lld events, %lld samples, %lld "
+                    "logs, %lld spans, "
+                    "%lld dead letters\n",
+                    static_cast<long long>(stats.messages), db.c_str(), seconds,
+                    static_cast<long long>(stats.events), static_cast<long long>(stats.samples),
+                    static_cast<long long>(stats.logs), static_cast<long long>(stats.spans),
+                    static_cast<long long>(stats.deadLetters));
+    }
+    if (exitCode != kExitOk || (stats.messages == 0 && !error.empty()))
+        return runtimeError(command,
+                            "nothing consumed"
+                                + (error.empty() ? std::string() : "; last error: " + error));
+    return kExitOk;
+}
+
+} // namespace eventscope::cli

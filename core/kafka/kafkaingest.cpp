@@ -1,0 +1,589 @@
+#include "kafka/kafkaingest.h"
+
+#include "decode/messagedecoder.h"
+#include "kafka/kafkahandles.h"
+#include "store/storewriter.h"
+
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <unistd.h>
+
+namespace eventscope::kafka {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+TimeUs nowUs()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string redact(std::string text, const std::string &secret)
+{
+    if (secret.empty())
+        return text;
+    for (std::size_t at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + 3))
+        text.replace(at, secret.size(), "***");
+    return text;
+}
+
+} // namespace
+
+std::string defaultGroupId()
+{
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0)
+        std::snprintf(host, sizeof host, "%s", "localhost");
+    const char *user = std::getenv("USER");
+    return std::string("eventscope-") + host + "-" + (user && *user ? user : "user");
+}
+
+bool isSecretProperty(std::string_view name)
+{
+    for (const std::string_view marker :
+         {"password", "secret", "sasl.jaas", "key.pem", "oauthbearer.config",
+          "sasl.oauthbearer.client", "token"}) {
+        if (name.find(marker) != std::string_view::npos)
+            return true;
+    }
+    return false;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> readPropertiesFile(const std::string &path)
+{
+    using Properties = std::vector<std::pair<std::string, std::string>>;
+    std::ifstream in(path);
+    if (!in)
+        return Result<Properties>::failure(path + ": cannot open properties file");
+    Properties properties;
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        const auto first = line.find_first_not_of(" \t\r");
+        if (first == std::string::npos || line[first] == '#')
+            continue;
+        const auto equals = line.find('=');
+        if (equals == std::string::npos)
+            return Result<Properties>::failure(path + ":" + std::to_string(number)
+                                               + ": expected key=value");
+        std::string key = line.substr(first, equals - first);
+        while (!key.empty() && (key.back() == ' ' || key.back() == '\t'))
+            key.pop_back();
+        std::string value = line.substr(equals + 1);
+        while (!value.empty() && (value.back() == '\r' || value.back() == ' '))
+            value.pop_back();
+        properties.emplace_back(std::move(key), std::move(value));
+    }
+    return properties;
+}
+
+// Everything that runs on the consumer thread, plus the stats it shares.
+class KafkaIngest::Worker
+{
+public:
+    Worker(IngestOptions options, StoreWriter &writer)
+        : m_options(std::move(options))
+        , m_writer(writer)
+    { }
+
+    Status create();
+    void run(std::atomic<bool> &finished);
+    void requestStop() { m_stopRequested = true; }
+
+    IngestStats stats() const
+    {
+        std::lock_guard lock(m_statsMutex);
+        IngestStats copy = m_stats;
+        copy.writerQueue = m_writer.queuedRecords();
+        return copy;
+    }
+    std::string lastError() const
+    {
+        std::lock_guard lock(m_statsMutex);
+        return m_lastError;
+    }
+
+private:
+    static void rebalanceCallback(rd_kafka_t *rk, rd_kafka_resp_err_t error,
+                                  rd_kafka_topic_partition_list_t *partitions, void *opaque);
+    static void errorCallback(rd_kafka_t *rk, int error, const char *reason, void *opaque);
+    static int statsCallback(rd_kafka_t *rk, char *json, size_t length, void *opaque);
+    static void logCallback(const rd_kafka_t *rk, int level, const char *facility,
+                            const char *message);
+
+    void onAssign(rd_kafka_topic_partition_list_t *partitions);
+    void onRevoke(rd_kafka_topic_partition_list_t *partitions);
+    void handleMessage(const rd_kafka_message_t *message);
+    bool submitPending(bool block);
+    void setPaused(bool paused);
+    void commitOffsets(bool sync);
+    void parseStats(std::string_view json);
+    void noteError(const std::string &message);
+    RecordKind kindOf(const std::string &topic);
+
+    IngestOptions m_options;
+    StoreWriter &m_writer;
+    KafkaHandle m_consumer;
+    MessageDecoder m_decoder;
+    RecordBatch m_pending;
+    std::int64_t m_pendingMessages = 0;
+    Clock::time_point m_pendingSince{};
+    bool m_paused = false;
+    bool m_limitReached = false;
+    std::int64_t m_consumed = 0;
+    std::atomic<bool> m_stopRequested{false};
+    std::map<std::string, RecordKind> m_kinds;
+    std::vector<MessageHeader> m_headers;
+    std::vector<std::string> m_secrets;
+
+    mutable std::mutex m_statsMutex;
+    IngestStats m_stats;
+    std::string m_lastError;
+    std::int64_t m_lastStatsMessages = 0;
+    std::int64_t m_lastStatsBytes = 0;
+    Clock::time_point m_lastStatsAt = Clock::now();
+};
+
+Status KafkaIngest::Worker::create()
+{
+    ConfHandle conf(rd_kafka_conf_new());
+    char error[512];
+    const std::string group = m_options.groupId.empty() ? defaultGroupId() : m_options.groupId;
+    std::vector<std::pair<std::string, std::string>> settings = {
+        {"bootstrap.servers", m_options.bootstrapServers},
+        {"group.id", group},
+        {"enable.auto.commit", "false"}, // offsets live in the capture; Kafka commits follow
+        {"enable.auto.offset.store", "false"},
+        {"auto.offset.reset", m_options.autoOffsetReset},
+        {"statistics.interval.ms", "1000"},
+        {"enable.partition.eof", "false"},
+        // A crashed ingest's partitions go to the others (or its restart) after 10 s, not 45.
+        {"session.timeout.ms", "10000"},
+        {"client.id", "eventscope"},
+    };
+    settings.insert(settings.end(), m_options.properties.begin(), m_options.properties.end());
+    for (const auto &[key, value] : settings) {
+        if (isSecretProperty(key))
+            m_secrets.push_back(value);
+        if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), error, sizeof error)
+            != RD_KAFKA_CONF_OK) {
+            std::string message = std::string(error);
+            for (const std::string &secret : m_secrets)
+                message = redact(message, secret);
+            return Status::failure("Kafka property " + key + ": " + message);
+        }
+    }
+    rd_kafka_conf_set_opaque(conf.get(), this);
+    rd_kafka_conf_set_rebalance_cb(conf.get(), rebalanceCallback);
+    rd_kafka_conf_set_error_cb(conf.get(), errorCallback);
+    rd_kafka_conf_set_stats_cb(conf.get(), statsCallback);
+    rd_kafka_conf_set_log_cb(conf.get(), logCallback);
+
+    m_consumer.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.release(), error, sizeof error));
+    if (!m_consumer) {
+        std::string message = error;
+        for (const std::string &secret : m_secrets)
+            message = redact(message, secret);
+        return Status::failure("cannot create the Kafka consumer: " + message);
+    }
+    rd_kafka_poll_set_consumer(m_consumer.get());
+
+    if (m_options.topics.empty())
+        return Status::failure("no topics to subscribe to");
+    TopicPartitionList topics(
+        rd_kafka_topic_partition_list_new(static_cast<int>(m_options.topics.size())));
+    for (const std::string &topic : m_options.topics)
+        rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+    if (const rd_kafka_resp_err_t err = rd_kafka_subscribe(m_consumer.get(), topics.get()); err)
+        return Status::failure(std::string("cannot subscribe: ") + rd_kafka_err2str(err));
+    spdlog::info(
+        "consuming {} from {} as group {}",
+        [&] {
+            std::string list;
+            for (const std::string &topic : m_options.topics)
+                list += (list.empty() ? "" : ",") + topic;
+            return list;
+        }(),
+        m_options.bootstrapServers, group);
+    return {};
+}
+
+RecordKind KafkaIngest::Worker::kindOf(const std::string &topic)
+{
+    auto it = m_kinds.find(topic);
+    if (it != m_kinds.end())
+        return it->second;
+    auto configured = m_options.topicKinds.find(topic);
+    const RecordKind kind
+        = configured != m_options.topicKinds.end() ? configured->second : kindForTopic(topic);
+    m_kinds.emplace(topic, kind);
+    return kind;
+}
+
+void KafkaIngest::Worker::handleMessage(const rd_kafka_message_t *message)
+{
+    const std::string topic = rd_kafka_topic_name(message->rkt);
+    m_headers.clear();
+    rd_kafka_headers_t *headers = nullptr;
+    if (rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers) {
+        const char *name = nullptr;
+        const void *value = nullptr;
+        std::size_t size = 0;
+        for (std::size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size)
+             == RD_KAFKA_RESP_ERR_NO_ERROR;
+             ++i)
+            m_headers.push_back({name,
+                                 value ? std::string_view(static_cast<const char *>(value), size)
+                                       : std::string_view()});
+    }
+    Message decoded;
+    decoded.payload = message->payload
+        ? std::string_view(static_cast<const char *>(message->payload), message->len)
+        : std::string_view();
+    decoded.headers = m_headers;
+    decoded.topicKind = kindOf(topic);
+    decoded.origin = {topic, message->partition, message->offset};
+    rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+    const std::int64_t timestampMs = rd_kafka_message_timestamp(message, &type);
+    decoded.timestamp
+        = type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && timestampMs > 0 ? timestampMs * 1000 : 0;
+    decoded.receivedAt = nowUs();
+
+    const std::size_t events = m_pending.events.size(), samples = m_pending.samples.size(),
+                      logs = m_pending.logs.size(), spans = m_pending.spans.size(),
+                      dead = m_pending.deadLetters.size();
+    m_decoder.decode(decoded, m_pending);
+    m_pending.advanceOffset(topic, message->partition, message->offset + 1);
+    if (m_pendingMessages++ == 0)
+        m_pendingSince = Clock::now();
+    ++m_consumed;
+
+    std::lock_guard lock(m_statsMutex);
+    ++m_stats.messages;
+    m_stats.bytes += static_cast<std::int64_t>(message->len);
+    m_stats.events += static_cast<std::int64_t>(m_pending.events.size() - events);
+    m_stats.samples += static_cast<std::int64_t>(m_pending.samples.size() - samples);
+    m_stats.logs += static_cast<std::int64_t>(m_pending.logs.size() - logs);
+    m_stats.spans += static_cast<std::int64_t>(m_pending.spans.size() - spans);
+    m_stats.deadLetters += static_cast<std::int64_t>(m_pending.deadLetters.size() - dead);
+    m_stats.lastMessage = Clock::now();
+    if (!m_stats.brokersUp) {
+        m_stats.brokersUp = true;
+        m_stats.brokerState = "connected";
+    }
+}
+
+bool KafkaIngest::Worker::submitPending(bool block)
+{
+    if (m_pending.isEmpty())
+        return true;
+    const bool accepted
+        = block ? m_writer.submit(std::move(m_pending)) : m_writer.trySubmit(m_pending);
+    if (!accepted && block)
+        noteError("the capture refused a batch: " + m_writer.lastError());
+    if (!accepted)
+        return false;
+    m_pending = RecordBatch();
+    m_pendingMessages = 0;
+    return true;
+}
+
+void KafkaIngest::Worker::setPaused(bool paused)
+{
+    if (paused == m_paused)
+        return;
+    rd_kafka_topic_partition_list_t *assignment = nullptr;
+    if (rd_kafka_assignment(m_consumer.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return;
+    TopicPartitionList owned(assignment);
+    if (paused)
+        rd_kafka_pause_partitions(m_consumer.get(), owned.get());
+    else
+        rd_kafka_resume_partitions(m_consumer.get(), owned.get());
+    m_paused = paused;
+    spdlog::debug("{} fetching: the capture writer {}", paused ? "paused" : "resumed",
+                  paused ? "is behind" : "caught up");
+    std::lock_guard lock(m_statsMutex);
+    m_stats.paused = paused;
+}
+
+void KafkaIngest::Worker::commitOffsets(bool sync)
+{
+    rd_kafka_topic_partition_list_t *assignment = nullptr;
+    if (rd_kafka_assignment(m_consumer.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return;
+    TopicPartitionList owned(assignment);
+    if (owned->cnt == 0)
+        return;
+    // Only what the capture has committed, and only for partitions this member owns.
+    TopicPartitionList commit(rd_kafka_topic_partition_list_new(owned->cnt));
+    for (const PartitionOffset &stored : m_writer.committedOffsets()) {
+        for (int i = 0; i < owned->cnt; ++i) {
+            if (owned->elems[i].partition == stored.partition
+                && stored.topic == owned->elems[i].topic) {
+                rd_kafka_topic_partition_list_add(commit.get(), stored.topic.c_str(),
+                                                  stored.partition)
+                    ->offset
+                    = stored.nextOffset;
+            }
+        }
+    }
+    if (commit->cnt > 0)
+        rd_kafka_commit(m_consumer.get(), commit.get(), sync ? 0 : 1);
+}
+
+void KafkaIngest::Worker::onAssign(rd_kafka_topic_partition_list_t *partitions)
+{
+    // Resume exactly after what the capture holds; elsewhere Kafka's committed offset or
+    // auto.offset.reset decide.
+    const std::vector<PartitionOffset> stored = m_writer.committedOffsets();
+    for (int i = 0; i < partitions->cnt; ++i) {
+        rd_kafka_topic_partition_t &partition = partitions->elems[i];
+        for (const PartitionOffset &offset : stored) {
+            if (offset.partition == partition.partition && offset.topic == partition.topic)
+                partition.offset = offset.nextOffset;
+        }
+    }
+    const bool cooperative
+        = std::string_view(rd_kafka_rebalance_protocol(m_consumer.get())) == "COOPERATIVE";
+    if (cooperative)
+        rd_kafka_error_destroy(rd_kafka_incremental_assign(m_consumer.get(), partitions));
+    else
+        rd_kafka_assign(m_consumer.get(), partitions);
+    if (m_paused)
+        rd_kafka_pause_partitions(m_consumer.get(), partitions);
+    std::lock_guard lock(m_statsMutex);
+    m_stats.assignedPartitions
+        = cooperative ? m_stats.assignedPartitions + partitions->cnt : partitions->cnt;
+    spdlog::info("assigned {} partition(s)", partitions->cnt);
+}
+
+void KafkaIngest::Worker::onRevoke(rd_kafka_topic_partition_list_t *partitions)
+{
+    // Whatever was consumed from these partitions goes into the capture, and its offsets to
+    // Kafka, before another member takes them over.
+    submitPending(true);
+    m_writer.flush(std::chrono::seconds(30));
+    commitOffsets(true);
+    const bool cooperative
+        = std::string_view(rd_kafka_rebalance_protocol(m_consumer.get())) == "COOPERATIVE";
+    if (cooperative)
+        rd_kafka_error_destroy(rd_kafka_incremental_unassign(m_consumer.get(), partitions));
+    else
+        rd_kafka_assign(m_consumer.get(), nullptr);
+    std::lock_guard lock(m_statsMutex);
+    m_stats.assignedPartitions
+        = cooperative ? std::max<std::int64_t>(0, m_stats.assignedPartitions - partitions->cnt) : 0;
+    spdlog::info("revoked {} partition(s)", partitions->cnt);
+}
+
+void KafkaIngest::Worker::rebalanceCallback(rd_kafka_t *, rd_kafka_resp_err_t error,
+                                            rd_kafka_topic_partition_list_t *partitions,
+                                            void *opaque)
+{
+    auto *self = static_cast<Worker *>(opaque);
+    if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS)
+        self->onAssign(partitions);
+    else
+        self->onRevoke(partitions);
+}
+
+void KafkaIngest::Worker::errorCallback(rd_kafka_t *, int error, const char *reason, void *opaque)
+{
+    auto *self = static_cast<Worker *>(opaque);
+    std::string message = reason;
+    for (const std::string &secret : self->m_secrets)
+        message = redact(message, secret);
+    {
+        std::lock_guard lock(self->m_statsMutex);
+        if (error == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || error == RD_KAFKA_RESP_ERR__TRANSPORT
+            || error == RD_KAFKA_RESP_ERR__RESOLVE) {
+            self->m_stats.brokersUp = false;
+            self->m_stats.brokerState = "broker unreachable (retrying): " + message;
+        }
+    }
+    // librdkafka retries on its own; this is what the operator sees meanwhile.
+    self->noteError(std::string(rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(error))) + ": "
+                    + message);
+}
+
+void KafkaIngest::Worker::noteError(const std::string &message)
+{
+    spdlog::warn("kafka: {}", message);
+    std::lock_guard lock(m_statsMutex);
+    m_lastError = message;
+}
+
+void KafkaIngest::Worker::logCallback(const rd_kafka_t *, int level, const char *facility,
+                                      const char *message)
+{
+    if (level <= 3)
+        spdlog::error("kafka {}: {}", facility, message);
+    else if (level == 4)
+        spdlog::warn("kafka {}: {}", facility, message);
+    else
+        spdlog::debug("kafka {}: {}", facility, message);
+}
+
+int KafkaIngest::Worker::statsCallback(rd_kafka_t *, char *json, size_t length, void *opaque)
+{
+    static_cast<Worker *>(opaque)->parseStats(std::string_view(json, length));
+    return 0; // librdkafka frees the JSON
+}
+
+void KafkaIngest::Worker::parseStats(std::string_view json)
+{
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (parser.parse(json.data(), json.size(), true).get(root) != simdjson::SUCCESS)
+        return;
+    std::vector<PartitionLag> lags;
+    simdjson::dom::object topics;
+    if (root["topics"].get(topics) == simdjson::SUCCESS) {
+        for (auto topic : topics) {
+            simdjson::dom::object partitions;
+            if (topic.value["partitions"].get(partitions) != simdjson::SUCCESS)
+                continue;
+            for (auto partition : partitions) {
+                std::int64_t id = -1, lag = -1;
+                if (partition.value["partition"].get(id) != simdjson::SUCCESS || id < 0)
+                    continue; // -1 is librdkafka's internal UA partition
+                bool assigned = false;
+                if (partition.value["consumer_lag"].get(lag) != simdjson::SUCCESS)
+                    lag = -1;
+                if (partition.value["fetch_state"].get_string().value_unsafe() != "none"
+                    || lag >= 0)
+                    assigned = true;
+                if (assigned)
+                    lags.push_back({std::string(topic.key), static_cast<std::int32_t>(id), lag});
+            }
+        }
+    }
+    int brokers = 0, up = 0;
+    simdjson::dom::object brokerStats;
+    if (root["brokers"].get(brokerStats) == simdjson::SUCCESS) {
+        for (auto broker : brokerStats) {
+            std::int64_t nodeId = -1;
+            if (broker.value["nodeid"].get(nodeId) != simdjson::SUCCESS || nodeId < 0)
+                continue; // bootstrap and internal placeholders
+            ++brokers;
+            std::string_view state;
+            if (broker.value["state"].get(state) == simdjson::SUCCESS && state == "UP")
+                ++up;
+        }
+    }
+    const auto now = Clock::now();
+    std::lock_guard lock(m_statsMutex);
+    const double seconds = std::chrono::duration<double>(now - m_lastStatsAt).count();
+    if (seconds > 0) {
+        m_stats.messagesPerSecond
+            = static_cast<double>(m_stats.messages - m_lastStatsMessages) / seconds;
+        m_stats.bytesPerSecond = static_cast<double>(m_stats.bytes - m_lastStatsBytes) / seconds;
+    }
+    m_lastStatsAt = now;
+    m_lastStatsMessages = m_stats.messages;
+    m_lastStatsBytes = m_stats.bytes;
+    m_stats.lag = std::move(lags);
+    if (brokers > 0) {
+        m_stats.brokersUp = up > 0;
+        m_stats.brokerState = std::to_string(up) + "/" + std::to_string(brokers) + " brokers up";
+    }
+}
+
+void KafkaIngest::Worker::run(std::atomic<bool> &finished)
+{
+    rd_kafka_queue_t *queue = rd_kafka_queue_get_consumer(m_consumer.get());
+    std::vector<rd_kafka_message_t *> messages(1000);
+    auto lastCommit = Clock::now();
+    while (!m_stopRequested) {
+        // A batch the writer refused is retried first; until it is taken, fetching stays paused.
+        if (m_pendingMessages > 0 && (m_paused || m_limitReached)) {
+            if (submitPending(false))
+                setPaused(false);
+        }
+        const std::size_t wanted = m_limitReached ? 0 : messages.size();
+        const ssize_t got
+            = rd_kafka_consume_batch_queue(queue, m_paused || m_limitReached ? 10 : 100,
+                                           messages.data(), std::max<std::size_t>(wanted, 1));
+        for (ssize_t i = 0; i < got; ++i) {
+            rd_kafka_message_t *message = messages[static_cast<std::size_t>(i)];
+            if (message->err) {
+                if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+                    noteError(std::string("consume: ") + rd_kafka_message_errstr(message));
+            } else if (m_options.maxMessages > 0 && m_consumed >= m_options.maxMessages) {
+                // Past the limit: not decoded, its offset not stored, so a next run starts here.
+                m_limitReached = true;
+            } else {
+                handleMessage(message);
+            }
+            rd_kafka_message_destroy(message);
+        }
+        if (m_options.maxMessages > 0 && m_consumed >= m_options.maxMessages)
+            m_limitReached = true;
+        const bool full
+            = m_pendingMessages >= static_cast<std::int64_t>(m_options.maxBatchMessages);
+        const bool due
+            = m_pendingMessages > 0 && Clock::now() - m_pendingSince >= m_options.maxBatchDelay;
+        if ((full || due || m_limitReached) && !submitPending(false))
+            setPaused(true); // back-pressure: stop fetching, never drop
+        if (Clock::now() - lastCommit > std::chrono::seconds(1)) {
+            commitOffsets(false);
+            lastCommit = Clock::now();
+        }
+        if (m_limitReached && m_pendingMessages == 0)
+            break;
+    }
+    submitPending(true);
+    if (!m_writer.flush(std::chrono::minutes(2)))
+        noteError("the capture did not commit the last batch: " + m_writer.lastError());
+    commitOffsets(true);
+    rd_kafka_queue_destroy(queue);
+    rd_kafka_consumer_close(m_consumer.get());
+    finished = true;
+}
+
+Result<std::unique_ptr<KafkaIngest>> KafkaIngest::start(IngestOptions options, StoreWriter &writer)
+{
+    auto worker = std::make_unique<Worker>(std::move(options), writer);
+    if (Status created = worker->create(); !created)
+        return Result<std::unique_ptr<KafkaIngest>>::failure(created.error());
+    return std::unique_ptr<KafkaIngest>(new KafkaIngest(std::move(worker)));
+}
+
+KafkaIngest::KafkaIngest(std::unique_ptr<Worker> worker)
+    : m_worker(std::move(worker))
+{
+    m_thread = std::thread([this] { m_worker->run(m_finished); });
+}
+
+KafkaIngest::~KafkaIngest()
+{
+    stop();
+}
+
+void KafkaIngest::stop()
+{
+    m_worker->requestStop();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+IngestStats KafkaIngest::stats() const
+{
+    return m_worker->stats();
+}
+
+std::string KafkaIngest::lastError() const
+{
+    return m_worker->lastError();
+}
+
+} // namespace eventscope::kafka

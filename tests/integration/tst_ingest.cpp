@@ -1,0 +1,166 @@
+// `eventscope ingest` against the embedded cluster, fed by kcat (an outside client): what was
+// produced is what the capture holds, in every wire format, and nothing twice.
+
+#include "kafka/embeddedcluster.h"
+#include "store/capturereader.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <set>
+
+using namespace eventscope;
+
+namespace {
+
+void kcatProduce(const QString &bootstrap, const QStringList &extra, const QByteArray &input)
+{
+    QProcess process;
+    process.start(QStandardPaths::findExecutable(QStringLiteral("kcat")),
+                  QStringList{QStringLiteral("-b"), bootstrap, QStringLiteral("-P")} + extra);
+    if (!process.waitForStarted())
+        qFatal("kcat not found: run installer/install-deps.sh");
+    process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(30'000) || process.exitCode() != 0)
+        qFatal("kcat failed: %s", process.readAllStandardError().constData());
+}
+
+QJsonObject ingest(const QString &bootstrap, const QString &capture, const QStringList &extra = {})
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process.start(QStringLiteral(EVENTSCOPE_BINARY),
+                  QStringList{QStringLiteral("ingest"), QStringLiteral("--bootstrap"), bootstrap,
+                              QStringLiteral("--db"), capture, QStringLiteral("--until-idle"),
+                              QStringLiteral("1"), QStringLiteral("--json"),
+                              QStringLiteral("--log-level"), QStringLiteral("warn")}
+                      + extra);
+    if (!process.waitForFinished(120'000) || process.exitCode() != 0)
+        qFatal("ingest failed (exit %d)", process.exitCode());
+    return QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+}
+
+} // namespace
+
+class TestIngest : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<kafka::EmbeddedCluster> m_cluster;
+    QString m_bootstrap;
+    QTemporaryDir m_dir;
+    std::set<std::string> m_producedIds;
+    int m_produced = 0;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        kafka::EmbeddedClusterOptions options;
+        options.partitions = 3;
+        auto cluster = kafka::EmbeddedCluster::start(options);
+        QVERIFY2(cluster.ok(), cluster.error().c_str());
+        m_cluster = std::move(*cluster);
+        m_bootstrap = QString::fromStdString(m_cluster->bootstrapServers());
+
+        QByteArray events;
+        for (int i = 0; i < 300; ++i) {
+            events += QStringLiteral("k%1|{\"id\":\"evt-%1\",\"time\":%2,\"type\":\"scaling.scale_"
+                                     "out\",\"service\":\"s%3\"}\n")
+                          .arg(i)
+                          .arg(1'764'000'000 + i)
+                          .arg(i % 7)
+                          .toUtf8();
+            m_producedIds.insert("evt-" + std::to_string(i));
+        }
+        kcatProduce(m_bootstrap,
+                    {QStringLiteral("-t"), QStringLiteral("scaling_events"), QStringLiteral("-K"),
+                     QStringLiteral("|")},
+                    events);
+        m_produced += 300;
+        // CloudEvents binary mode: the event is in the headers.
+        for (int i = 0; i < 5; ++i) {
+            kcatProduce(m_bootstrap,
+                        {QStringLiteral("-t"), QStringLiteral("failure_events"),
+                         QStringLiteral("-k"), QStringLiteral("c%1").arg(i), QStringLiteral("-H"),
+                         QStringLiteral("ce_specversion=1.0"), QStringLiteral("-H"),
+                         QStringLiteral("ce_id=ce-%1").arg(i), QStringLiteral("-H"),
+                         QStringLiteral("ce_type=failure.crash"), QStringLiteral("-H"),
+                         QStringLiteral("ce_source=/shop/payments"), QStringLiteral("-H"),
+                         QStringLiteral("ce_time=2026-11-24T10:05:0%1Z").arg(i),
+                         QStringLiteral("-H"), QStringLiteral("content-type=application/json")},
+                        "{\"message\":\"crash\",\"entity\":\"pod-3\"}\n");
+            m_producedIds.insert("ce-" + std::to_string(i));
+        }
+        m_produced += 5;
+        kcatProduce(m_bootstrap,
+                    {QStringLiteral("-t"), QStringLiteral("metrics"), QStringLiteral("-k"),
+                     QStringLiteral("m"), QStringLiteral("-D"), QStringLiteral("\\0")},
+                    QByteArray("cpu,host=n1 usage=0.5,idle=49i 1764000000000000000\ncpu,host=n2 "
+                               "usage=0.7 1764000000000000000\n"));
+        kcatProduce(m_bootstrap,
+                    {QStringLiteral("-t"), QStringLiteral("logs"), QStringLiteral("-k"),
+                     QStringLiteral("bad")},
+                    QByteArray("{\"time\": oops}\n"));
+        m_produced += 2;
+    }
+
+    void ingestStoresExactlyWhatWasProduced()
+    {
+        const QString capture = m_dir.filePath(QStringLiteral("all.capture"));
+        const QJsonObject summary
+            = ingest(m_bootstrap, capture, {QStringLiteral("--group"), QStringLiteral("all")});
+        QCOMPARE(summary.value(QStringLiteral("messages")).toInt(), m_produced);
+        QCOMPARE(summary.value(QStringLiteral("events")).toInt(), 305);
+        QCOMPARE(summary.value(QStringLiteral("samples")).toInt(), 3);
+        QCOMPARE(summary.value(QStringLiteral("dead_letters")).toInt(), 1);
+
+        auto reader = CaptureReader::open(capture.toStdString());
+        QVERIFY(reader.ok());
+        std::set<std::string> stored;
+        for (const Event &e : *(*reader)->events({})) {
+            QVERIFY2(stored.insert(e.sourceId).second, e.sourceId.c_str()); // nothing twice
+            QVERIFY(e.origin.isValid());
+        }
+        QCOMPARE(stored, m_producedIds);
+        const auto crash = *(*reader)->eventBySourceId("ce-2");
+        QVERIFY(crash.has_value());
+        QCOMPARE(crash->service, std::string("payments"));
+        QCOMPARE(crash->entity, std::string("pod-3"));
+        const auto letters = *(*reader)->deadLetters(10);
+        QCOMPARE(letters.size(), std::size_t(1));
+        QCOMPARE(letters[0].origin.topic, std::string("logs"));
+        QVERIFY2(letters[0].reason.find("malformed JSON: line 1 col 10") != std::string::npos,
+                 letters[0].reason.c_str());
+
+        // Running again on the same capture, even as another group, adds nothing.
+        const QJsonObject again
+            = ingest(m_bootstrap, capture, {QStringLiteral("--group"), QStringLiteral("again")});
+        QCOMPARE(again.value(QStringLiteral("messages")).toInt(), 0);
+    }
+
+    void maxMessagesStopsAndTheNextRunContinues()
+    {
+        const QString capture = m_dir.filePath(QStringLiteral("parts.capture"));
+        const QJsonObject first = ingest(m_bootstrap, capture,
+                                         {QStringLiteral("--group"), QStringLiteral("parts"),
+                                          QStringLiteral("--max-messages"), QStringLiteral("40")});
+        QCOMPARE(first.value(QStringLiteral("messages")).toInt(), 40);
+        const QJsonObject rest
+            = ingest(m_bootstrap, capture, {QStringLiteral("--group"), QStringLiteral("parts2")});
+        QCOMPARE(rest.value(QStringLiteral("messages")).toInt(), m_produced - 40);
+        auto reader = CaptureReader::open(capture.toStdString());
+        std::set<std::string> stored;
+        for (const Event &e : *(*reader)->events({}))
+            QVERIFY(stored.insert(e.sourceId).second);
+        QCOMPARE(stored, m_producedIds);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIngest)
+#include "tst_ingest.moc"
