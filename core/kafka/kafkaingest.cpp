@@ -293,6 +293,7 @@ bool KafkaIngest::Worker::submitPending(bool block)
         return false;
     m_pending = RecordBatch();
     m_pendingMessages = 0;
+    setPaused(false); // whichever path got the batch in, fetching may go on
     return true;
 }
 
@@ -342,15 +343,27 @@ void KafkaIngest::Worker::commitOffsets(bool sync)
 
 void KafkaIngest::Worker::onAssign(rd_kafka_topic_partition_list_t *partitions)
 {
-    // Resume exactly after what the capture holds; elsewhere Kafka's committed offset or
-    // auto.offset.reset decide.
+    // Resume after what the capture holds, or after what another member of the group committed
+    // if that is further: those messages then live in its capture, and the captures together
+    // still hold each message once. Neither known: auto.offset.reset decides.
+    TopicPartitionList committed(rd_kafka_topic_partition_list_copy(partitions));
+    if (const rd_kafka_resp_err_t err
+        = rd_kafka_committed(m_consumer.get(), committed.get(), 10'000))
+        noteError(std::string("cannot read the group's committed offsets: ")
+                  + rd_kafka_err2str(err));
     const std::vector<PartitionOffset> stored = m_writer.committedOffsets();
     for (int i = 0; i < partitions->cnt; ++i) {
         rd_kafka_topic_partition_t &partition = partitions->elems[i];
+        std::int64_t start = RD_KAFKA_OFFSET_INVALID;
         for (const PartitionOffset &offset : stored) {
             if (offset.partition == partition.partition && offset.topic == partition.topic)
-                partition.offset = offset.nextOffset;
+                start = offset.nextOffset;
         }
+        const rd_kafka_topic_partition_t *group = rd_kafka_topic_partition_list_find(
+            committed.get(), partition.topic, partition.partition);
+        if (group && group->err == RD_KAFKA_RESP_ERR_NO_ERROR && group->offset >= 0)
+            start = std::max(start, group->offset);
+        partition.offset = start;
     }
     const bool cooperative
         = std::string_view(rd_kafka_rebalance_protocol(m_consumer.get())) == "COOPERATIVE";
@@ -505,10 +518,8 @@ void KafkaIngest::Worker::run(std::atomic<bool> &finished)
     auto lastCommit = Clock::now();
     while (!m_stopRequested) {
         // A batch the writer refused is retried first; until it is taken, fetching stays paused.
-        if (m_pendingMessages > 0 && (m_paused || m_limitReached)) {
-            if (submitPending(false))
-                setPaused(false);
-        }
+        if (m_pendingMessages > 0 && (m_paused || m_limitReached))
+            submitPending(false);
         const std::size_t wanted = m_limitReached ? 0 : messages.size();
         const ssize_t got
             = rd_kafka_consume_batch_queue(queue, m_paused || m_limitReached ? 10 : 100,

@@ -1,0 +1,267 @@
+// Kafka ingest under faults: SIGKILL at random moments while producers keep writing, a broker
+// that goes away and comes back, failing requests and slow round trips, a store that falls
+// behind, and two ingests sharing one consumer group. In every case the capture(s) end up
+// holding exactly what was produced.
+
+#include "kafka/embeddedcluster.h"
+#include "kafka/kafkaingest.h"
+#include "kafka/kafkaproducer.h"
+#include "store/capturereader.h"
+#include "store/storewriter.h"
+
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <csignal>
+#include <random>
+#include <set>
+#include <thread>
+
+using namespace eventscope;
+
+namespace {
+
+std::string eventJson(int n)
+{
+    return R"({"id":"evt-)" + std::to_string(n) + R"(","time":)"
+        + std::to_string(1'764'000'000 + n % 86'400) + R"(,"type":"config.change","service":"s)"
+        + std::to_string(n % 11) + R"(","message":"routine change"})";
+}
+
+// Produces events evt-<first>..evt-<last-1> alternating between two topics.
+void produceEvents(kafka::KafkaProducer &producer, int first, int last)
+{
+    for (int n = first; n < last; ++n) {
+        const Status status = producer.produce(n % 2 ? "scaling_events" : "failure_events",
+                                               "k" + std::to_string(n), eventJson(n));
+        if (!status)
+            qFatal("%s", status.error().c_str());
+    }
+}
+
+std::multiset<std::string> storedIds(const std::string &capture)
+{
+    std::multiset<std::string> ids;
+    auto reader = CaptureReader::open(capture);
+    if (!reader)
+        qFatal("%s", reader.error().c_str());
+    for (const Event &event : *(*reader)->events({}))
+        ids.insert(event.sourceId);
+    return ids;
+}
+
+std::set<std::string> expectedIds(int count)
+{
+    std::set<std::string> ids;
+    for (int n = 0; n < count; ++n)
+        ids.insert("evt-" + std::to_string(n));
+    return ids;
+}
+
+void expectExactlyOnce(const std::multiset<std::string> &stored, int produced)
+{
+    const std::set<std::string> unique(stored.begin(), stored.end());
+    if (unique.size() != static_cast<std::size_t>(produced))
+        qWarning("stored %zu distinct of %d produced (%zu rows)", unique.size(), produced,
+                 stored.size());
+    QCOMPARE(stored.size(), unique.size()); // no duplicates
+    QCOMPARE(unique, expectedIds(produced)); // no gaps
+}
+
+QProcess *startIngest(QObject *parent, const QString &bootstrap, const QString &capture,
+                      const QString &group, const QStringList &extra = {})
+{
+    auto *process = new QProcess(parent);
+    process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process->start(QStringLiteral(EVENTSCOPE_BINARY),
+                   QStringList{QStringLiteral("ingest"), QStringLiteral("--bootstrap"), bootstrap,
+                               QStringLiteral("--db"), capture, QStringLiteral("--group"), group,
+                               QStringLiteral("--topics"),
+                               QStringLiteral("scaling_events,failure_events"),
+                               QStringLiteral("--log-level"), QStringLiteral("error")}
+                       + extra);
+    if (!process->waitForStarted())
+        qFatal("cannot start %s", EVENTSCOPE_BINARY);
+    return process;
+}
+
+std::unique_ptr<kafka::EmbeddedCluster> startCluster(int partitions)
+{
+    kafka::EmbeddedClusterOptions options;
+    options.partitions = partitions;
+    options.topics = {"scaling_events", "failure_events"};
+    auto cluster = kafka::EmbeddedCluster::start(options);
+    if (!cluster)
+        qFatal("%s", cluster.error().c_str());
+    return std::move(*cluster);
+}
+
+} // namespace
+
+class TestIngestFaults : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void killNineUnderLoadLosesAndDuplicatesNothing()
+    {
+        auto cluster = startCluster(8);
+        const QString bootstrap = QString::fromStdString(cluster->bootstrapServers());
+        const QString capture = m_dir.filePath(QStringLiteral("killed.capture"));
+        constexpr int kTotal = 120'000;
+
+        // Producers keep writing while the ingest is killed and restarted.
+        std::atomic<bool> produced{false};
+        std::thread producerThread([&] {
+            auto producer = kafka::KafkaProducer::create(cluster->bootstrapServers());
+            for (int chunk = 0; chunk < 40; ++chunk) {
+                produceEvents(**producer, chunk * kTotal / 40, (chunk + 1) * kTotal / 40);
+                if (Status flushed = (*producer)->flush(); !flushed)
+                    qFatal("%s", flushed.error().c_str());
+                std::this_thread::sleep_for(std::chrono::milliseconds(150));
+            }
+            produced = true;
+        });
+
+        std::mt19937 rng(7);
+        int kills = 0;
+        for (int round = 0; round < 10; ++round) {
+            // A fresh group each time: the capture, not Kafka, says where to resume.
+            QProcess *ingest
+                = startIngest(this, bootstrap, capture, QStringLiteral("kill-%1").arg(round));
+            QTest::qWait(3200 + static_cast<int>(rng() % 1500)); // past the group join, mid-stream
+            ::kill(static_cast<pid_t>(ingest->processId()), SIGKILL);
+            QVERIFY(ingest->waitForFinished(10'000));
+            ++kills;
+            const auto stored = storedIds(capture.toStdString());
+            const std::set<std::string> unique(stored.begin(), stored.end());
+            QCOMPARE(stored.size(), unique.size()); // never a duplicate, at any kill
+        }
+        producerThread.join();
+        QVERIFY(produced.load());
+
+        QProcess *last = startIngest(this, bootstrap, capture, QStringLiteral("kill-final"),
+                                     {QStringLiteral("--until-idle"), QStringLiteral("2")});
+        QVERIFY(last->waitForFinished(180'000));
+        QCOMPARE(last->exitCode(), 0);
+        qInfo("%d kills under load", kills);
+        expectExactlyOnce(storedIds(capture.toStdString()), kTotal);
+    }
+
+    void brokerFaultsAreReportedAndLoseNothing()
+    {
+        auto cluster = startCluster(2);
+        auto producer = kafka::KafkaProducer::create(cluster->bootstrapServers());
+        QVERIFY(producer.ok());
+        produceEvents(**producer, 0, 5000);
+        QVERIFY((*producer)->flush().ok());
+
+        const std::string capture = m_dir.filePath(QStringLiteral("faults.capture")).toStdString();
+        auto writer = StoreWriter::open(capture);
+        QVERIFY(writer.ok());
+        kafka::IngestOptions options;
+        options.bootstrapServers = cluster->bootstrapServers();
+        options.topics = {"scaling_events", "failure_events"};
+        options.groupId = "faults";
+        options.properties = {{"reconnect.backoff.max.ms", "500"}};
+        auto ingest = kafka::KafkaIngest::start(options, **writer);
+        QVERIFY(ingest.ok());
+        QTRY_COMPARE_WITH_TIMEOUT((*ingest)->stats().messages, std::int64_t(5000), 30'000);
+
+        // The broker goes away while more is produced; the ingest reports it and carries on.
+        cluster->setBrokerDown(1);
+        QTRY_VERIFY_WITH_TIMEOUT(!(*ingest)->stats().brokersUp, 20'000);
+        qInfo("while down: %s", (*ingest)->stats().brokerState.c_str());
+        cluster->setBrokerUp(1);
+        produceEvents(**producer, 5000, 10'000);
+        QVERIFY((*producer)->flush().ok());
+        QTRY_COMPARE_WITH_TIMEOUT((*ingest)->stats().messages, std::int64_t(10'000), 60'000);
+        QTRY_VERIFY_WITH_TIMEOUT((*ingest)->stats().brokersUp, 10'000);
+
+        // Failing fetches and slow round trips: retried, nothing lost.
+        cluster->pushRequestErrors(1 /* Fetch */, 5, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
+        cluster->setBrokerRoundTripTime(1, 150);
+        produceEvents(**producer, 10'000, 15'000);
+        QVERIFY((*producer)->flush().ok());
+        QTRY_COMPARE_WITH_TIMEOUT((*ingest)->stats().messages, std::int64_t(15'000), 60'000);
+        cluster->setBrokerRoundTripTime(1, 0);
+
+        (*ingest)->stop();
+        (*writer)->close();
+        expectExactlyOnce(storedIds(capture), 15'000);
+    }
+
+    void slowStorePausesFetchingInsteadOfDropping()
+    {
+        auto cluster = startCluster(2);
+        auto producer = kafka::KafkaProducer::create(cluster->bootstrapServers());
+        produceEvents(**producer, 0, 20'000);
+        QVERIFY((*producer)->flush().ok());
+
+        const std::string capture = m_dir.filePath(QStringLiteral("slow.capture")).toStdString();
+        StoreWriterOptions writerOptions;
+        writerOptions.maxQueuedRecords = 1500;
+        writerOptions.maxRecordsPerTransaction = 500;
+        writerOptions.onCommit = [](const CommitSummary &) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(40));
+        };
+        auto writer = StoreWriter::open(capture, writerOptions);
+        kafka::IngestOptions options;
+        options.bootstrapServers = cluster->bootstrapServers();
+        options.topics = {"scaling_events", "failure_events"};
+        options.groupId = "slow";
+        options.maxBatchMessages = 500;
+        auto ingest = kafka::KafkaIngest::start(options, **writer);
+        QVERIFY(ingest.ok());
+        bool sawPause = false;
+        QElapsedTimer timer;
+        timer.start();
+        while ((*ingest)->stats().messages < 20'000 && timer.elapsed() < 120'000) {
+            sawPause |= (*ingest)->stats().paused;
+            QVERIFY((*ingest)->stats().writerQueue
+                    <= 1500 + 1000); // bounded: one refused batch beyond
+            QTest::qWait(5);
+        }
+        QVERIFY2(sawPause, "the consumer never paused although the store was slower");
+        (*ingest)->stop();
+        (*writer)->close();
+        expectExactlyOnce(storedIds(capture), 20'000);
+    }
+
+    void twoIngestsInOneGroupSplitThePartitions()
+    {
+        auto cluster = startCluster(6);
+        const QString bootstrap = QString::fromStdString(cluster->bootstrapServers());
+        auto producer = kafka::KafkaProducer::create(cluster->bootstrapServers());
+        produceEvents(**producer, 0, 30'000);
+        QVERIFY((*producer)->flush().ok());
+
+        const QString a = m_dir.filePath(QStringLiteral("member-a.capture"));
+        const QString b = m_dir.filePath(QStringLiteral("member-b.capture"));
+        const QStringList idle{QStringLiteral("--until-idle"), QStringLiteral("4")};
+        QProcess *first = startIngest(this, bootstrap, a, QStringLiteral("shared"), idle);
+        QProcess *second = startIngest(this, bootstrap, b, QStringLiteral("shared"), idle);
+        QVERIFY(first->waitForFinished(180'000));
+        QVERIFY(second->waitForFinished(180'000));
+        QCOMPARE(first->exitCode(), 0);
+        QCOMPARE(second->exitCode(), 0);
+
+        const auto fromA = storedIds(a.toStdString());
+        const auto fromB = storedIds(b.toStdString());
+        qInfo("member a stored %zu, member b %zu", fromA.size(), fromB.size());
+        QVERIFY(!fromA.empty());
+        QVERIFY(!fromB.empty());
+        std::multiset<std::string> both = fromA;
+        both.insert(fromB.begin(), fromB.end());
+        expectExactlyOnce(both, 30'000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIngestFaults)
+#include "tst_ingestfaults.moc"
