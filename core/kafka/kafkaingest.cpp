@@ -93,6 +93,9 @@ public:
         : m_options(std::move(options))
         , m_writer(writer)
     { }
+    // The consumer goes first: librdkafka still calls back (logs) while it is destroyed, and the
+    // callbacks read the members declared after it.
+    ~Worker() { m_consumer.reset(); }
 
     Status create();
     void run(std::atomic<bool> &finished);
@@ -435,15 +438,21 @@ void KafkaIngest::Worker::noteError(const std::string &message)
     m_lastError = message;
 }
 
-void KafkaIngest::Worker::logCallback(const rd_kafka_t *, int level, const char *facility,
+void KafkaIngest::Worker::logCallback(const rd_kafka_t *rk, int level, const char *facility,
                                       const char *message)
 {
+    // librdkafka's own lines (a config dump with debug=conf, say) must not carry secrets either.
+    std::string text = message;
+    if (const auto *self = static_cast<const Worker *>(rd_kafka_opaque(rk))) {
+        for (const std::string &secret : self->m_secrets)
+            text = redact(text, secret);
+    }
     if (level <= 3)
-        spdlog::error("kafka {}: {}", facility, message);
+        spdlog::error("kafka {}: {}", facility, text);
     else if (level == 4)
-        spdlog::warn("kafka {}: {}", facility, message);
+        spdlog::warn("kafka {}: {}", facility, text);
     else
-        spdlog::debug("kafka {}: {}", facility, message);
+        spdlog::debug("kafka {}: {}", facility, text);
 }
 
 int KafkaIngest::Worker::statsCallback(rd_kafka_t *, char *json, size_t length, void *opaque)
@@ -558,6 +567,7 @@ void KafkaIngest::Worker::run(std::atomic<bool> &finished)
     commitOffsets(true);
     rd_kafka_queue_destroy(queue);
     rd_kafka_consumer_close(m_consumer.get());
+    m_consumer.reset();
     finished = true;
 }
 

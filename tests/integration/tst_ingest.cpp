@@ -4,6 +4,7 @@
 #include "kafka/embeddedcluster.h"
 #include "store/capturereader.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -142,6 +143,47 @@ private Q_SLOTS:
         const QJsonObject again
             = ingest(m_bootstrap, capture, {QStringLiteral("--group"), QStringLiteral("again")});
         QCOMPARE(again.value(QStringLiteral("messages")).toInt(), 0);
+    }
+
+    void secretsNeverReachLogsOrErrors()
+    {
+        const QString secret = QStringLiteral("hunter2-do-not-print");
+        const QString capture = m_dir.filePath(QStringLiteral("secret.capture"));
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        QTemporaryDir state;
+        environment.insert(QStringLiteral("XDG_STATE_HOME"), state.path());
+        process.setProcessEnvironment(environment);
+        // debug=conf makes librdkafka log its whole configuration.
+        process.start(QStringLiteral(EVENTSCOPE_BINARY),
+                      {QStringLiteral("ingest"), QStringLiteral("--bootstrap"), m_bootstrap,
+                       QStringLiteral("--db"), capture, QStringLiteral("--group"),
+                       QStringLiteral("secret"), QStringLiteral("--max-messages"),
+                       QStringLiteral("5"), QStringLiteral("--log-level"), QStringLiteral("debug"),
+                       QStringLiteral("-X"), QStringLiteral("debug=conf"), QStringLiteral("-X"),
+                       QStringLiteral("sasl.password=") + secret, QStringLiteral("-X"),
+                       QStringLiteral("ssl.key.password=") + secret});
+        QVERIFY(process.waitForFinished(60'000));
+        const QByteArray output = process.readAllStandardOutput() + process.readAllStandardError();
+        QVERIFY2(process.exitCode() == 0, output.right(600).constData());
+        QVERIFY2(output.contains("CONF"),
+                 "librdkafka's configuration dump did not happen"); // else the test proves nothing
+        QVERIFY2(!output.contains(secret.toUtf8()), "a secret reached stderr");
+        QFile log(state.filePath(QStringLiteral("eventscope/eventscope.log")));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY2(!log.readAll().contains(secret.toUtf8()), "a secret reached the log file");
+
+        // A bad value for a secret property: the error names the property, not the value.
+        QProcess bad;
+        bad.start(QStringLiteral(EVENTSCOPE_BINARY),
+                  {QStringLiteral("ingest"), QStringLiteral("--bootstrap"), m_bootstrap,
+                   QStringLiteral("--db"), capture, QStringLiteral("-X"),
+                   QStringLiteral("ssl.key.password.bogus=") + secret});
+        QVERIFY(bad.waitForFinished(30'000));
+        QCOMPARE(bad.exitCode(), 1);
+        const QByteArray error = bad.readAllStandardError();
+        QVERIFY2(error.contains("ssl.key.password.bogus"), error.constData());
+        QVERIFY2(!error.contains(secret.toUtf8()), error.constData());
     }
 
     void maxMessagesStopsAndTheNextRunContinues()
