@@ -55,11 +55,28 @@ Status KafkaProducer::produce(const std::string &topic, std::string_view key,
                 rd_kafka_header_add(kafkaHeaders, name.data(), static_cast<ssize_t>(name.size()),
                                     headerValue.data(), static_cast<ssize_t>(headerValue.size()));
         }
-        const rd_kafka_resp_err_t error = rd_kafka_producev(
-            m_handle.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
-            RD_KAFKA_V_VALUE(const_cast<char *>(value.data()), value.size()),
-            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(kafkaHeaders),
-            RD_KAFKA_V_OPAQUE(this), RD_KAFKA_V_END);
+        // rd_kafka_produceva, not the RD_KAFKA_V_* macros: those use GNU statement expressions.
+        rd_kafka_vu_t args[6];
+        args[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+        args[0].u.cstr = topic.c_str();
+        args[1].vtype = RD_KAFKA_VTYPE_KEY;
+        args[1].u.mem.ptr = const_cast<char *>(key.data());
+        args[1].u.mem.size = key.size();
+        args[2].vtype = RD_KAFKA_VTYPE_VALUE;
+        args[2].u.mem.ptr = const_cast<char *>(value.data());
+        args[2].u.mem.size = value.size();
+        args[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+        args[3].u.i = RD_KAFKA_MSG_F_COPY;
+        args[4].vtype = RD_KAFKA_VTYPE_OPAQUE;
+        args[4].u.ptr = this;
+        args[5].vtype = RD_KAFKA_VTYPE_HEADERS;
+        args[5].u.headers = kafkaHeaders;
+        rd_kafka_error_t *produceError
+            = rd_kafka_produceva(m_handle.get(), args, kafkaHeaders ? 6 : 5);
+        const rd_kafka_resp_err_t error
+            = produceError ? rd_kafka_error_code(produceError) : RD_KAFKA_RESP_ERR_NO_ERROR;
+        if (produceError)
+            rd_kafka_error_destroy(produceError);
         if (error == RD_KAFKA_RESP_ERR_NO_ERROR)
             break;
         if (kafkaHeaders)
