@@ -59,11 +59,7 @@ int runBroker(const QStringList &arguments)
 
     // Block the stop signals before librdkafka starts its threads, so they all inherit the mask
     // and the signal reaches sigwait() below instead of killing a broker thread's process.
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    const sigset_t stopSignals = blockStopSignals();
 
     auto cluster = kafka::EmbeddedCluster::start(options);
     if (!cluster)

@@ -48,6 +48,16 @@ std::optional<int> setUpLogging(const QCommandLineParser &parser, const QString 
     return std::nullopt;
 }
 
+sigset_t blockStopSignals()
+{
+    sigset_t stopSignals;
+    sigemptyset(&stopSignals);
+    sigaddset(&stopSignals, SIGINT);
+    sigaddset(&stopSignals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+    return stopSignals;
+}
+
 std::optional<std::int64_t> parseTimeArgument(const QString &text)
 {
     return parseTimestamp(text.trimmed().toStdString());

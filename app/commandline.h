@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <csignal>
+
 #include <optional>
 #include <string>
 
@@ -25,6 +27,11 @@ int runtimeError(const QString &command, const std::string &message);
 
 // Sets up logging from --log-level; prints and returns kExitUsage on a bad level.
 std::optional<int> setUpLogging(const QCommandLineParser &parser, const QString &command);
+
+// Blocks SIGINT and SIGTERM for this thread and every thread started after it (call it before
+// any library starts threads), so that sigwait/sigtimedwait receives them instead of
+// a random thread dying. Returns the set to wait on.
+sigset_t blockStopSignals();
 
 // A time given on the command line: RFC 3339 or epoch seconds/ms/µs/ns.
 std::optional<std::int64_t> parseTimeArgument(const QString &text);

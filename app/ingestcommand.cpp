@@ -120,11 +120,7 @@ int runIngest(const QStringList &arguments)
     if (auto exit = setUpLogging(parser, command))
         return *exit;
 
-    sigset_t stopSignals;
-    sigemptyset(&stopSignals);
-    sigaddset(&stopSignals, SIGINT);
-    sigaddset(&stopSignals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr); // before any thread starts
+    const sigset_t stopSignals = blockStopSignals(); // before any thread starts
 
     const std::string db = parser.value(QStringLiteral("db")).toStdString();
     StoreWriterOptions writerOptions;

@@ -136,12 +136,8 @@ void appendEvent(const Message &message, CloudEvent &e, RecordBatch &batch)
         if (name == "severity" && severity.empty() && value.size() >= 2)
             severity = value.substr(1, value.size() - 2);
     }
-    const auto parsedCategory = parseEventCategory(category);
-    event.category = parsedCategory ? *parsedCategory : inferEventCategory(event.type);
-    const auto parsedSeverity = parseSeverity(severity);
-    event.severity = parsedSeverity
-        ? *parsedSeverity
-        : (event.category == EventCategory::Failure ? Severity::Error : Severity::Info);
+    event.category = resolveCategory(category, event.type);
+    event.severity = resolveSeverity(severity, event.category);
 
     // Everything else, so nothing of the CloudEvent is lost.
     std::string attributes = "{\"specversion\":\"1.0\",\"source\":";

@@ -22,12 +22,8 @@ bool decodeNativeEvent(const Message &message, object o, RecordBatch &batch, std
         || !optionalText(o, "severity", severity, reason, what))
         return false;
     // An unknown category or severity is not worth losing the event over: infer instead.
-    const auto parsedCategory = parseEventCategory(category);
-    event.category = parsedCategory ? *parsedCategory : inferEventCategory(event.type);
-    const auto parsedSeverity = parseSeverity(severity);
-    event.severity = parsedSeverity
-        ? *parsedSeverity
-        : (event.category == EventCategory::Failure ? Severity::Error : Severity::Info);
+    event.category = resolveCategory(category, event.type);
+    event.severity = resolveSeverity(severity, event.category);
 
     if (!optionalText(o, "service", event.service, reason, what)
         || !optionalText(o, "entity", event.entity, reason, what)

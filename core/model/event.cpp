@@ -123,4 +123,17 @@ EventCategory inferEventCategory(std::string_view type)
     return EventCategory::Other;
 }
 
+EventCategory resolveCategory(std::string_view given, std::string_view type)
+{
+    const auto parsed = parseEventCategory(given);
+    return parsed ? *parsed : inferEventCategory(type);
+}
+
+Severity resolveSeverity(std::string_view given, EventCategory category)
+{
+    const auto parsed = parseSeverity(given);
+    return parsed ? *parsed
+                  : (category == EventCategory::Failure ? Severity::Error : Severity::Info);
+}
+
 } // namespace eventscope

@@ -40,6 +40,12 @@ std::optional<Severity> parseSeverity(std::string_view text);
 // when it names a category ("scaling.scale_out"), otherwise keywords anywhere in the type.
 EventCategory inferEventCategory(std::string_view type);
 
+// The producer's category and severity when they parse, else the defaults of FORMATS.md:
+// category inferred from the type, severity info (error for failures). An unknown value is not
+// worth losing the event over.
+EventCategory resolveCategory(std::string_view given, std::string_view type);
+Severity resolveSeverity(std::string_view given, EventCategory category);
+
 // A system event: scaling, provisioning, failure, recovery, config change, deployment, alert.
 struct Event
 {

@@ -22,12 +22,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         while (!input.empty()) {
             const auto newline = input.find('\n');
             const std::string_view line = input.substr(0, newline);
-            input = newline == std::string_view::npos ? std::string_view() : input.substr(newline + 1);
+            input = newline == std::string_view::npos ? std::string_view()
+                                                      : input.substr(newline + 1);
             if (line.empty())
                 break;
             const auto colon = line.find(':');
             headers.emplace_back(std::string(line.substr(0, colon)),
-                                 colon == std::string_view::npos ? std::string() : std::string(line.substr(colon + 1)));
+                                 colon == std::string_view::npos
+                                     ? std::string()
+                                     : std::string(line.substr(colon + 1)));
         }
     }
     std::vector<eventscope::MessageHeader> views;
@@ -42,7 +45,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     eventscope::RecordBatch batch;
     const bool ok = decoder.decode(message, batch);
     // The contract: a rejected message is exactly one dead letter with a reason, nothing else.
-    if (!ok && (batch.deadLetters.size() != 1 || batch.deadLetters[0].reason.empty() || batch.recordCount() != 1))
+    if (!ok
+        && (batch.deadLetters.size() != 1 || batch.deadLetters[0].reason.empty()
+            || batch.recordCount() != 1))
         std::abort();
     if (ok && !batch.deadLetters.empty())
         std::abort();
