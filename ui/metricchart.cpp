@@ -98,7 +98,12 @@ void MetricChart::rebuild()
         text->setText(m_placeholder.isEmpty() ? tr("No metrics in this capture") : m_placeholder);
         text->setFont(QFont(font().family(), 12));
         text->setColor(QColor(0x60, 0x60, 0x60));
-        if (m_end > m_begin)
+        // Without a time span there is no time to show: no 1970 axis.
+        const bool hasSpan = m_end > m_begin;
+        rect->axis(QCPAxis::atBottom)->setTickLabels(hasSpan);
+        rect->axis(QCPAxis::atBottom)->setTicks(hasSpan);
+        rect->axis(QCPAxis::atLeft)->setTicks(false);
+        if (hasSpan)
             rect->axis(QCPAxis::atBottom)
                 ->setRange(m_begin * kSecondsPerMicro, m_end * kSecondsPerMicro);
         m_plot->replot();
