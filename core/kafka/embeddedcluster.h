@@ -34,7 +34,6 @@ public:
 
     // "127.0.0.1:port,127.0.0.1:port"
     std::string bootstrapServers() const;
-    int brokerCount() const { return m_brokers; }
 
     Status createTopic(const std::string &topic, int partitions);
     void setBrokerDown(std::int32_t brokerId);

@@ -142,6 +142,7 @@ private:
     bool m_paused = false;
     bool m_limitReached = false;
     std::int64_t m_consumed = 0;
+    TimeUs m_batchReceivedAt = 0; // one clock read per consumed batch, not per message
     std::atomic<bool> m_stopRequested{false};
     std::map<std::string, RecordKind> m_kinds;
     std::vector<MessageHeader> m_headers;
@@ -258,7 +259,7 @@ void KafkaIngest::Worker::handleMessage(const rd_kafka_message_t *message)
     const std::int64_t timestampMs = rd_kafka_message_timestamp(message, &type);
     decoded.timestamp
         = type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && timestampMs > 0 ? timestampMs * 1000 : 0;
-    decoded.receivedAt = nowUs();
+    decoded.receivedAt = m_batchReceivedAt;
 
     const std::size_t events = m_pending.events.size(), samples = m_pending.samples.size(),
                       logs = m_pending.logs.size(), spans = m_pending.spans.size(),
@@ -277,7 +278,6 @@ void KafkaIngest::Worker::handleMessage(const rd_kafka_message_t *message)
     m_stats.logs += static_cast<std::int64_t>(m_pending.logs.size() - logs);
     m_stats.spans += static_cast<std::int64_t>(m_pending.spans.size() - spans);
     m_stats.deadLetters += static_cast<std::int64_t>(m_pending.deadLetters.size() - dead);
-    m_stats.lastMessage = Clock::now();
     if (!m_stats.brokersUp) {
         m_stats.brokersUp = true;
         m_stats.brokerState = "connected";
@@ -478,13 +478,12 @@ void KafkaIngest::Worker::parseStats(std::string_view json)
                 std::int64_t id = -1, lag = -1;
                 if (partition.value["partition"].get(id) != simdjson::SUCCESS || id < 0)
                     continue; // -1 is librdkafka's internal UA partition
-                bool assigned = false;
                 if (partition.value["consumer_lag"].get(lag) != simdjson::SUCCESS)
                     lag = -1;
-                if (partition.value["fetch_state"].get_string().value_unsafe() != "none"
-                    || lag >= 0)
-                    assigned = true;
-                if (assigned)
+                std::string_view fetchState; // absent: not fetched by this member
+                if (partition.value["fetch_state"].get(fetchState) != simdjson::SUCCESS)
+                    fetchState = "none";
+                if (fetchState != "none" || lag >= 0)
                     lags.push_back({std::string(topic.key), static_cast<std::int32_t>(id), lag});
             }
         }
@@ -533,6 +532,7 @@ void KafkaIngest::Worker::run(std::atomic<bool> &finished)
         const ssize_t got
             = rd_kafka_consume_batch_queue(queue, m_paused || m_limitReached ? 10 : 100,
                                            messages.data(), std::max<std::size_t>(wanted, 1));
+        m_batchReceivedAt = nowUs();
         for (ssize_t i = 0; i < got; ++i) {
             rd_kafka_message_t *message = messages[static_cast<std::size_t>(i)];
             if (message->err) {

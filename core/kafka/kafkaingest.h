@@ -61,7 +61,6 @@ struct IngestStats
     std::string brokerState; // e.g. "1/1 brokers up", "all brokers down: ..."
     std::vector<PartitionLag> lag;
     std::int64_t assignedPartitions = 0;
-    std::chrono::steady_clock::time_point lastMessage{};
 };
 
 // "eventscope-<host>-<user>": one group per operator and machine unless told otherwise.

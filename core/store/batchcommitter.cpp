@@ -511,9 +511,6 @@ CompactionStep BatchCommitter::compact(std::int64_t sampleBudget, bool everythin
             if (m_smallChunks.contains(series) && m_smallChunks[series].chunks <= 1)
                 m_compactionQueue.erase(series);
             ++step.series;
-            step.chunksRemoved += static_cast<std::int64_t>(ids.size());
-            step.chunksWritten
-                += (static_cast<std::int64_t>(samples.size()) + kChunkSamples - 1) / kChunkSamples;
             step.samples += static_cast<std::int64_t>(samples.size());
         }
         transaction.commit();

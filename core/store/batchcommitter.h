@@ -44,8 +44,6 @@ struct RetentionPolicy
 struct CompactionStep
 {
     std::int64_t series = 0; // series whose small chunks were merged
-    std::int64_t chunksRemoved = 0;
-    std::int64_t chunksWritten = 0;
     std::int64_t samples = 0;
 };
 
