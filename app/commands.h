@@ -10,6 +10,7 @@ int runImport(const QStringList &arguments);
 int runExport(const QStringList &arguments);
 int runBroker(const QStringList &arguments);
 int runIngest(const QStringList &arguments);
+int runSimulate(const QStringList &arguments);
 
 // The GUI (no subcommand).
 int runGui(int argc, char **argv);

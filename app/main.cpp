@@ -22,10 +22,9 @@ struct Subcommand
 };
 
 constexpr Subcommand kSubcommands[] = {
-    {"import", eventscope::cli::runImport},
-    {"export", eventscope::cli::runExport},
-    {"broker", eventscope::cli::runBroker},
-    {"ingest", eventscope::cli::runIngest},
+    {"import", eventscope::cli::runImport},     {"export", eventscope::cli::runExport},
+    {"broker", eventscope::cli::runBroker},     {"ingest", eventscope::cli::runIngest},
+    {"simulate", eventscope::cli::runSimulate},
 };
 
 void printUsage()
@@ -37,7 +36,8 @@ void printUsage()
         "  import   decode NDJSON files into a capture\n"
         "  export   write a capture's records as NDJSON\n"
         "  broker   run the embedded Kafka cluster (loopback only) with the default topics\n"
-        "  ingest   consume Kafka topics into a capture, headless\n\n"
+        "  ingest   consume Kafka topics into a capture, headless\n"
+        "  simulate produce a simulated fleet's traffic (Kafka or NDJSON) with its ground truth\n\n"
         "eventscope COMMAND --help describes each command; eventscope --help the GUI options.\n");
 }
 

@@ -3,6 +3,9 @@
 
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -94,6 +97,20 @@ private Q_SLOTS:
             << "--log-level";
         QTest::newRow("unknown command")
             << QStringList{QStringLiteral("frobnicate")} << "unknown command 'frobnicate'";
+        QTest::newRow("simulate without a destination")
+            << QStringList{QStringLiteral("simulate")} << "--bootstrap or --out";
+        QTest::newRow("simulate bad scenario")
+            << QStringList{QStringLiteral("simulate"), QStringLiteral("--out"), QStringLiteral("-"),
+                           QStringLiteral("--scenario"), QStringLiteral("scaling,outage")}
+            << "--scenario: unknown scenario 'outage'";
+        QTest::newRow("simulate bad speed")
+            << QStringList{QStringLiteral("simulate"), QStringLiteral("--out"), QStringLiteral("-"),
+                           QStringLiteral("--speed"), QStringLiteral("0")}
+            << "--speed: '0'";
+        QTest::newRow("simulate endless at max speed")
+            << QStringList{QStringLiteral("simulate"), QStringLiteral("--out"), QStringLiteral("-"),
+                           QStringLiteral("--duration"), QStringLiteral("0")}
+            << "--duration 0";
         QTest::newRow("gui bad size")
             << QStringList{QStringLiteral("--size"), QStringLiteral("big")} << "--size";
     }
@@ -161,6 +178,56 @@ private Q_SLOTS:
         QFile logs(path(QStringLiteral("logs.ndjson")));
         QVERIFY(logs.open(QIODevice::ReadOnly));
         QCOMPARE(logs.readAll().count('\n'), 1);
+    }
+
+    // NDJSON mode: deterministic for a seed and start, importable without a dead letter, and
+    // the truth names failures the capture holds.
+    void simulatesToAFileWithItsTruth()
+    {
+        const QStringList options = {QStringLiteral("simulate"),
+                                     QStringLiteral("--seed"),
+                                     QStringLiteral("4"),
+                                     QStringLiteral("--duration"),
+                                     QStringLiteral("3000"),
+                                     QStringLiteral("--rate"),
+                                     QStringLiteral("0.5"),
+                                     QStringLiteral("--start"),
+                                     QStringLiteral("2026-11-24T10:00:00Z")};
+        const QString first = path(QStringLiteral("sim1.ndjson"));
+        const QString truth = path(QStringLiteral("truth.json"));
+        const Run a
+            = run(options
+                  + QStringList{QStringLiteral("--out"), first, QStringLiteral("--truth"), truth});
+        QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+        const Run b = run(options + QStringList{QStringLiteral("--out"), QStringLiteral("-")});
+        QCOMPARE(b.exitCode, 0);
+        QFile file(first);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), b.out.toUtf8());
+
+        const QString capture = path(QStringLiteral("sim.capture"));
+        const Run imported
+            = run({QStringLiteral("import"), QStringLiteral("--db"), capture, first});
+        QCOMPARE(imported.exitCode, 0);
+        QVERIFY2(imported.out.contains(QStringLiteral(" 0 dead letters")),
+                 qPrintable(imported.out));
+
+        QFile truthFile(truth);
+        QVERIFY(truthFile.open(QIODevice::ReadOnly));
+        const QJsonObject root = QJsonDocument::fromJson(truthFile.readAll()).object();
+        QCOMPARE(root.value(QStringLiteral("seed")).toInt(), 4);
+        const QJsonArray incidents = root.value(QStringLiteral("incidents")).toArray();
+        QVERIFY(!incidents.isEmpty());
+        const Run events = run({QStringLiteral("export"), QStringLiteral("--db"), capture,
+                                QStringLiteral("--out"), QStringLiteral("-"),
+                                QStringLiteral("--kind"), QStringLiteral("events")});
+        QCOMPARE(events.exitCode, 0);
+        for (const QJsonValue &incident : incidents) {
+            const QString id = incident.toObject().value(QStringLiteral("incident")).toString();
+            QVERIFY2(events.out.contains(QStringLiteral("\"id\":\"%1\"").arg(id)), qPrintable(id));
+            QVERIFY(incident.toObject().contains(QStringLiteral("cause")));
+            QVERIFY(incident.toObject().contains(QStringLiteral("kind")));
+        }
     }
 
     void guiRendersAScreenshotOfACapture()

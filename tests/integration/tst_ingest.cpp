@@ -202,6 +202,73 @@ private Q_SLOTS:
             QVERIFY(stored.insert(e.sourceId).second);
         QCOMPARE(stored, m_producedIds);
     }
+
+    // The simulator as the producer: what it sends through Kafka (every format, binary
+    // CloudEvents in headers) is what the capture holds, and equals its NDJSON output.
+    void simulatorTrafficArrivesWhole()
+    {
+        kafka::EmbeddedClusterOptions options;
+        options.partitions = 4;
+        auto cluster = kafka::EmbeddedCluster::start(options);
+        QVERIFY2(cluster.ok(), cluster.error().c_str());
+        const QString bootstrap = QString::fromStdString((*cluster)->bootstrapServers());
+        const QStringList simulation
+            = {QStringLiteral("--seed"),     QStringLiteral("8"),
+               QStringLiteral("--duration"), QStringLiteral("2400"),
+               QStringLiteral("--rate"),     QStringLiteral("0.5"),
+               QStringLiteral("--start"),    QStringLiteral("2026-11-24T09:00:00Z"),
+               QStringLiteral("--speed"),    QStringLiteral("max")};
+        QProcess produce;
+        produce.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        produce.start(QStringLiteral(EVENTSCOPE_BINARY),
+                      QStringList{QStringLiteral("simulate"), QStringLiteral("--bootstrap"),
+                                  bootstrap, QStringLiteral("--json")}
+                          + simulation);
+        QVERIFY(produce.waitForFinished(120'000));
+        QCOMPARE(produce.exitCode(), 0);
+        const QJsonObject produced
+            = QJsonDocument::fromJson(produce.readAllStandardOutput()).object();
+        QVERIFY(produced.value(QStringLiteral("messages")).toInt() > 1000);
+
+        const QString fromKafka = m_dir.filePath(QStringLiteral("sim-kafka.capture"));
+        const QJsonObject summary
+            = ingest(bootstrap, fromKafka, {QStringLiteral("--group"), QStringLiteral("sim")});
+        QCOMPARE(summary.value(QStringLiteral("messages")).toInt(),
+                 produced.value(QStringLiteral("messages")).toInt());
+        QCOMPARE(summary.value(QStringLiteral("dead_letters")).toInt(), 0);
+
+        const QString ndjson = m_dir.filePath(QStringLiteral("sim.ndjson"));
+        const QString fromFile = m_dir.filePath(QStringLiteral("sim-file.capture"));
+        QProcess write;
+        write.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        write.start(QStringLiteral(EVENTSCOPE_BINARY),
+                    QStringList{QStringLiteral("simulate"), QStringLiteral("--out"), ndjson}
+                        + simulation);
+        QVERIFY(write.waitForFinished(120'000));
+        QCOMPARE(write.exitCode(), 0);
+        QProcess import;
+        import.start(QStringLiteral(EVENTSCOPE_BINARY),
+                     {QStringLiteral("import"), QStringLiteral("--db"), fromFile, ndjson});
+        QVERIFY(import.waitForFinished(120'000));
+        QCOMPARE(import.exitCode(), 0);
+
+        auto viaKafka = CaptureReader::open(fromKafka.toStdString());
+        auto viaFile = CaptureReader::open(fromFile.toStdString());
+        QVERIFY(viaKafka.ok() && viaFile.ok());
+        std::set<std::string> kafkaIds, fileIds;
+        for (const Event &e : *(*viaKafka)->events({}))
+            QVERIFY2(kafkaIds.insert(e.sourceId).second, e.sourceId.c_str());
+        for (const Event &e : *(*viaFile)->events({}))
+            fileIds.insert(e.sourceId);
+        QVERIFY(kafkaIds.size() > 20);
+        QCOMPARE(kafkaIds, fileIds);
+        const CaptureInfo a = *(*viaKafka)->info();
+        const CaptureInfo b = *(*viaFile)->info();
+        QCOMPARE(a.samples, b.samples);
+        QCOMPARE(a.logs, b.logs);
+        QCOMPARE(a.spans, b.spans);
+        QCOMPARE(a.series, b.series);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestIngest)
