@@ -3,9 +3,14 @@
 
 #include "mainwindow.h"
 
+#include "kafka/livesession.h"
+#include "kafka/topics.h"
+#include "sim/demofeed.h"
+
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QStandardPaths>
 #include <QTimer>
 
 #include <cstdio>
@@ -31,6 +36,69 @@ bool wantsScreenshot(int argc, char **argv)
             return true;
     }
     return false;
+}
+
+QString liveStatusText(const kafka::IngestStats &stats, const std::string &error)
+{
+    std::int64_t lag = 0;
+    bool lagKnown = false;
+    for (const kafka::PartitionLag &partition : stats.lag) {
+        if (partition.lag >= 0) {
+            lag += partition.lag;
+            lagKnown = true;
+        }
+    }
+    QString text = QStringLiteral("live: %1 msg/s, %2 messages")
+                       .arg(stats.messagesPerSecond, 0, 'f', 0)
+                       .arg(stats.messages);
+    text += lagKnown ? QStringLiteral(", lag %1").arg(lag) : QStringLiteral(", lag unknown");
+    if (stats.deadLetters > 0)
+        text += QStringLiteral(", %1 dead letters").arg(stats.deadLetters);
+    if (stats.paused)
+        text += QStringLiteral(", paused (store behind)");
+    text += QStringLiteral(" — ")
+        + QString::fromStdString(stats.brokerState.empty() ? std::string("connecting")
+                                                           : stats.brokerState);
+    if (!error.empty())
+        text += QStringLiteral(" — ") + QString::fromStdString(error);
+    return text;
+}
+
+// --demo: the embedded cluster, the simulator producing into it, and live ingest into a demo
+// capture that the window follows. The same ingest path as any cluster.
+struct DemoSession
+{
+    std::unique_ptr<sim::DemoFeed> feed;
+    std::unique_ptr<kafka::LiveSession> live;
+};
+
+Result<DemoSession> startDemo()
+{
+    DemoSession demo;
+    auto feed = sim::DemoFeed::start({});
+    if (!feed)
+        return Result<DemoSession>::failure("demo: " + feed.error());
+    demo.feed = std::move(*feed);
+
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    if (!QDir().mkpath(folder))
+        return Result<DemoSession>::failure("demo: cannot create " + folder.toStdString());
+    const QString capture = folder + QStringLiteral("/demo.capture");
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        QFile::remove(capture + suffix); // each demo starts afresh; the last one stays for review
+
+    kafka::IngestOptions ingest;
+    ingest.bootstrapServers = demo.feed->bootstrapServers();
+    for (std::string_view topic : kafka::kDefaultTopics)
+        ingest.topics.emplace_back(topic);
+    ingest.groupId = "eventscope-demo";
+    ingest.autoOffsetReset = "earliest"; // the simulated recent past is part of the demo
+    auto live = kafka::LiveSession::start(
+        ingest, capture.toStdString(), "demo: simulator seed " + std::to_string(demo.feed->seed()));
+    if (!live)
+        return Result<DemoSession>::failure("demo: " + live.error());
+    demo.live = std::move(*live);
+    return demo;
 }
 
 } // namespace
@@ -61,6 +129,9 @@ int runGui(int argc, char **argv)
         QStringLiteral("EventScope console: event timelines over metric charts."));
     parser.addOption({QStringLiteral("capture"), QStringLiteral("Review a capture file offline."),
                       QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("demo"),
+                      QStringLiteral("Live console on the embedded Kafka cluster, fed by the "
+                                     "simulator (all scenarios).")});
     parser.addOption({QStringLiteral("screenshot"),
                       QStringLiteral("Render the main window to a PNG and exit."),
                       QStringLiteral("FILE.png")});
@@ -104,9 +175,49 @@ int runGui(int argc, char **argv)
     if (auto exit = setUpLogging(parser, command))
         return *exit;
 
+    if (parser.isSet(QStringLiteral("demo")) && parser.isSet(QStringLiteral("capture")))
+        return usageError(command, QStringLiteral("--demo and --capture exclude each other"));
+
     ui::MainWindow window;
     window.resize(width, height);
-    if (parser.isSet(QStringLiteral("capture"))) {
+    DemoSession demo;
+    QTimer refreshTimer;
+    QTimer statusTimer;
+    if (parser.isSet(QStringLiteral("demo"))) {
+        auto started = startDemo();
+        if (!started)
+            return runtimeError(command, started.error());
+        demo = std::move(*started);
+        if (Status status = window.openCapture(demo.live->capturePath()); !status)
+            return runtimeError(command, status.error());
+        // Re-read at most once a second while data arrives.
+        refreshTimer.setSingleShot(true);
+        refreshTimer.setInterval(1000);
+        QObject::connect(&refreshTimer, &QTimer::timeout, &window, [&window] {
+            if (Status status = window.refresh(); !status)
+                spdlog::warn("refresh: {}", status.error());
+        });
+        QObject::connect(demo.live.get(), &kafka::LiveSession::dataCommitted, &refreshTimer,
+                         [&refreshTimer] {
+                             if (!refreshTimer.isActive())
+                                 refreshTimer.start();
+                         });
+        QObject::connect(demo.live.get(), &kafka::LiveSession::writeFailed, &window,
+                         [&window](const QString &message) {
+                             window.setLiveStatus(QStringLiteral("cannot write the capture: ")
+                                                  + message);
+                         });
+        statusTimer.setInterval(1000);
+        QObject::connect(&statusTimer, &QTimer::timeout, &window, [&window, &demo] {
+            std::string error = demo.feed->error();
+            if (error.empty())
+                error = demo.live->lastError();
+            window.setLiveStatus(liveStatusText(demo.live->stats(), error));
+        });
+        statusTimer.start();
+        window.setLiveStatus(QStringLiteral("live: connecting to the embedded cluster at ")
+                             + QString::fromStdString(demo.feed->bootstrapServers()));
+    } else if (parser.isSet(QStringLiteral("capture"))) {
         const std::string path = parser.value(QStringLiteral("capture")).toStdString();
         if (Status status = window.openCapture(path); !status)
             return runtimeError(command, status.error());
@@ -124,7 +235,14 @@ int runGui(int argc, char **argv)
             QApplication::exit(kExitOk);
         });
     }
-    return QApplication::exec();
+    const int exitCode = QApplication::exec();
+    statusTimer.stop();
+    refreshTimer.stop();
+    if (demo.live)
+        demo.live->stop(); // commit what was consumed before the cluster goes away
+    if (demo.feed)
+        demo.feed->stop();
+    return exitCode;
 }
 
 } // namespace eventscope::cli

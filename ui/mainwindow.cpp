@@ -2,6 +2,7 @@
 
 #include "eventtablemodel.h"
 #include "metricchart.h"
+#include "overviewseries.h"
 
 #include "store/capturereader.h"
 #include "util/timeformat.h"
@@ -28,6 +29,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_eventTable(new QTableView(this))
     , m_events(new EventTableModel(this))
     , m_statusLabel(new QLabel(this))
+    , m_liveLabel(new QLabel(this))
 {
     setWindowTitle(tr("EventScope"));
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -47,6 +49,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_eventTable->setColumnWidth(EventTableModel::TypeColumn, 200);
 
     statusBar()->addWidget(m_statusLabel, 1);
+    statusBar()->addPermanentWidget(m_liveLabel);
+    m_liveLabel->hide();
     createMenus();
     showEmptyState();
 }
@@ -95,6 +99,17 @@ Status MainWindow::openCapture(const std::string &path)
     return {};
 }
 
+Status MainWindow::refresh()
+{
+    return m_reader ? loadView() : Status();
+}
+
+void MainWindow::setLiveStatus(const QString &text)
+{
+    m_liveLabel->setText(text);
+    m_liveLabel->setVisible(!text.isEmpty());
+}
+
 Status MainWindow::loadView()
 {
     auto info = m_reader->info();
@@ -104,11 +119,15 @@ Status MainWindow::loadView()
     if (!series)
         return Status::failure(series.error());
 
+    EventQuery query;
+    query.limit = kMaxEventsShown;
+    auto events = m_reader->events(query);
+    if (!events)
+        return Status::failure(events.error());
+
     const TimeRange span = info->span.isEmpty() ? TimeRange{0, kMicrosPerSecond} : info->span;
     std::vector<MetricChart::Panel> panels;
-    for (const SeriesInfo &s : *series) {
-        if (panels.size() == kMaxPanels)
-            break;
+    for (const SeriesInfo &s : chooseOverviewSeries(*series, *events, kMaxPanels)) {
         // Before the first layout the chart has no width of its own yet: use the window's.
         const int columns = std::max(m_chart->plotWidth(), width() - 100);
         auto buckets = m_reader->levelOfDetail(s.id, span, columns);
@@ -117,12 +136,6 @@ Status MainWindow::loadView()
         panels.push_back({QString::fromStdString(s.key.canonical()), QString::fromStdString(s.unit),
                           std::move(*buckets)});
     }
-
-    EventQuery query;
-    query.limit = kMaxEventsShown;
-    auto events = m_reader->events(query);
-    if (!events)
-        return Status::failure(events.error());
 
     m_chart->setTimeRange(span.begin, span.end);
     m_chart->setEvents(*events);

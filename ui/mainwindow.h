@@ -31,6 +31,10 @@ public:
 
     // Opens a capture for review. On failure the window keeps what it showed before.
     Status openCapture(const std::string &path);
+    // Re-reads the open capture (while live ingest writes to it).
+    Status refresh();
+    // A second status line for a live source: rates, lag, broker state.
+    void setLiveStatus(const QString &text);
 
 private:
     void createMenus();
@@ -42,6 +46,7 @@ private:
     QTableView *m_eventTable;
     EventTableModel *m_events;
     QLabel *m_statusLabel;
+    QLabel *m_liveLabel;
     std::unique_ptr<CaptureReader> m_reader;
 };
 

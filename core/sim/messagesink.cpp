@@ -106,14 +106,14 @@ Status runSimulation(Simulator &simulator, MessageSink &sink, const RunOptions &
 {
     using Clock = std::chrono::steady_clock;
     const auto wallStart = Clock::now();
-    const TimeUs simStart = simulator.now();
+    const TimeUs simStart = options.liveFrom != 0 ? options.liveFrom : simulator.now();
     auto lastProgress = wallStart;
     RunProgress progress;
     std::vector<OutgoingMessage> messages;
     auto stopped = [&options] { return options.stop && options.stop->load(); };
     while (!stopped() && simulator.next(messages)) {
         for (const OutgoingMessage &message : messages) {
-            if (options.speed > 0) {
+            if (options.speed > 0 && message.time > simStart) {
                 const auto due = wallStart
                     + std::chrono::microseconds(static_cast<std::int64_t>(
                         static_cast<double>(message.time - simStart) / options.speed));

@@ -74,6 +74,9 @@ struct RunOptions
 {
     // Simulated seconds per wall-clock second; 0 runs as fast as the sink takes messages.
     double speed = 1.0;
+    // When set, messages before this simulated time go out at once (history), and pacing
+    // starts there: with speed 1 and liveFrom = now, message times follow the wall clock.
+    TimeUs liveFrom = 0;
     const std::atomic<bool> *stop = nullptr;
     std::function<void(const RunProgress &)> progress; // called about once a second
 };

@@ -230,6 +230,37 @@ private Q_SLOTS:
         }
     }
 
+    // --demo runs the whole pipeline: embedded cluster, simulator, Kafka ingest into a demo
+    // capture, and the window following it.
+    void demoShowsLiveDataFromTheEmbeddedCluster()
+    {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("XDG_DATA_HOME"), path(QStringLiteral("data")));
+        environment.insert(QStringLiteral("XDG_STATE_HOME"), path(QStringLiteral("state")));
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        process.setProcessEnvironment(environment);
+        const QString png = path(QStringLiteral("demo.png"));
+        process.start(QStringLiteral(EVENTSCOPE_BINARY),
+                      {QStringLiteral("--demo"), QStringLiteral("--screenshot"), png,
+                       QStringLiteral("--after"), QStringLiteral("8")});
+        QVERIFY(process.waitForFinished(120'000));
+        QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+        QCOMPARE(QImage(png).size(), QSize(1400, 900));
+
+        const QString capture = path(QStringLiteral("data/EventScope/EventScope/demo.capture"));
+        QVERIFY2(QFile::exists(capture), qPrintable(capture));
+        const Run exported = run({QStringLiteral("export"), QStringLiteral("--db"), capture,
+                                  QStringLiteral("--out"), QStringLiteral("-"),
+                                  QStringLiteral("--kind"), QStringLiteral("events,metrics")});
+        QCOMPARE(exported.exitCode, 0);
+        // Forty-five simulated minutes of history arrive at once: a failure and thousands of
+        // samples at least.
+        QVERIFY2(exported.out.contains(QStringLiteral("\"category\":\"failure\"")),
+                 qPrintable(exported.err));
+        QVERIFY(exported.out.count(QLatin1Char('\n')) > 5000);
+    }
+
     void guiRendersAScreenshotOfACapture()
     {
         const QString capture = path(QStringLiteral("gui.capture"));
