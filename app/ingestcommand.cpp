@@ -188,7 +188,8 @@ int runIngest(const QStringList &arguments)
                             {QStringLiteral("spans"), qint64(stats.spans)},
                             {QStringLiteral("dead_letters"), qint64(stats.deadLetters)},
                             {QStringLiteral("bytes"), qint64(stats.bytes)},
-                            {QStringLiteral("seconds"), seconds}};
+                            {QStringLiteral("seconds"), seconds},
+                            {QStringLiteral("join_seconds"), stats.secondsToFirstAssignment}};
         std::printf("%s\n", QJsonDocument(summary).toJson(QJsonDocument::Compact).constData());
     } else {
         std::printf("ingested %lld messages into %s in %.1f s: %lld events, %lld samples, %lld "

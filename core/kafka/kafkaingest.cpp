@@ -154,6 +154,7 @@ private:
     std::int64_t m_lastStatsMessages = 0;
     std::int64_t m_lastStatsBytes = 0;
     Clock::time_point m_lastStatsAt = Clock::now();
+    const Clock::time_point m_createdAt = Clock::now();
 };
 
 Status KafkaIngest::Worker::create()
@@ -171,6 +172,11 @@ Status KafkaIngest::Worker::create()
         {"enable.partition.eof", "false"},
         // A crashed ingest's partitions go to the others (or its restart) after 10 s, not 45.
         {"session.timeout.ms", "10000"},
+        // Keep fetching ahead while a batch is decoded and written: with librdkafka's
+        // default (100k messages per partition, counted across the whole fetch pipeline) the
+        // fetcher idles behind the decoder. Memory stays capped by queued.max.messages.kbytes.
+        // Measured with tests/bench/ingest_bench: 7.5 s -> 5.5 s for 600k messages.
+        {"queued.min.messages", "1000000"},
         {"client.id", "eventscope"},
     };
     settings.insert(settings.end(), m_options.properties.begin(), m_options.properties.end());
@@ -377,6 +383,9 @@ void KafkaIngest::Worker::onAssign(rd_kafka_topic_partition_list_t *partitions)
     if (m_paused)
         rd_kafka_pause_partitions(m_consumer.get(), partitions);
     std::lock_guard lock(m_statsMutex);
+    if (m_stats.secondsToFirstAssignment < 0)
+        m_stats.secondsToFirstAssignment
+            = std::chrono::duration<double>(Clock::now() - m_createdAt).count();
     m_stats.assignedPartitions
         = cooperative ? m_stats.assignedPartitions + partitions->cnt : partitions->cnt;
     spdlog::info("assigned {} partition(s)", partitions->cnt);

@@ -61,6 +61,8 @@ struct IngestStats
     std::string brokerState; // e.g. "1/1 brokers up", "all brokers down: ..."
     std::vector<PartitionLag> lag;
     std::int64_t assignedPartitions = 0;
+    // From the consumer's creation to its first partitions (the group join); -1 until then.
+    double secondsToFirstAssignment = -1;
 };
 
 // "eventscope-<host>-<user>": one group per operator and machine unless told otherwise.

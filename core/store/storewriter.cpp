@@ -40,9 +40,16 @@ StoreWriter::~StoreWriter()
     close();
 }
 
+namespace {
+// Beyond this many committed batches waiting for the producer, the writer frees them itself.
+constexpr std::size_t kMaxSpentBatches = 64;
+} // namespace
+
 bool StoreWriter::submit(RecordBatch batch)
 {
+    std::vector<RecordBatch> spent; // destroyed after the lock is released
     std::unique_lock lock(m_mutex);
+    spent.swap(m_spent);
     const std::size_t weight = weightOf(batch);
     // A batch larger than the whole queue is admitted once the queue is empty.
     const auto hasRoom = [&] {
@@ -62,7 +69,9 @@ bool StoreWriter::submit(RecordBatch batch)
 
 bool StoreWriter::trySubmit(RecordBatch &batch)
 {
+    std::vector<RecordBatch> spent; // destroyed after the lock is released
     std::unique_lock lock(m_mutex);
+    spent.swap(m_spent);
     const std::size_t weight = weightOf(batch);
     if (m_stopping)
         return false;
@@ -182,6 +191,8 @@ void StoreWriter::run()
                     m_offsets = m_committer->offsets();
                     m_consecutiveFailures = 0;
                     m_queueChanged.notify_all();
+                    if (m_spent.size() < kMaxSpentBatches)
+                        std::move(pending.begin(), pending.end(), std::back_inserter(m_spent));
                 }
                 pending.clear();
                 retryDelay = std::chrono::milliseconds(50);

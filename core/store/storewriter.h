@@ -81,6 +81,10 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_queueChanged;
     std::deque<RecordBatch> m_queue;
+    // Committed batches, freed by the next submit() on the producer's thread: the producer
+    // allocated their strings, and freeing them there keeps the writer (the pipeline's
+    // bottleneck) on SQLite work.
+    std::vector<RecordBatch> m_spent;
     std::size_t m_queuedRecords = 0;
     std::uint64_t m_submitted = 0; // batches accepted
     std::uint64_t m_committedBatches = 0;
