@@ -11,6 +11,7 @@ int runExport(const QStringList &arguments);
 int runBroker(const QStringList &arguments);
 int runIngest(const QStringList &arguments);
 int runSimulate(const QStringList &arguments);
+int runAnalyze(const QStringList &arguments);
 
 // The GUI (no subcommand).
 int runGui(int argc, char **argv);

@@ -25,6 +25,7 @@ constexpr Subcommand kSubcommands[] = {
     {"import", eventscope::cli::runImport},     {"export", eventscope::cli::runExport},
     {"broker", eventscope::cli::runBroker},     {"ingest", eventscope::cli::runIngest},
     {"simulate", eventscope::cli::runSimulate},
+    {"analyze", eventscope::cli::runAnalyze},
 };
 
 void printUsage()
@@ -37,7 +38,8 @@ void printUsage()
         "  export   write a capture's records as NDJSON\n"
         "  broker   run the embedded Kafka cluster (loopback only) with the default topics\n"
         "  ingest   consume Kafka topics into a capture, headless\n"
-        "  simulate produce a simulated fleet's traffic (Kafka or NDJSON) with its ground truth\n\n"
+        "  simulate produce a simulated fleet's traffic (Kafka or NDJSON) with its ground truth\n"
+        "  analyze  rank causes, suspects and moved metrics for failures in a capture\n\n"
         "eventscope COMMAND --help describes each command; eventscope --help the GUI options.\n");
 }
 

@@ -248,14 +248,13 @@ void IncidentPlanner::schedulingContention(TimeUs t)
         }
         w.emit(*cause);
     });
-    const TimeUs submitted = t + seconds(r.uniform(90, 180));
+    // The change takes capacity at once: the evicted (drain) or restarted (bigger requests)
+    // job pods no longer fit, so throughput falls and they pile up unscheduled.
     const int failing = static_cast<int>(r.between(3, 6));
-    w.at(submitted, [this, batch, failing] {
-        w.emit(w.nativeEvent(
-            "resource_provisioning", "provisioning.job_submitted", batch, "job/nightly-reports",
-            "nightly-reports: " + std::to_string(30 + failing) + " pods requested"));
+    w.at(t + 20 * kSecond, [this] {
         w.batch().capacityFactor.moveTo(w.now(), w.random().uniform(0.3, 0.5), 60 * kSecond);
     });
+    const TimeUs submitted = t + seconds(r.uniform(50, 140));
     auto incidents = std::make_shared<std::vector<std::size_t>>();
     auto pending = std::make_shared<std::vector<std::string>>();
     TimeUs when = submitted + 10 * kSecond;

@@ -1,0 +1,745 @@
+#include "analysis/incidentanalyzer.h"
+
+#include "analysis/changepoint.h"
+#include "store/capturereader.h"
+#include "util/timeformat.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace eventscope::analysis {
+
+namespace {
+
+constexpr TimeUs kSecond = kMicrosPerSecond;
+constexpr TimeUs kMinute = 60 * kSecond;
+// Anomalies at least this strong date the start of an incident.
+constexpr double kStrongAnomaly = 5.0;
+
+std::string fixed(double value, int decimals = 1)
+{
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+std::string minutes(TimeUs duration)
+{
+    const double m = static_cast<double>(duration) / static_cast<double>(kMinute);
+    return m < 1.0 ? fixed(static_cast<double>(duration) / kSecond, 0) + " s"
+                   : fixed(m) + " min";
+}
+
+bool contains(std::string_view text, std::string_view part)
+{
+    return text.find(part) != std::string_view::npos;
+}
+
+// Metrics that record a desired state (replica counts) move because of a change, they are
+// not symptoms of one.
+bool isStateMetric(std::string_view name)
+{
+    return contains(name, "replicas");
+}
+
+bool isLoadMetric(std::string_view name)
+{
+    return contains(name, "requests_per_second") || contains(name, "request_rate")
+        || contains(name, "throughput");
+}
+
+// Kubernetes' routine lifecycle chatter: every pod start says these.
+bool isRoutineLifecycle(std::string_view type)
+{
+    for (std::string_view routine : {"k8s.Scheduled", "k8s.Pulled", "k8s.Pulling", "k8s.Created",
+                                     "k8s.Started", "k8s.Killing", "k8s.SuccessfulCreate",
+                                     "k8s.SuccessfulDelete", "k8s.ScalingReplicaSet"}) {
+        if (type == routine)
+            return true;
+    }
+    return false;
+}
+
+bool isSchedulingFailure(std::string_view type)
+{
+    return contains(type, "FailedScheduling") || contains(type, "Unschedulable")
+        || contains(type, "Insufficient");
+}
+
+// Events that change cluster capacity: node drains and cordons, node removal, resource
+// requests. What a scheduling failure most often follows.
+bool isCapacityChange(const Event &event)
+{
+    return contains(event.type, "drain") || contains(event.type, "cordon")
+        || contains(event.type, "node_removed") || contains(event.message, "resources.requests")
+        || contains(event.message, "requests.cpu") || contains(event.message, "requests.memory");
+}
+
+double kindWeight(const Event &event, std::string &why)
+{
+    if (isRoutineLifecycle(event.type)) {
+        why = "routine Kubernetes lifecycle event";
+        return 0.2;
+    }
+    double weight = 0.5;
+    switch (event.category) {
+    case EventCategory::Deployment: weight = 1.0; why = "a deployment"; break;
+    case EventCategory::Config: weight = 1.0; why = "a configuration change"; break;
+    case EventCategory::Provisioning: weight = 0.7; why = "a provisioning change"; break;
+    case EventCategory::Scaling: weight = 0.5; why = "a scaling action"; break;
+    default: weight = 0.5; why = "a " + std::string(categoryName(event.category)) + " event"; break;
+    }
+    if (event.severity >= Severity::Warning) {
+        weight = std::max(weight, 0.8);
+        why += ", severity " + std::string(severityName(event.severity));
+    }
+    return weight;
+}
+
+std::string labelOf(const SeriesKey &key, std::initializer_list<std::string_view> names)
+{
+    for (std::string_view name : names) {
+        const std::string_view value = key.label(name);
+        if (!value.empty())
+            return std::string(value);
+    }
+    return {};
+}
+
+// Per-minute buckets between begin and end, as samples (zero where nothing happened).
+std::vector<Sample> bucketCounts(const std::vector<TimeUs> &times, TimeUs begin, TimeUs end)
+{
+    const auto buckets = static_cast<std::size_t>((end - begin + kMinute - 1) / kMinute);
+    std::vector<Sample> out(buckets);
+    for (std::size_t i = 0; i < buckets; ++i)
+        out[i] = {begin + static_cast<TimeUs>(i) * kMinute, 0.0};
+    for (TimeUs t : times) {
+        if (t >= begin && t < end)
+            out[static_cast<std::size_t>((t - begin) / kMinute)].value += 1;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string entityName(std::string_view entity)
+{
+    const auto slash = entity.rfind('/');
+    return std::string(slash == std::string_view::npos ? entity : entity.substr(slash + 1));
+}
+
+std::string eventNode(const Event &event)
+{
+    if (event.entity.starts_with("Node/"))
+        return entityName(event.entity);
+    if (event.attributes.empty())
+        return {};
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    std::string_view node;
+    if (parser.parse(event.attributes).get(root) == simdjson::SUCCESS
+        && root["node"].get(node) == simdjson::SUCCESS)
+        return std::string(node);
+    return {};
+}
+
+struct IncidentAnalyzer::Context
+{
+    Event failure;
+    TimeUs time = 0;
+    TimeUs windowBegin = 0;
+    TimeUs rangeBegin = 0;
+    TimeUs rangeEnd = 0;
+    std::string service;
+    std::string entity;
+    std::string node;
+    std::vector<Event> events;
+    std::vector<Span> spans;
+    CallGraph graph;
+    std::vector<MetricAnomaly> anomalies;
+    std::set<std::string> related; // the failing service and everything it calls
+    TimeUs incidentOnset = 0;
+    std::string incidentOnsetSeries;
+
+    // Per service: what moved, and whether it looks like the service's own problem.
+    struct ServiceState
+    {
+        bool loadUp = false;
+        TimeUs loadOnset = 0;
+        bool symptom = false;
+        TimeUs symptomOnset = 0;
+        double magnitude = 0;
+        std::string strongest; // series
+        std::string strongestEntity;
+        double strongestEntityScore = 0;
+        bool own = false;
+        std::string why;
+    };
+    std::map<std::string, ServiceState> services;
+    std::map<std::string, int> deepestFailures; // service of the deepest failing span, per trace
+
+    bool relatedToFailure(const MetricAnomaly &a) const
+    {
+        return (!a.service.empty() && related.count(a.service))
+            || (!a.entity.empty() && a.entity == entity) || (!a.node.empty() && a.node == node);
+    }
+};
+
+IncidentAnalyzer::IncidentAnalyzer(CaptureReader &reader, AnalysisOptions options)
+    : m_reader(reader)
+    , m_options(options)
+{
+}
+
+Status IncidentAnalyzer::loadSeriesList()
+{
+    if (m_seriesLoaded)
+        return {};
+    auto series = m_reader.series();
+    if (!series)
+        return Status::failure(series.error());
+    m_series = std::move(*series);
+    m_seriesLoaded = true;
+    return {};
+}
+
+Result<IncidentAnalysis> IncidentAnalyzer::analyze(const std::string &failureSourceId)
+{
+    auto event = m_reader.eventBySourceId(failureSourceId);
+    if (!event)
+        return Result<IncidentAnalysis>::failure(event.error());
+    if (!event->has_value())
+        return Result<IncidentAnalysis>::failure("no event with id '" + failureSourceId
+                                                 + "' in the capture");
+    return analyze(**event);
+}
+
+Result<std::vector<IncidentAnalysis>> IncidentAnalyzer::analyzeAll()
+{
+    EventQuery query;
+    query.categories = EventQuery::categoryBit(EventCategory::Failure);
+    auto failures = m_reader.events(query);
+    if (!failures)
+        return Result<std::vector<IncidentAnalysis>>::failure(failures.error());
+    std::vector<IncidentAnalysis> results;
+    results.reserve(failures->size());
+    for (const Event &failure : *failures) {
+        auto analysis = analyze(failure);
+        if (!analysis)
+            return Result<std::vector<IncidentAnalysis>>::failure(analysis.error());
+        results.push_back(std::move(*analysis));
+    }
+    return results;
+}
+
+Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
+{
+    if (Status status = loadSeriesList(); !status)
+        return Result<IncidentAnalysis>::failure(status.error());
+    Context context;
+    context.failure = failure;
+    context.time = failure.time;
+    context.windowBegin = failure.time - m_options.window;
+    context.rangeBegin = context.windowBegin - m_options.baseline;
+    context.rangeEnd = failure.time + 30 * kSecond;
+    context.service = failure.service;
+    context.entity = entityName(failure.entity);
+    context.node = eventNode(failure);
+
+    EventQuery events;
+    events.range = {context.rangeBegin, failure.time + 1};
+    auto found = m_reader.events(events);
+    if (!found)
+        return Result<IncidentAnalysis>::failure(found.error());
+    context.events = std::move(*found);
+
+    SpanQuery spans;
+    spans.range = {context.rangeBegin, context.rangeEnd};
+    auto spanList = m_reader.spans(spans);
+    if (!spanList)
+        return Result<IncidentAnalysis>::failure(spanList.error());
+    context.spans = std::move(*spanList);
+    context.graph.addSpans(context.spans);
+
+    context.related.insert(context.service);
+    std::vector<std::string> frontier{context.service};
+    while (!frontier.empty()) {
+        const std::string next = frontier.back();
+        frontier.pop_back();
+        for (const std::string &callee : context.graph.callees(next)) {
+            if (context.related.insert(callee).second)
+                frontier.push_back(callee);
+        }
+    }
+
+    if (Status status = findAnomalies(context); !status)
+        return Result<IncidentAnalysis>::failure(status.error());
+    deriveFromTraffic(context);
+
+    IncidentAnalysis result;
+    result.failure = failure;
+    rankSuspects(context, result);
+    rankCauses(context, result);
+    if (Status status = findRecovery(result); !status)
+        return Result<IncidentAnalysis>::failure(status.error());
+
+    std::vector<MetricAnomaly> related;
+    for (const MetricAnomaly &a : context.anomalies) {
+        if (context.relatedToFailure(a) && !isStateMetric(a.name))
+            related.push_back(a);
+    }
+    std::sort(related.begin(), related.end(), [](const MetricAnomaly &a, const MetricAnomaly &b) {
+        return a.score > b.score;
+    });
+    if (related.size() > m_options.maxAnomalies)
+        related.resize(m_options.maxAnomalies);
+    result.anomalies = std::move(related);
+    return result;
+}
+
+Status IncidentAnalyzer::findAnomalies(Context &context)
+{
+    for (const SeriesInfo &series : m_series) {
+        if (series.sampleCount == 0 || series.lastTime < context.windowBegin
+            || series.firstTime > context.time)
+            continue;
+        auto samples = m_reader.samples(series.id, {context.rangeBegin, context.rangeEnd});
+        if (!samples)
+            return Status::failure(samples.error());
+        if (samples->size() < 8)
+            continue;
+        MetricAnomaly anomaly;
+        anomaly.series = series.key.canonical();
+        anomaly.name = series.key.name;
+        anomaly.service = labelOf(series.key, {"service", "job", "app"});
+        anomaly.entity = labelOf(series.key, {"pod", "instance"});
+        anomaly.node = labelOf(series.key, {"node", "host"});
+
+        if (auto change = detectChange(*samples, context.windowBegin, context.rangeEnd)) {
+            anomaly.onset = change->onset;
+            anomaly.direction = change->direction;
+            anomaly.score = std::min(change->magnitude, 1000.0);
+            anomaly.baseline = change->baseline;
+            anomaly.after = change->after;
+            context.anomalies.push_back(anomaly);
+            continue;
+        }
+        // A series that reported steadily and went silent inside the window: its source is
+        // gone (a node down, a pod killed).
+        const std::vector<Sample> &s = *samples;
+        // Per-pod series end whenever a pod is replaced or scaled away: not a symptom.
+        if (anomaly.entity.empty() && s.back().time >= context.windowBegin
+            && s.back().time < context.time - 2 * kMinute && s.front().time < context.windowBegin) {
+            const TimeUs interval = (s.back().time - s.front().time)
+                / static_cast<TimeUs>(s.size() - 1);
+            if (context.time - s.back().time > 6 * std::max<TimeUs>(interval, kSecond)) {
+                anomaly.onset = s.back().time + interval;
+                anomaly.direction = -1;
+                anomaly.score = 10.0;
+                anomaly.baseline = s.back().value;
+                anomaly.after = 0;
+                anomaly.name += " (stopped reporting)";
+                context.anomalies.push_back(anomaly);
+            }
+        }
+    }
+    return {};
+}
+
+void IncidentAnalyzer::deriveFromTraffic(Context &context)
+{
+    // Error spans, span latency and error logs per service, per minute.
+    std::map<std::string, std::vector<TimeUs>> errorSpans;
+    std::map<std::string, std::vector<std::pair<TimeUs, double>>> durations;
+    std::map<std::string, const Span *> byId;
+    for (const Span &s : context.spans)
+        byId[s.spanId] = &s;
+    std::set<std::string> parentsOfErrors;
+    for (const Span &s : context.spans) {
+        if (s.status == SpanStatus::Error) {
+            errorSpans[s.service].push_back(s.start);
+            if (!s.parentSpanId.empty())
+                parentsOfErrors.insert(s.parentSpanId);
+        }
+        durations[s.service].emplace_back(s.start, static_cast<double>(s.duration()) / 1000.0);
+    }
+    // The deepest failing span of each trace: a failing span none of whose children failed.
+    for (const Span &s : context.spans) {
+        if (s.status == SpanStatus::Error && !parentsOfErrors.count(s.spanId)
+            && s.start >= context.windowBegin)
+            ++context.deepestFailures[s.service];
+    }
+
+    LogQuery logs;
+    logs.range = {context.rangeBegin, context.rangeEnd};
+    logs.minLevel = Severity::Error;
+    std::map<std::string, std::vector<TimeUs>> errorLogs;
+    (void)m_reader.forEachLog(logs, [&errorLogs](LogRecord &&log) {
+        errorLogs[log.service].push_back(log.time);
+        return true;
+    });
+
+    ChangeOptions counts;
+    counts.minSigma = 1.0; // counts: a quiet baseline of zeros is not infinitely precise
+    counts.minBaseline = 10;
+    auto addCounts = [&](const std::map<std::string, std::vector<TimeUs>> &perService,
+                         const char *name) {
+        for (const auto &[service, times] : perService) {
+            const auto buckets = bucketCounts(times, context.rangeBegin, context.rangeEnd);
+            if (auto change = detectChange(buckets, context.windowBegin, context.rangeEnd, counts);
+                change && change->direction > 0) {
+                MetricAnomaly a;
+                a.name = name;
+                a.series = std::string(name) + "{service=" + service + "}";
+                a.service = service;
+                a.onset = change->onset;
+                a.direction = 1;
+                a.score = std::min(change->magnitude, 1000.0);
+                a.baseline = change->baseline;
+                a.after = change->after;
+                a.derived = true;
+                context.anomalies.push_back(a);
+            }
+        }
+    };
+    addCounts(errorSpans, "error_spans_per_minute");
+    addCounts(errorLogs, "error_logs_per_minute");
+
+    for (auto &[service, points] : durations) {
+        std::map<TimeUs, std::vector<double>> perMinute;
+        for (const auto &[time, ms] : points)
+            perMinute[(time - context.rangeBegin) / kMinute].push_back(ms);
+        std::vector<Sample> medians;
+        for (auto &[bucket, values] : perMinute)
+            medians.push_back({context.rangeBegin + bucket * kMinute, median(values)});
+        if (auto change = detectChange(medians, context.windowBegin, context.rangeEnd);
+            change && change->direction > 0) {
+            MetricAnomaly a;
+            a.name = "span_duration_median_ms";
+            a.series = "span_duration_median_ms{service=" + service + "}";
+            a.service = service;
+            a.onset = change->onset;
+            a.direction = 1;
+            a.score = std::min(change->magnitude, 1000.0);
+            a.baseline = change->baseline;
+            a.after = change->after;
+            a.derived = true;
+            context.anomalies.push_back(a);
+        }
+    }
+
+    // When did the incident begin: the first strong anomaly related to the failure.
+    context.incidentOnset = context.time;
+    for (const MetricAnomaly &a : context.anomalies) {
+        if (a.score >= kStrongAnomaly && context.relatedToFailure(a) && !isStateMetric(a.name)
+            && a.onset < context.incidentOnset) {
+            context.incidentOnset = a.onset;
+            context.incidentOnsetSeries = a.series;
+        }
+    }
+}
+
+void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
+{
+    using ServiceState = Context::ServiceState;
+    auto &states = context.services;
+    for (const MetricAnomaly &a : context.anomalies) {
+        if (a.service.empty() || isStateMetric(a.name) || a.onset > context.time)
+            continue;
+        ServiceState &s = states[a.service];
+        if (isLoadMetric(a.name)) {
+            if (a.direction > 0 && (!s.loadUp || a.onset < s.loadOnset)) {
+                s.loadUp = true;
+                s.loadOnset = a.onset;
+            }
+            continue;
+        }
+        if (a.score < kStrongAnomaly)
+            continue;
+        if (!s.symptom || a.onset < s.symptomOnset)
+            s.symptomOnset = a.onset;
+        s.symptom = true;
+        if (a.score > s.magnitude) {
+            s.magnitude = a.score;
+            s.strongest = a.series;
+        }
+        if (!a.entity.empty() && a.score > s.strongestEntityScore) {
+            s.strongestEntityScore = a.score;
+            s.strongestEntity = a.entity;
+        }
+    }
+    // Own problem, or inherited: load that came from callers, symptoms a callee had first.
+    for (auto &[service, s] : states) {
+        bool callerLoad = false;
+        for (const std::string &caller : context.graph.callers(service)) {
+            const auto it = states.find(caller);
+            callerLoad |= it != states.end() && it->second.loadUp;
+        }
+        if (s.loadUp && !callerLoad && s.symptom) {
+            s.own = true;
+            s.why = "request rate rose at " + service + " itself (not passed on by a caller)";
+            continue;
+        }
+        if (!s.symptom)
+            continue;
+        if (s.loadUp && callerLoad) {
+            s.why = "more requests from its callers";
+            continue;
+        }
+        std::string inheritedFrom;
+        for (const std::string &callee : context.graph.callees(service)) {
+            const auto it = states.find(callee);
+            if (it != states.end() && it->second.symptom
+                && it->second.symptomOnset <= s.symptomOnset + kMinute)
+                inheritedFrom = callee;
+        }
+        if (!inheritedFrom.empty()) {
+            s.why = "its callee " + inheritedFrom + " moved first";
+            continue;
+        }
+        s.own = true;
+        s.why = s.strongest + " moved without a callee moving first";
+    }
+
+    TimeUs earliestOwn = context.time;
+    for (const auto &[service, s] : states) {
+        if (s.own)
+            earliestOwn = std::min(earliestOwn, s.loadUp && !s.symptom ? s.loadOnset
+                                                                        : s.symptomOnset);
+    }
+
+    std::vector<Suspect> suspects;
+    for (const auto &[service, s] : states) {
+        if (!s.symptom)
+            continue;
+        Suspect suspect;
+        suspect.service = service;
+        const bool related = context.related.count(service) > 0;
+        const TimeUs onset = s.own && s.loadUp ? std::min(s.loadOnset, s.symptomOnset)
+                                               : s.symptomOnset;
+        double score = s.own ? 0.55 : 0.2;
+        score += 0.2 * std::min(1.0, s.magnitude / 20.0);
+        if (s.own && onset <= earliestOwn + 30 * kSecond)
+            score += 0.15;
+        if (!related)
+            score *= 0.5;
+        const auto deepest = context.deepestFailures.find(service);
+        if (deepest != context.deepestFailures.end() && deepest->second >= 3)
+            score += 0.1;
+        suspect.score = std::min(score, 1.0);
+        suspect.evidence.push_back(s.strongest + " began " + minutes(context.time - onset)
+                                   + " before the failure, " + fixed(s.magnitude)
+                                   + " sigma");
+        suspect.evidence.push_back(s.own ? s.why : "likely inherited: " + s.why);
+        if (deepest != context.deepestFailures.end())
+            suspect.evidence.push_back("deepest failing span in "
+                                       + std::to_string(deepest->second) + " traces");
+        if (service == context.service && !context.entity.empty())
+            suspect.entity = context.entity;
+        else if (!s.strongestEntity.empty())
+            suspect.entity = s.strongestEntity;
+        if (!related)
+            suspect.evidence.push_back("not on the failing service's call path");
+        suspects.push_back(std::move(suspect));
+    }
+
+    // A node: several failures on it, or its own metrics moved.
+    if (!context.node.empty()) {
+        int failuresOnNode = 0;
+        std::set<std::string> servicesOnNode;
+        for (const Event &e : context.events) {
+            if (e.category == EventCategory::Failure && e.time >= context.time - 10 * kMinute
+                && eventNode(e) == context.node) {
+                ++failuresOnNode;
+                servicesOnNode.insert(e.service);
+            }
+        }
+        const MetricAnomaly *nodeAnomaly = nullptr;
+        for (const MetricAnomaly &a : context.anomalies) {
+            if (a.node == context.node && a.service.empty() && a.onset <= context.time
+                && (!nodeAnomaly || a.onset < nodeAnomaly->onset))
+                nodeAnomaly = &a;
+        }
+        double score = 0.3;
+        Suspect node;
+        node.entity = context.node;
+        if (nodeAnomaly) {
+            score += 0.4;
+            node.evidence.push_back(nodeAnomaly->series + " moved "
+                                    + minutes(context.time - nodeAnomaly->onset)
+                                    + " before the failure");
+        }
+        if (servicesOnNode.size() >= 2) {
+            score += 0.3;
+            node.evidence.push_back(std::to_string(failuresOnNode) + " failures on "
+                                    + context.node + " across "
+                                    + std::to_string(servicesOnNode.size()) + " services");
+        } else {
+            node.evidence.push_back("the failing entity runs on " + context.node);
+        }
+        node.score = std::min(score, 1.0);
+        suspects.push_back(std::move(node));
+    }
+
+    if (suspects.empty() && !context.service.empty()) {
+        Suspect fallback;
+        fallback.service = context.service;
+        fallback.entity = context.entity;
+        fallback.score = 0.3;
+        fallback.evidence.push_back("no metric moved; the failure was observed here");
+        suspects.push_back(std::move(fallback));
+    }
+    std::stable_sort(suspects.begin(), suspects.end(),
+                     [](const Suspect &a, const Suspect &b) { return a.score > b.score; });
+    if (suspects.size() > m_options.maxSuspects)
+        suspects.resize(m_options.maxSuspects);
+    result.suspects = std::move(suspects);
+}
+
+void IncidentAnalyzer::rankCauses(Context &context, IncidentAnalysis &result)
+{
+    std::map<std::string, int> typeCounts;
+    for (const Event &e : context.events)
+        ++typeCounts[e.type];
+    const bool schedulingFailure = isSchedulingFailure(context.failure.type);
+
+    std::vector<RankedCause> causes;
+    for (const Event &candidate : context.events) {
+        if (candidate.time < context.windowBegin || candidate.time >= context.time
+            || candidate.sourceId == context.failure.sourceId)
+            continue;
+        if (candidate.category == EventCategory::Failure
+            || candidate.category == EventCategory::Recovery
+            || candidate.category == EventCategory::Alert)
+            continue; // symptoms and reactions, not changes
+        RankedCause cause;
+        cause.event = candidate;
+        std::vector<std::string> &evidence = cause.evidence;
+        const std::string entity = entityName(candidate.entity);
+        const std::string node = eventNode(candidate);
+
+        // Topology.
+        double topology = 0;
+        bool capacity = false;
+        if (!entity.empty() && !context.entity.empty() && entity == context.entity) {
+            topology = 1.0;
+            evidence.push_back("same entity " + entity);
+        } else if (!node.empty() && node == context.node) {
+            topology = 0.9;
+            evidence.push_back("same node " + node);
+        } else if (!candidate.service.empty() && candidate.service == context.service) {
+            topology = 0.8;
+            evidence.push_back("same service " + candidate.service);
+        } else if (!candidate.service.empty()) {
+            const int down = context.graph.distanceDown(context.service, candidate.service);
+            const int up = context.graph.distanceDown(candidate.service, context.service);
+            if (down > 0) {
+                topology = 0.8 / (1.0 + 0.25 * (down - 1));
+                evidence.push_back(context.service + " depends on " + candidate.service + " ("
+                                   + std::to_string(down) + (down == 1 ? " hop" : " hops")
+                                   + " down the call graph)");
+            } else if (up > 0) {
+                topology = 0.3;
+                evidence.push_back(candidate.service + " calls " + context.service);
+            }
+        }
+        if (topology < 0.7 && schedulingFailure && isCapacityChange(candidate)) {
+            topology = 0.7;
+            capacity = true;
+            evidence.push_back("changes cluster capacity before a scheduling failure");
+        }
+
+        // Mediation: a metric that moved after the candidate, on what it touched, on the
+        // failure's path, as the service's own problem.
+        double mediation = 0;
+        std::string mediationWhy;
+        for (const MetricAnomaly &a : context.anomalies) {
+            if (isStateMetric(a.name) || a.onset < candidate.time - 15 * kSecond
+                || a.onset > context.time || a.score < 3.0)
+                continue;
+            const bool touchesCandidate
+                = (!candidate.service.empty() && a.service == candidate.service)
+                || (!entity.empty() && a.entity == entity) || (!node.empty() && a.node == node)
+                || (capacity && a.service == context.service);
+            if (!touchesCandidate || !context.relatedToFailure(a))
+                continue;
+            bool own = a.service.empty() || !a.entity.empty() || !a.node.empty();
+            if (const auto it = context.services.find(a.service); it != context.services.end())
+                own = own || it->second.own;
+            if (!own)
+                continue;
+            const double strength = 0.5 + 0.5 * std::min(1.0, a.score / 10.0);
+            const double lag = static_cast<double>(std::max<TimeUs>(0, a.onset - candidate.time));
+            const double value = strength * std::exp(-lag / static_cast<double>(5 * kMinute));
+            if (value > mediation) {
+                mediation = value;
+                mediationWhy = a.series + (a.direction > 0 ? " rose " : " fell ")
+                    + fixed(a.score) + " sigma, " + minutes(a.onset - candidate.time)
+                    + " after it";
+            }
+        }
+        if (mediation > 0)
+            evidence.push_back(mediationWhy);
+
+        std::string kindWhy;
+        const double kind = kindWeight(candidate, kindWhy);
+        evidence.push_back(kindWhy);
+
+        const int count = std::max(1, typeCounts[candidate.type]);
+        const double rarity = 1.0 / (1.0 + std::log2(static_cast<double>(count)));
+        evidence.push_back(count == 1 ? "the only " + candidate.type + " in the window"
+                                      : std::to_string(count) + " " + candidate.type
+                                            + " events in the window (routine)");
+        const double proximity = std::exp(-static_cast<double>(context.time - candidate.time)
+                                          / static_cast<double>(m_options.window / 2));
+        evidence.push_back(minutes(context.time - candidate.time) + " before the failure");
+
+        double score
+            = 0.25 * topology + 0.45 * mediation + 0.12 * kind + 0.08 * rarity + 0.10 * proximity;
+        if (candidate.time > context.incidentOnset + 45 * kSecond) {
+            score *= 0.35;
+            evidence.push_back("came after " + context.incidentOnsetSeries
+                               + " had already moved");
+        }
+        cause.score = std::clamp(score, 0.0, 1.0);
+        causes.push_back(std::move(cause));
+    }
+    std::stable_sort(causes.begin(), causes.end(), [](const RankedCause &a, const RankedCause &b) {
+        return a.score > b.score;
+    });
+    if (causes.size() > m_options.maxCauses)
+        causes.resize(m_options.maxCauses);
+    result.causes = std::move(causes);
+}
+
+Status IncidentAnalyzer::findRecovery(IncidentAnalysis &result)
+{
+    const Event &failure = result.failure;
+    EventQuery query;
+    query.range = {failure.time + 1, failure.time + m_options.recoveryHorizon};
+    query.categories = EventQuery::categoryBit(EventCategory::Recovery);
+    const std::string entity = entityName(failure.entity);
+    Status status = m_reader.forEachEvent(query, [&](Event &&e) {
+        const bool sameService = !failure.service.empty() && e.service == failure.service;
+        const bool sameEntity = !entity.empty() && entityName(e.entity) == entity;
+        if (sameService || sameEntity) {
+            result.ttrSeconds = static_cast<double>(e.time - failure.time) / kSecond;
+            result.recovery = std::move(e);
+            return false;
+        }
+        return true;
+    });
+    return status;
+}
+
+bool isConfidentCause(const RankedCause &cause)
+{
+    return cause.score >= kConfidentCauseScore;
+}
+
+} // namespace eventscope::analysis

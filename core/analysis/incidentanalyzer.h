@@ -1,0 +1,108 @@
+#pragma once
+
+#include "analysis/callgraph.h"
+#include "model/event.h"
+#include "model/series.h"
+#include "util/result.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace eventscope {
+class CaptureReader;
+}
+
+namespace eventscope::analysis {
+
+// A metric (stored, or derived from logs and spans) that moved around an incident.
+struct MetricAnomaly
+{
+    std::string series;  // canonical key, e.g. latency_p99_ms{service=payments}
+    std::string name;
+    std::string service; // from the labels, where known
+    std::string entity;  // pod (or instance) label
+    std::string node;
+    TimeUs onset = 0;
+    int direction = 0;
+    double score = 0;    // typical deviation after the onset, in baseline sigmas
+    double baseline = 0;
+    double after = 0;
+    bool derived = false; // from logs or spans
+};
+
+struct RankedCause
+{
+    Event event;
+    double score = 0; // [0, 1]
+    std::vector<std::string> evidence;
+};
+
+struct Suspect
+{
+    std::string service;
+    std::string entity;
+    double score = 0; // [0, 1]
+    std::vector<std::string> evidence;
+};
+
+struct IncidentAnalysis
+{
+    Event failure;
+    std::vector<RankedCause> causes;     // best first
+    std::vector<Suspect> suspects;       // best first
+    std::vector<MetricAnomaly> anomalies; // strongest first, related to the incident
+    std::optional<Event> recovery;
+    double ttrSeconds = -1;
+};
+
+struct AnalysisOptions
+{
+    TimeUs window = 30 * 60 * kMicrosPerSecond;   // candidates precede the failure by this much
+    TimeUs baseline = 30 * 60 * kMicrosPerSecond; // history before the window for baselines
+    TimeUs recoveryHorizon = 2 * 3600 * kMicrosPerSecond;
+    std::size_t maxCauses = 5;
+    std::size_t maxSuspects = 5;
+    std::size_t maxAnomalies = 10;
+};
+
+// Root-cause ranking, suspects and anomalies for failure events. Reads only the time range an
+// incident needs, through the capture's query interface.
+class IncidentAnalyzer
+{
+public:
+    IncidentAnalyzer(CaptureReader &reader, AnalysisOptions options = {});
+
+    Result<IncidentAnalysis> analyze(const Event &failure);
+    // The failure event with this source id.
+    Result<IncidentAnalysis> analyze(const std::string &failureSourceId);
+    // Every failure event in the capture, oldest first.
+    Result<std::vector<IncidentAnalysis>> analyzeAll();
+
+private:
+    struct Context;
+    Status loadSeriesList();
+    Status findAnomalies(Context &context);
+    void deriveFromTraffic(Context &context);
+    void rankCauses(Context &context, IncidentAnalysis &result);
+    void rankSuspects(Context &context, IncidentAnalysis &result);
+    Status findRecovery(IncidentAnalysis &result);
+
+    CaptureReader &m_reader;
+    AnalysisOptions m_options;
+    std::vector<SeriesInfo> m_series;
+    bool m_seriesLoaded = false;
+};
+
+// Causes at or above this score explain the failure; below it they are only the best of
+// weak candidates (an incident may have no cause event at all).
+constexpr double kConfidentCauseScore = 0.5;
+bool isConfidentCause(const RankedCause &cause);
+
+// The last path segment of an entity ("Pod/shop/checkout-7d9f-x2k8p" → "checkout-7d9f-x2k8p").
+std::string entityName(std::string_view entity);
+// The node an event names: its "node" attribute, or a Node entity.
+std::string eventNode(const Event &event);
+
+} // namespace eventscope::analysis
