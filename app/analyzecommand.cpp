@@ -16,8 +16,8 @@ int runAnalyze(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Rank the likely causes of a failure event (or of every failure), the services and "
         "entities where it most likely started, and the metrics that moved, with evidence."));
-    parser.addOption({QStringLiteral("db"), QStringLiteral("Capture file."),
-                      QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("db"), QStringLiteral("Capture file."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("incident"),
                       QStringLiteral("The failure event to analyse, by its source id."),
                       QStringLiteral("ID")});

@@ -24,8 +24,7 @@ struct Subcommand
 constexpr Subcommand kSubcommands[] = {
     {"import", eventscope::cli::runImport},     {"export", eventscope::cli::runExport},
     {"broker", eventscope::cli::runBroker},     {"ingest", eventscope::cli::runIngest},
-    {"simulate", eventscope::cli::runSimulate},
-    {"analyze", eventscope::cli::runAnalyze},
+    {"simulate", eventscope::cli::runSimulate}, {"analyze", eventscope::cli::runAnalyze},
 };
 
 void printUsage()

@@ -48,7 +48,8 @@ std::optional<ChangePoint> detectChange(std::span<const Sample> samples, TimeUs 
     for (double v : base)
         deviations.push_back(std::abs(v - m));
     // Floors: a flat baseline (a constant gauge) would make any wiggle infinite sigmas.
-    const double sigma = std::max({1.4826 * median(deviations), 0.02 * std::abs(m), options.minSigma, 1e-9});
+    const double sigma
+        = std::max({1.4826 * median(deviations), 0.02 * std::abs(m), options.minSigma, 1e-9});
 
     auto z = [&](std::size_t i) {
         const double v = samples[i].value;
@@ -83,9 +84,7 @@ std::optional<ChangePoint> detectChange(std::span<const Sample> samples, TimeUs 
             up += z(j) >= options.threshold ? 1 : 0;
             down += z(j) <= -options.threshold ? 1 : 0;
         }
-        const int direction = up >= options.persistence ? 1
-            : down >= options.persistence                ? -1
-                                                         : 0;
+        const int direction = up >= options.persistence ? 1 : down >= options.persistence ? -1 : 0;
         if (direction != 0) {
             std::size_t onset = end - 1;
             int gap = 0;
@@ -97,7 +96,9 @@ std::optional<ChangePoint> detectChange(std::span<const Sample> samples, TimeUs 
                     break; // back on the baseline: this episode began after here
                 }
             }
-            return summarise(onset, onset, direction);
+            ChangePoint change = summarise(onset, onset, direction);
+            change.ongoing = true;
+            return change;
         }
     }
 

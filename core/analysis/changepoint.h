@@ -12,19 +12,20 @@ namespace eventscope::analysis {
 struct ChangePoint
 {
     TimeUs onset = 0;
-    int direction = 0;        // +1 up, -1 down
-    double magnitude = 0;     // typical |deviation| after the onset, in baseline sigmas
-    double baseline = 0;      // the baseline median
-    double sigma = 0;         // robust sigma (1.4826 MAD, floored)
-    double after = 0;         // the median after the onset
+    int direction = 0; // +1 up, -1 down
+    double magnitude = 0; // typical |deviation| after the onset, in baseline sigmas
+    double baseline = 0; // the baseline median
+    double sigma = 0; // robust sigma (1.4826 MAD, floored)
+    double after = 0; // the median after the onset
+    bool ongoing = false; // still off the baseline at the end of the search window
 };
 
 struct ChangeOptions
 {
-    double threshold = 4.0;   // |z| a sample must reach
-    int persistence = 3;      // of the next 4 samples, this many beyond the threshold
+    double threshold = 4.0; // |z| a sample must reach
+    int persistence = 3; // of the next 4 samples, this many beyond the threshold
     std::size_t minBaseline = 12;
-    double minSigma = 0;      // floor for counts (a quiet baseline of zeros)
+    double minSigma = 0; // floor for counts (a quiet baseline of zeros)
 };
 
 // Looks for the first persistent departure in [searchFrom, searchTo). The baseline is the

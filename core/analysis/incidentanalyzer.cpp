@@ -20,6 +20,7 @@ constexpr TimeUs kSecond = kMicrosPerSecond;
 constexpr TimeUs kMinute = 60 * kSecond;
 // Anomalies at least this strong date the start of an incident.
 constexpr double kStrongAnomaly = 5.0;
+constexpr TimeUs kCascadeLookahead = 5 * kMinute;
 
 std::string fixed(double value, int decimals = 1)
 {
@@ -31,8 +32,7 @@ std::string fixed(double value, int decimals = 1)
 std::string minutes(TimeUs duration)
 {
     const double m = static_cast<double>(duration) / static_cast<double>(kMinute);
-    return m < 1.0 ? fixed(static_cast<double>(duration) / kSecond, 0) + " s"
-                   : fixed(m) + " min";
+    return m < 1.0 ? fixed(static_cast<double>(duration) / kSecond, 0) + " s" : fixed(m) + " min";
 }
 
 bool contains(std::string_view text, std::string_view part)
@@ -56,9 +56,9 @@ bool isLoadMetric(std::string_view name)
 // Kubernetes' routine lifecycle chatter: every pod start says these.
 bool isRoutineLifecycle(std::string_view type)
 {
-    for (std::string_view routine : {"k8s.Scheduled", "k8s.Pulled", "k8s.Pulling", "k8s.Created",
-                                     "k8s.Started", "k8s.Killing", "k8s.SuccessfulCreate",
-                                     "k8s.SuccessfulDelete", "k8s.ScalingReplicaSet"}) {
+    for (std::string_view routine :
+         {"k8s.Scheduled", "k8s.Pulled", "k8s.Pulling", "k8s.Created", "k8s.Started", "k8s.Killing",
+          "k8s.SuccessfulCreate", "k8s.SuccessfulDelete", "k8s.ScalingReplicaSet"}) {
         if (type == routine)
             return true;
     }
@@ -88,11 +88,26 @@ double kindWeight(const Event &event, std::string &why)
     }
     double weight = 0.5;
     switch (event.category) {
-    case EventCategory::Deployment: weight = 1.0; why = "a deployment"; break;
-    case EventCategory::Config: weight = 1.0; why = "a configuration change"; break;
-    case EventCategory::Provisioning: weight = 0.7; why = "a provisioning change"; break;
-    case EventCategory::Scaling: weight = 0.5; why = "a scaling action"; break;
-    default: weight = 0.5; why = "a " + std::string(categoryName(event.category)) + " event"; break;
+    case EventCategory::Deployment:
+        weight = 1.0;
+        why = "a deployment";
+        break;
+    case EventCategory::Config:
+        weight = 1.0;
+        why = "a configuration change";
+        break;
+    case EventCategory::Provisioning:
+        weight = 0.7;
+        why = "a provisioning change";
+        break;
+    case EventCategory::Scaling:
+        weight = 0.5;
+        why = "a scaling action";
+        break;
+    default:
+        weight = 0.5;
+        why = "a " + std::string(categoryName(event.category)) + " event";
+        break;
     }
     if (event.severity >= Severity::Warning) {
         weight = std::max(weight, 0.8);
@@ -116,8 +131,10 @@ std::vector<Sample> bucketCounts(const std::vector<TimeUs> &times, TimeUs begin,
 {
     const auto buckets = static_cast<std::size_t>((end - begin + kMinute - 1) / kMinute);
     std::vector<Sample> out(buckets);
+    // Each bucket is stamped with its end: what it counts is known by then, and an onset
+    // must not appear to precede the change that caused it.
     for (std::size_t i = 0; i < buckets; ++i)
-        out[i] = {begin + static_cast<TimeUs>(i) * kMinute, 0.0};
+        out[i] = {begin + static_cast<TimeUs>(i + 1) * kMinute, 0.0};
     for (TimeUs t : times) {
         if (t >= begin && t < end)
             out[static_cast<std::size_t>((t - begin) / kMinute)].value += 1;
@@ -193,8 +210,7 @@ struct IncidentAnalyzer::Context
 IncidentAnalyzer::IncidentAnalyzer(CaptureReader &reader, AnalysisOptions options)
     : m_reader(reader)
     , m_options(options)
-{
-}
+{ }
 
 Status IncidentAnalyzer::loadSeriesList()
 {
@@ -251,8 +267,9 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
     context.entity = entityName(failure.entity);
     context.node = eventNode(failure);
 
+    // A few minutes past the failure too: a cascade's later failures tell where it started.
     EventQuery events;
-    events.range = {context.rangeBegin, failure.time + 1};
+    events.range = {context.rangeBegin, failure.time + kCascadeLookahead};
     auto found = m_reader.events(events);
     if (!found)
         return Result<IncidentAnalysis>::failure(found.error());
@@ -293,9 +310,8 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
         if (context.relatedToFailure(a) && !isStateMetric(a.name))
             related.push_back(a);
     }
-    std::sort(related.begin(), related.end(), [](const MetricAnomaly &a, const MetricAnomaly &b) {
-        return a.score > b.score;
-    });
+    std::sort(related.begin(), related.end(),
+              [](const MetricAnomaly &a, const MetricAnomaly &b) { return a.score > b.score; });
     if (related.size() > m_options.maxAnomalies)
         related.resize(m_options.maxAnomalies);
     result.anomalies = std::move(related);
@@ -320,7 +336,10 @@ Status IncidentAnalyzer::findAnomalies(Context &context)
         anomaly.entity = labelOf(series.key, {"pod", "instance"});
         anomaly.node = labelOf(series.key, {"node", "host"});
 
-        if (auto change = detectChange(*samples, context.windowBegin, context.rangeEnd)) {
+        // Only what is still off its baseline at the failure: an earlier episode that ended
+        // (the last incident's surge) explains nothing about this one.
+        if (auto change = detectChange(*samples, context.windowBegin, context.rangeEnd);
+            change && change->ongoing) {
             anomaly.onset = change->onset;
             anomaly.direction = change->direction;
             anomaly.score = std::min(change->magnitude, 1000.0);
@@ -335,8 +354,8 @@ Status IncidentAnalyzer::findAnomalies(Context &context)
         // Per-pod series end whenever a pod is replaced or scaled away: not a symptom.
         if (anomaly.entity.empty() && s.back().time >= context.windowBegin
             && s.back().time < context.time - 2 * kMinute && s.front().time < context.windowBegin) {
-            const TimeUs interval = (s.back().time - s.front().time)
-                / static_cast<TimeUs>(s.size() - 1);
+            const TimeUs interval
+                = (s.back().time - s.front().time) / static_cast<TimeUs>(s.size() - 1);
             if (context.time - s.back().time > 6 * std::max<TimeUs>(interval, kSecond)) {
                 anomaly.onset = s.back().time + interval;
                 anomaly.direction = -1;
@@ -392,7 +411,7 @@ void IncidentAnalyzer::deriveFromTraffic(Context &context)
         for (const auto &[service, times] : perService) {
             const auto buckets = bucketCounts(times, context.rangeBegin, context.rangeEnd);
             if (auto change = detectChange(buckets, context.windowBegin, context.rangeEnd, counts);
-                change && change->direction > 0) {
+                change && change->ongoing && change->direction > 0) {
                 MetricAnomaly a;
                 a.name = name;
                 a.series = std::string(name) + "{service=" + service + "}";
@@ -416,9 +435,9 @@ void IncidentAnalyzer::deriveFromTraffic(Context &context)
             perMinute[(time - context.rangeBegin) / kMinute].push_back(ms);
         std::vector<Sample> medians;
         for (auto &[bucket, values] : perMinute)
-            medians.push_back({context.rangeBegin + bucket * kMinute, median(values)});
+            medians.push_back({context.rangeBegin + (bucket + 1) * kMinute, median(values)});
         if (auto change = detectChange(medians, context.windowBegin, context.rangeEnd);
-            change && change->direction > 0) {
+            change && change->ongoing && change->direction > 0) {
             MetricAnomaly a;
             a.name = "span_duration_median_ms";
             a.series = "span_duration_median_ms{service=" + service + "}";
@@ -495,7 +514,7 @@ void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
         for (const std::string &callee : context.graph.callees(service)) {
             const auto it = states.find(callee);
             if (it != states.end() && it->second.symptom
-                && it->second.symptomOnset <= s.symptomOnset + kMinute)
+                && it->second.symptomOnset <= s.symptomOnset + 2 * kMinute)
                 inheritedFrom = callee;
         }
         if (!inheritedFrom.empty()) {
@@ -509,8 +528,8 @@ void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
     TimeUs earliestOwn = context.time;
     for (const auto &[service, s] : states) {
         if (s.own)
-            earliestOwn = std::min(earliestOwn, s.loadUp && !s.symptom ? s.loadOnset
-                                                                        : s.symptomOnset);
+            earliestOwn
+                = std::min(earliestOwn, s.loadUp && !s.symptom ? s.loadOnset : s.symptomOnset);
     }
 
     std::vector<Suspect> suspects;
@@ -520,8 +539,8 @@ void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
         Suspect suspect;
         suspect.service = service;
         const bool related = context.related.count(service) > 0;
-        const TimeUs onset = s.own && s.loadUp ? std::min(s.loadOnset, s.symptomOnset)
-                                               : s.symptomOnset;
+        const TimeUs onset
+            = s.own && s.loadUp ? std::min(s.loadOnset, s.symptomOnset) : s.symptomOnset;
         double score = s.own ? 0.55 : 0.2;
         score += 0.2 * std::min(1.0, s.magnitude / 20.0);
         if (s.own && onset <= earliestOwn + 30 * kSecond)
@@ -533,12 +552,11 @@ void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
             score += 0.1;
         suspect.score = std::min(score, 1.0);
         suspect.evidence.push_back(s.strongest + " began " + minutes(context.time - onset)
-                                   + " before the failure, " + fixed(s.magnitude)
-                                   + " sigma");
+                                   + " before the failure, " + fixed(s.magnitude) + " sigma");
         suspect.evidence.push_back(s.own ? s.why : "likely inherited: " + s.why);
         if (deepest != context.deepestFailures.end())
-            suspect.evidence.push_back("deepest failing span in "
-                                       + std::to_string(deepest->second) + " traces");
+            suspect.evidence.push_back("deepest failing span in " + std::to_string(deepest->second)
+                                       + " traces");
         if (service == context.service && !context.entity.empty())
             suspect.entity = context.entity;
         else if (!s.strongestEntity.empty())
@@ -554,15 +572,16 @@ void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
         std::set<std::string> servicesOnNode;
         for (const Event &e : context.events) {
             if (e.category == EventCategory::Failure && e.time >= context.time - 10 * kMinute
-                && eventNode(e) == context.node) {
+                && e.time <= context.time + kCascadeLookahead && eventNode(e) == context.node) {
                 ++failuresOnNode;
                 servicesOnNode.insert(e.service);
             }
         }
         const MetricAnomaly *nodeAnomaly = nullptr;
         for (const MetricAnomaly &a : context.anomalies) {
-            if (a.node == context.node && a.service.empty() && a.onset <= context.time
-                && (!nodeAnomaly || a.onset < nodeAnomaly->onset))
+            // A node failing shows as loss (not ready, silent), not as a pod's growth on it.
+            if (a.node == context.node && a.service.empty() && a.direction < 0
+                && a.onset <= context.time && (!nodeAnomaly || a.onset < nodeAnomaly->onset))
                 nodeAnomaly = &a;
         }
         double score = 0.3;
@@ -576,9 +595,9 @@ void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
         }
         if (servicesOnNode.size() >= 2) {
             score += 0.3;
-            node.evidence.push_back(std::to_string(failuresOnNode) + " failures on "
-                                    + context.node + " across "
-                                    + std::to_string(servicesOnNode.size()) + " services");
+            node.evidence.push_back(std::to_string(failuresOnNode) + " failures on " + context.node
+                                    + " across " + std::to_string(servicesOnNode.size())
+                                    + " services");
         } else {
             node.evidence.push_back("the failing entity runs on " + context.node);
         }
@@ -604,8 +623,10 @@ void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
 void IncidentAnalyzer::rankCauses(Context &context, IncidentAnalysis &result)
 {
     std::map<std::string, int> typeCounts;
-    for (const Event &e : context.events)
-        ++typeCounts[e.type];
+    for (const Event &e : context.events) {
+        if (e.time < context.time)
+            ++typeCounts[e.type];
+    }
     const bool schedulingFailure = isSchedulingFailure(context.failure.type);
 
     std::vector<RankedCause> causes;
@@ -678,9 +699,8 @@ void IncidentAnalyzer::rankCauses(Context &context, IncidentAnalysis &result)
             const double value = strength * std::exp(-lag / static_cast<double>(5 * kMinute));
             if (value > mediation) {
                 mediation = value;
-                mediationWhy = a.series + (a.direction > 0 ? " rose " : " fell ")
-                    + fixed(a.score) + " sigma, " + minutes(a.onset - candidate.time)
-                    + " after it";
+                mediationWhy = a.series + (a.direction > 0 ? " rose " : " fell ") + fixed(a.score)
+                    + " sigma, " + minutes(a.onset - candidate.time) + " after it";
             }
         }
         if (mediation > 0)
@@ -694,24 +714,24 @@ void IncidentAnalyzer::rankCauses(Context &context, IncidentAnalysis &result)
         const double rarity = 1.0 / (1.0 + std::log2(static_cast<double>(count)));
         evidence.push_back(count == 1 ? "the only " + candidate.type + " in the window"
                                       : std::to_string(count) + " " + candidate.type
-                                            + " events in the window (routine)");
+                                   + " events in the window (routine)");
         const double proximity = std::exp(-static_cast<double>(context.time - candidate.time)
                                           / static_cast<double>(m_options.window / 2));
         evidence.push_back(minutes(context.time - candidate.time) + " before the failure");
 
         double score
             = 0.25 * topology + 0.45 * mediation + 0.12 * kind + 0.08 * rarity + 0.10 * proximity;
+        if (isRoutineLifecycle(candidate.type))
+            score *= 0.4; // a pod starting is what follows a change, not a change itself
         if (candidate.time > context.incidentOnset + 45 * kSecond) {
             score *= 0.35;
-            evidence.push_back("came after " + context.incidentOnsetSeries
-                               + " had already moved");
+            evidence.push_back("came after " + context.incidentOnsetSeries + " had already moved");
         }
         cause.score = std::clamp(score, 0.0, 1.0);
         causes.push_back(std::move(cause));
     }
-    std::stable_sort(causes.begin(), causes.end(), [](const RankedCause &a, const RankedCause &b) {
-        return a.score > b.score;
-    });
+    std::stable_sort(causes.begin(), causes.end(),
+                     [](const RankedCause &a, const RankedCause &b) { return a.score > b.score; });
     if (causes.size() > m_options.maxCauses)
         causes.resize(m_options.maxCauses);
     result.causes = std::move(causes);

@@ -19,14 +19,14 @@ namespace eventscope::analysis {
 // A metric (stored, or derived from logs and spans) that moved around an incident.
 struct MetricAnomaly
 {
-    std::string series;  // canonical key, e.g. latency_p99_ms{service=payments}
+    std::string series; // canonical key, e.g. latency_p99_ms{service=payments}
     std::string name;
     std::string service; // from the labels, where known
-    std::string entity;  // pod (or instance) label
+    std::string entity; // pod (or instance) label
     std::string node;
     TimeUs onset = 0;
     int direction = 0;
-    double score = 0;    // typical deviation after the onset, in baseline sigmas
+    double score = 0; // typical deviation after the onset, in baseline sigmas
     double baseline = 0;
     double after = 0;
     bool derived = false; // from logs or spans
@@ -50,8 +50,8 @@ struct Suspect
 struct IncidentAnalysis
 {
     Event failure;
-    std::vector<RankedCause> causes;     // best first
-    std::vector<Suspect> suspects;       // best first
+    std::vector<RankedCause> causes; // best first
+    std::vector<Suspect> suspects; // best first
     std::vector<MetricAnomaly> anomalies; // strongest first, related to the incident
     std::optional<Event> recovery;
     double ttrSeconds = -1;
@@ -59,7 +59,7 @@ struct IncidentAnalysis
 
 struct AnalysisOptions
 {
-    TimeUs window = 30 * 60 * kMicrosPerSecond;   // candidates precede the failure by this much
+    TimeUs window = 30 * 60 * kMicrosPerSecond; // candidates precede the failure by this much
     TimeUs baseline = 30 * 60 * kMicrosPerSecond; // history before the window for baselines
     TimeUs recoveryHorizon = 2 * 3600 * kMicrosPerSecond;
     std::size_t maxCauses = 5;
@@ -97,7 +97,7 @@ private:
 
 // Causes at or above this score explain the failure; below it they are only the best of
 // weak candidates (an incident may have no cause event at all).
-constexpr double kConfidentCauseScore = 0.5;
+constexpr double kConfidentCauseScore = 0.65;
 bool isConfidentCause(const RankedCause &cause);
 
 // The last path segment of an entity ("Pod/shop/checkout-7d9f-x2k8p" → "checkout-7d9f-x2k8p").

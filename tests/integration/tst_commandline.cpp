@@ -111,6 +111,18 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("simulate"), QStringLiteral("--out"), QStringLiteral("-"),
                            QStringLiteral("--duration"), QStringLiteral("0")}
             << "--duration 0";
+        QTest::newRow("analyze without --db")
+            << QStringList{QStringLiteral("analyze"), QStringLiteral("--all")} << "--db";
+        QTest::newRow("analyze both selections")
+            << QStringList{QStringLiteral("analyze"),    QStringLiteral("--db"),
+                           QStringLiteral("x"),          QStringLiteral("--all"),
+                           QStringLiteral("--incident"), QStringLiteral("e")}
+            << "either --incident ID or --all";
+        QTest::newRow("analyze bad window")
+            << QStringList{QStringLiteral("analyze"),  QStringLiteral("--db"),
+                           QStringLiteral("x"),        QStringLiteral("--all"),
+                           QStringLiteral("--window"), QStringLiteral("-5")}
+            << "--window: '-5'";
         QTest::newRow("gui bad size")
             << QStringList{QStringLiteral("--size"), QStringLiteral("big")} << "--size";
     }
@@ -228,6 +240,41 @@ private Q_SLOTS:
             QVERIFY(incident.toObject().contains(QStringLiteral("cause")));
             QVERIFY(incident.toObject().contains(QStringLiteral("kind")));
         }
+
+        // analyze --all: CLI.md's shape, one entry per failure, scores in [0, 1], best first.
+        const Run analyzed = run({QStringLiteral("analyze"), QStringLiteral("--db"), capture,
+                                  QStringLiteral("--all"), QStringLiteral("--json")});
+        QVERIFY2(analyzed.exitCode == 0, qPrintable(analyzed.err));
+        const QJsonArray analyses = QJsonDocument::fromJson(analyzed.out.toUtf8())
+                                        .object()
+                                        .value(QStringLiteral("incidents"))
+                                        .toArray();
+        QCOMPARE(analyses.size(), incidents.size());
+        for (const QJsonValue &value : analyses) {
+            const QJsonObject analysis = value.toObject();
+            for (const char *field : {"id", "type", "time", "service", "entity", "causes",
+                                      "suspects", "anomalies", "recovery", "ttr_seconds"})
+                QVERIFY2(analysis.contains(QLatin1String(field)), field);
+            double previous = 1.0;
+            for (const QJsonValue &cause : analysis.value(QStringLiteral("causes")).toArray()) {
+                const double score = cause.toObject().value(QStringLiteral("score")).toDouble();
+                QVERIFY(score >= 0 && score <= previous);
+                previous = score;
+                QVERIFY(!cause.toObject().value(QStringLiteral("evidence")).toArray().isEmpty());
+            }
+            QVERIFY(!analysis.value(QStringLiteral("suspects")).toArray().isEmpty());
+        }
+        const QString failure = analyses.first().toObject().value(QStringLiteral("id")).toString();
+        const Run one = run({QStringLiteral("analyze"), QStringLiteral("--db"), capture,
+                             QStringLiteral("--incident"), failure});
+        QCOMPARE(one.exitCode, 0);
+        QVERIFY2(one.out.startsWith(failure) && one.out.contains(QStringLiteral("suspect 1")),
+                 qPrintable(one.out));
+        const Run unknown = run({QStringLiteral("analyze"), QStringLiteral("--db"), capture,
+                                 QStringLiteral("--incident"), QStringLiteral("evt-nope")});
+        QCOMPARE(unknown.exitCode, 1);
+        QVERIFY2(unknown.err.contains(QStringLiteral("no event with id 'evt-nope'")),
+                 qPrintable(unknown.err));
     }
 
     // --demo runs the whole pipeline: embedded cluster, simulator, Kafka ingest into a demo
