@@ -12,6 +12,7 @@ int runBroker(const QStringList &arguments);
 int runIngest(const QStringList &arguments);
 int runSimulate(const QStringList &arguments);
 int runAnalyze(const QStringList &arguments);
+int runImpact(const QStringList &arguments);
 
 // The GUI (no subcommand).
 int runGui(int argc, char **argv);

@@ -21,11 +21,17 @@ struct Subcommand
     int (*run)(const QStringList &);
 };
 
+// clang-format off
 constexpr Subcommand kSubcommands[] = {
-    {"import", eventscope::cli::runImport},     {"export", eventscope::cli::runExport},
-    {"broker", eventscope::cli::runBroker},     {"ingest", eventscope::cli::runIngest},
-    {"simulate", eventscope::cli::runSimulate}, {"analyze", eventscope::cli::runAnalyze},
+    {"import", eventscope::cli::runImport},
+    {"export", eventscope::cli::runExport},
+    {"broker", eventscope::cli::runBroker},
+    {"ingest", eventscope::cli::runIngest},
+    {"simulate", eventscope::cli::runSimulate},
+    {"analyze", eventscope::cli::runAnalyze},
+    {"impact", eventscope::cli::runImpact},
 };
+// clang-format on
 
 void printUsage()
 {
@@ -38,7 +44,8 @@ void printUsage()
         "  broker   run the embedded Kafka cluster (loopback only) with the default topics\n"
         "  ingest   consume Kafka topics into a capture, headless\n"
         "  simulate produce a simulated fleet's traffic (Kafka or NDJSON) with its ground truth\n"
-        "  analyze  rank causes, suspects and moved metrics for failures in a capture\n\n"
+        "  analyze  rank causes, suspects and moved metrics for failures in a capture\n"
+        "  impact   before/after effect of an event type on a metric\n\n"
         "eventscope COMMAND --help describes each command; eventscope --help the GUI options.\n");
 }
 

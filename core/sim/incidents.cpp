@@ -555,11 +555,13 @@ void IncidentPlanner::nodeFailure(TimeUs t)
                     + " to " + topology.nodes[static_cast<std::size_t>(p.node)].name);
             scheduled.component = "default-scheduler";
             w.emit(scheduled);
-            SimEvent e = w.nativeEvent("failure_events", "recovery.pod_replaced", service, p.name,
-                                       "replacement pod ready");
-            e.time += 20 * kSecond;
-            w.emit(e);
-            w.recordRecovery({*incident}, e);
+            const std::string podName = p.name;
+            w.at(w.now() + 20 * kSecond, [this, service, podName, incident] {
+                SimEvent e = w.nativeEvent("failure_events", "recovery.pod_replaced", service,
+                                           podName, "replacement pod ready");
+                w.emit(e);
+                w.recordRecovery({*incident}, e);
+            });
         });
     }
     nearDecoy(t - seconds(r.uniform(20, 60)), involved);
@@ -654,19 +656,14 @@ void IncidentPlanner::nearDecoy(TimeUs when, const std::vector<int> &involved)
         const int s = pickIdleService(all, exclude);
         if (s < 0)
             return;
+        // Always a deployment: feature flags stay purely random in time, so the truth can
+        // name them as the event type without any effect.
         const std::string &name = w.topology().services[static_cast<std::size_t>(s)].name;
-        if (w.random().chance(0.5)) {
-            SimEvent e = w.cloudEvent(
-                EventWire::CloudEventStructured, "deployment.rollout", s, "deployment/" + name,
-                "rolled out " + name + " v1." + std::to_string(w.random().between(10, 99)) + ".0",
-                "argocd");
-            w.emit(e);
-        } else {
-            SimEvent e
-                = w.cloudEvent(EventWire::CloudEventBinary, "config.feature_flag", s,
-                               "flag/" + name + "-new-ui", "feature flag new-ui: on", "flagd");
-            w.emit(e);
-        }
+        SimEvent e = w.cloudEvent(
+            EventWire::CloudEventStructured, "deployment.rollout", s, "deployment/" + name,
+            "rolled out " + name + " v1." + std::to_string(w.random().between(10, 99)) + ".0",
+            "argocd");
+        w.emit(e);
     });
 }
 

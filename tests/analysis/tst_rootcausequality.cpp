@@ -3,9 +3,8 @@
 // table; fails below top-1 0.9 / top-3 0.97 for causes and for suspects.
 
 #include "analysis/incidentanalyzer.h"
-#include "decode/messagedecoder.h"
 #include "sim/simulator.h"
-#include "store/batchcommitter.h"
+#include "simulatedcapture.h"
 #include "store/capturereader.h"
 #include "util/timeformat.h"
 
@@ -34,7 +33,6 @@ struct Tally
     }
 };
 
-// Simulates one seed straight into a capture, decoding as ingest does.
 sim::GroundTruth simulateInto(std::uint64_t seed, const std::string &path)
 {
     sim::SimulatorOptions options;
@@ -42,34 +40,7 @@ sim::GroundTruth simulateInto(std::uint64_t seed, const std::string &path)
     options.start = *parseTimestamp("2026-11-24T06:00:00Z");
     options.duration = 200 * 60 * kMicrosPerSecond; // six incident slots: every kind once
     options.tracesPerSecond = 0.5;
-    sim::Simulator simulator(options);
-    auto committer = BatchCommitter::open(path, "quality test");
-    if (!committer)
-        qFatal("%s", committer.error().c_str());
-    MessageDecoder decoder;
-    std::vector<sim::OutgoingMessage> messages;
-    std::vector<RecordBatch> batch(1);
-    int ticks = 0;
-    while (simulator.next(messages)) {
-        for (const sim::OutgoingMessage &m : messages) {
-            std::vector<MessageHeader> headers;
-            for (const auto &[name, value] : m.headers)
-                headers.push_back({name, value});
-            Message message;
-            message.payload = m.value;
-            message.headers = headers;
-            message.topicKind = kindForTopic(m.topic);
-            message.receivedAt = m.time;
-            decoder.decode(message, batch[0]);
-        }
-        messages.clear();
-        if (++ticks % 60 == 0) {
-            (*committer)->commit(batch);
-            batch[0] = RecordBatch();
-        }
-    }
-    (*committer)->commit(batch);
-    return simulator.truth();
+    return testing::simulateIntoCapture(options, path);
 }
 
 bool suspectMatches(const analysis::Suspect &s, const sim::TruthIncident &truth)

@@ -123,6 +123,17 @@ private Q_SLOTS:
                            QStringLiteral("x"),        QStringLiteral("--all"),
                            QStringLiteral("--window"), QStringLiteral("-5")}
             << "--window: '-5'";
+        QTest::newRow("impact without --metric")
+            << QStringList{QStringLiteral("impact"), QStringLiteral("--db"), QStringLiteral("x"),
+                           QStringLiteral("--event-type"), QStringLiteral("t")}
+            << "--metric";
+        QTest::newRow("impact bad labels")
+            << QStringList{QStringLiteral("impact"), QStringLiteral("--db"),
+                           QStringLiteral("x"),      QStringLiteral("--event-type"),
+                           QStringLiteral("t"),      QStringLiteral("--metric"),
+                           QStringLiteral("m"),      QStringLiteral("--labels"),
+                           QStringLiteral("service")}
+            << "--labels: 'service'";
         QTest::newRow("gui bad size")
             << QStringList{QStringLiteral("--size"), QStringLiteral("big")} << "--size";
     }
@@ -270,6 +281,17 @@ private Q_SLOTS:
         QCOMPARE(one.exitCode, 0);
         QVERIFY2(one.out.startsWith(failure) && one.out.contains(QStringLiteral("suspect 1")),
                  qPrintable(one.out));
+        const Run impact = run({QStringLiteral("impact"), QStringLiteral("--db"), capture,
+                                QStringLiteral("--event-type"),
+                                QStringLiteral("config.feature_flag"), QStringLiteral("--metric"),
+                                QStringLiteral("latency_p99_ms"), QStringLiteral("--json")});
+        QVERIFY2(impact.exitCode == 0, qPrintable(impact.err));
+        const QJsonObject effect = QJsonDocument::fromJson(impact.out.toUtf8()).object();
+        QVERIFY(effect.value(QStringLiteral("occurrences")).toInt() > 0);
+        for (const char *field : {"median_relative_change", "spread", "p_value", "significant",
+                                  "per_occurrence", "epoch"})
+            QVERIFY2(effect.contains(QLatin1String(field)), field);
+
         const Run unknown = run({QStringLiteral("analyze"), QStringLiteral("--db"), capture,
                                  QStringLiteral("--incident"), QStringLiteral("evt-nope")});
         QCOMPARE(unknown.exitCode, 1);
