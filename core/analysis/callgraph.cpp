@@ -5,7 +5,7 @@
 
 namespace eventscope::analysis {
 
-void CallGraph::addSpans(const std::vector<Span> &spans)
+void CallGraph::addSpans(std::span<const Span> spans)
 {
     std::unordered_map<std::string_view, const Span *> byId;
     byId.reserve(spans.size());

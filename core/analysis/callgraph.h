@@ -4,6 +4,7 @@
 
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@ namespace eventscope::analysis {
 class CallGraph
 {
 public:
-    void addSpans(const std::vector<Span> &spans);
+    void addSpans(std::span<const Span> spans);
 
     const std::set<std::string> &callees(const std::string &service) const;
     const std::set<std::string> &callers(const std::string &service) const;

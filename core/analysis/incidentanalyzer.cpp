@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace eventscope::analysis {
 
@@ -154,9 +155,9 @@ std::string eventNode(const Event &event)
 {
     if (event.entity.starts_with("Node/"))
         return entityName(event.entity);
-    if (event.attributes.empty())
+    if (event.attributes.find("\"node\"") == std::string::npos)
         return {};
-    simdjson::dom::parser parser;
+    thread_local simdjson::dom::parser parser;
     simdjson::dom::element root;
     std::string_view node;
     if (parser.parse(event.attributes).get(root) == simdjson::SUCCESS
@@ -175,8 +176,8 @@ struct IncidentAnalyzer::Context
     std::string service;
     std::string entity;
     std::string node;
-    std::vector<Event> events;
-    std::vector<Span> spans;
+    std::span<const Event> events; // [rangeBegin, time + lookahead), owned by the analyzer
+    std::span<const Span> spans;
     CallGraph graph;
     std::vector<MetricAnomaly> anomalies;
     std::set<std::string> related; // the failing service and everything it calls
@@ -199,6 +200,20 @@ struct IncidentAnalyzer::Context
     };
     std::map<std::string, ServiceState> services;
     std::map<std::string, int> deepestFailures; // service of the deepest failing span, per trace
+
+    // Hops from the failing service down to `service`, and from `service` down to it.
+    mutable std::map<std::string, std::pair<int, int>> distances;
+    std::pair<int, int> distancesTo(const std::string &other) const
+    {
+        auto it = distances.find(other);
+        if (it == distances.end())
+            it = distances
+                     .emplace(other,
+                              std::pair{graph.distanceDown(service, other),
+                                        graph.distanceDown(other, service)})
+                     .first;
+        return it->second;
+    }
 
     bool relatedToFailure(const MetricAnomaly &a) const
     {
@@ -253,6 +268,92 @@ Result<std::vector<IncidentAnalysis>> IncidentAnalyzer::analyzeAll()
     return results;
 }
 
+namespace {
+
+// Brings `cache` to cover [begin, end): keeps what overlaps, reads only what is missing.
+template<typename T, typename Load, typename TimeOf>
+Status slide(auto &cache, TimeUs begin, TimeUs end, Load &&load, TimeOf &&timeOf)
+{
+    if (!cache.valid || begin < cache.begin || begin >= cache.end) {
+        std::vector<T> fresh;
+        if (Status status = load(begin, end, fresh); !status)
+            return status;
+        cache.records = std::move(fresh);
+        cache.begin = begin;
+        cache.end = end;
+        cache.valid = true;
+        return {};
+    }
+    if (end > cache.end) {
+        std::vector<T> more;
+        if (Status status = load(cache.end, end, more); !status)
+            return status;
+        for (T &record : more)
+            cache.records.push_back(std::move(record));
+        cache.end = end;
+    }
+    // Drop what fell behind once it is a good part of the cache.
+    const auto first = std::lower_bound(cache.records.begin(), cache.records.end(), begin,
+                                        [&timeOf](const T &r, TimeUs t) { return timeOf(r) < t; });
+    if (first - cache.records.begin() > static_cast<std::ptrdiff_t>(cache.records.size() / 2)) {
+        cache.records.erase(cache.records.begin(), first);
+        cache.begin = begin;
+    }
+    return {};
+}
+
+template<typename T, typename TimeOf>
+std::span<const T> slice(const std::vector<T> &records, TimeUs begin, TimeUs end, TimeOf &&timeOf)
+{
+    const auto first = std::lower_bound(records.begin(), records.end(), begin,
+                                        [&timeOf](const T &r, TimeUs t) { return timeOf(r) < t; });
+    const auto last = std::lower_bound(first, records.end(), end,
+                                       [&timeOf](const T &r, TimeUs t) { return timeOf(r) < t; });
+    return {first, last};
+}
+
+} // namespace
+
+Result<std::span<const Event>> IncidentAnalyzer::eventsIn(TimeUs begin, TimeUs end)
+{
+    const auto timeOf = [](const Event &e) { return e.time; };
+    Status status = slide<Event>(
+        m_events, begin, end,
+        [this](TimeUs from, TimeUs to, std::vector<Event> &out) -> Status {
+            EventQuery query;
+            query.range = {from, to};
+            auto found = m_reader.events(query);
+            if (!found)
+                return Status::failure(found.error());
+            out = std::move(*found);
+            return {};
+        },
+        timeOf);
+    if (!status)
+        return Result<std::span<const Event>>::failure(status.error());
+    return slice(m_events.records, begin, end, timeOf);
+}
+
+Result<std::span<const Span>> IncidentAnalyzer::spansIn(TimeUs begin, TimeUs end)
+{
+    const auto timeOf = [](const Span &s) { return s.start; };
+    Status status = slide<Span>(
+        m_spans, begin, end,
+        [this](TimeUs from, TimeUs to, std::vector<Span> &out) -> Status {
+            SpanQuery query;
+            query.range = {from, to};
+            auto found = m_reader.spans(query);
+            if (!found)
+                return Status::failure(found.error());
+            out = std::move(*found);
+            return {};
+        },
+        timeOf);
+    if (!status)
+        return Result<std::span<const Span>>::failure(status.error());
+    return slice(m_spans.records, begin, end, timeOf);
+}
+
 Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
 {
     if (Status status = loadSeriesList(); !status)
@@ -268,19 +369,14 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
     context.node = eventNode(failure);
 
     // A few minutes past the failure too: a cascade's later failures tell where it started.
-    EventQuery events;
-    events.range = {context.rangeBegin, failure.time + kCascadeLookahead};
-    auto found = m_reader.events(events);
-    if (!found)
-        return Result<IncidentAnalysis>::failure(found.error());
-    context.events = std::move(*found);
-
-    SpanQuery spans;
-    spans.range = {context.rangeBegin, context.rangeEnd};
-    auto spanList = m_reader.spans(spans);
-    if (!spanList)
-        return Result<IncidentAnalysis>::failure(spanList.error());
-    context.spans = std::move(*spanList);
+    auto events = eventsIn(context.rangeBegin, failure.time + kCascadeLookahead);
+    if (!events)
+        return Result<IncidentAnalysis>::failure(events.error());
+    context.events = *events;
+    auto spans = spansIn(context.rangeBegin, context.rangeEnd);
+    if (!spans)
+        return Result<IncidentAnalysis>::failure(spans.error());
+    context.spans = *spans;
     context.graph.addSpans(context.spans);
 
     context.related.insert(context.service);
@@ -320,9 +416,29 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
 
 Status IncidentAnalyzer::findAnomalies(Context &context)
 {
+    // Only what can bear on this failure: its service, everything it calls and everything that
+    // calls it (to tell passed-on load from its own), its entity and its node.
+    std::set<std::string> services = context.related;
+    std::vector<std::string> frontier(context.related.begin(), context.related.end());
+    while (!frontier.empty()) {
+        const std::string next = frontier.back();
+        frontier.pop_back();
+        for (const std::string &caller : context.graph.callers(next)) {
+            if (services.insert(caller).second)
+                frontier.push_back(caller);
+        }
+    }
     for (const SeriesInfo &series : m_series) {
         if (series.sampleCount == 0 || series.lastTime < context.windowBegin
             || series.firstTime > context.time)
+            continue;
+        const std::string_view service = series.key.label("service");
+        const std::string_view pod = series.key.label("pod");
+        const std::string_view node = series.key.label("node");
+        const bool relevant = (!service.empty() && services.count(std::string(service)))
+            || (!pod.empty() && pod == context.entity)
+            || (!node.empty() && node == context.node && service.empty());
+        if (!relevant)
             continue;
         auto samples = m_reader.samples(series.id, {context.rangeBegin, context.rangeEnd});
         if (!samples)
@@ -620,16 +736,123 @@ void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
     result.suspects = std::move(suspects);
 }
 
+double IncidentAnalyzer::scoreCause(const Context &context, const Event &candidate,
+                                    const std::function<int(const std::string &)> &countOf,
+                                    std::vector<std::string> *evidence) const
+{
+    const bool schedulingFailure = isSchedulingFailure(context.failure.type);
+    const std::string entity = entityName(candidate.entity);
+    const std::string node = eventNode(candidate);
+
+    // Topology.
+    double topology = 0;
+    bool capacity = false;
+    if (!entity.empty() && !context.entity.empty() && entity == context.entity) {
+        topology = 1.0;
+        if (evidence)
+            evidence->push_back("same entity " + entity);
+    } else if (!node.empty() && node == context.node) {
+        topology = 0.9;
+        if (evidence)
+            evidence->push_back("same node " + node);
+    } else if (!candidate.service.empty() && candidate.service == context.service) {
+        topology = 0.8;
+        if (evidence)
+            evidence->push_back("same service " + candidate.service);
+    } else if (!candidate.service.empty()) {
+        const auto [down, up] = context.distancesTo(candidate.service);
+        if (down > 0) {
+            topology = 0.8 / (1.0 + 0.25 * (down - 1));
+            if (evidence)
+                evidence->push_back(context.service + " depends on " + candidate.service + " ("
+                                    + std::to_string(down) + (down == 1 ? " hop" : " hops")
+                                    + " down the call graph)");
+        } else if (up > 0) {
+            topology = 0.3;
+            if (evidence)
+                evidence->push_back(candidate.service + " calls " + context.service);
+        }
+    }
+    if (topology < 0.7 && schedulingFailure && isCapacityChange(candidate)) {
+        topology = 0.7;
+        capacity = true;
+        if (evidence)
+            evidence->push_back("changes cluster capacity before a scheduling failure");
+    }
+
+    // Mediation: a metric that moved after the candidate, on what it touched, on the
+    // failure's path, as the service's own problem.
+    double mediation = 0;
+    std::string mediationWhy;
+    for (const MetricAnomaly &a : context.anomalies) {
+        if (isStateMetric(a.name) || a.onset < candidate.time - 15 * kSecond
+            || a.onset > context.time || a.score < 3.0)
+            continue;
+        const bool touchesCandidate = (!candidate.service.empty() && a.service == candidate.service)
+            || (!entity.empty() && a.entity == entity) || (!node.empty() && a.node == node)
+            || (capacity && a.service == context.service);
+        if (!touchesCandidate || !context.relatedToFailure(a))
+            continue;
+        bool own = a.service.empty() || !a.entity.empty() || !a.node.empty();
+        if (const auto it = context.services.find(a.service); it != context.services.end())
+            own = own || it->second.own;
+        if (!own)
+            continue;
+        const double strength = 0.5 + 0.5 * std::min(1.0, a.score / 10.0);
+        const double lag = static_cast<double>(std::max<TimeUs>(0, a.onset - candidate.time));
+        const double value = strength * std::exp(-lag / static_cast<double>(5 * kMinute));
+        if (value > mediation) {
+            mediation = value;
+            if (evidence)
+                mediationWhy = a.series + (a.direction > 0 ? " rose " : " fell ") + fixed(a.score)
+                    + " sigma, " + minutes(a.onset - candidate.time) + " after it";
+        }
+    }
+    if (mediation > 0)
+        if (evidence)
+            evidence->push_back(mediationWhy);
+
+    std::string kindWhy;
+    const double kind = kindWeight(candidate, kindWhy);
+    if (evidence)
+        evidence->push_back(kindWhy);
+
+    const int count = std::max(1, countOf(candidate.type));
+    const double rarity = 1.0 / (1.0 + std::log2(static_cast<double>(count)));
+    if (evidence)
+        evidence->push_back(count == 1 ? "the only " + candidate.type + " in the window"
+                                       : std::to_string(count) + " " + candidate.type
+                                    + " events in the window (routine)");
+    const double proximity = std::exp(-static_cast<double>(context.time - candidate.time)
+                                      / static_cast<double>(m_options.window / 2));
+    if (evidence)
+        evidence->push_back(minutes(context.time - candidate.time) + " before the failure");
+
+    double score
+        = 0.25 * topology + 0.45 * mediation + 0.12 * kind + 0.08 * rarity + 0.10 * proximity;
+    if (isRoutineLifecycle(candidate.type))
+        score *= 0.4; // a pod starting is what follows a change, not a change itself
+    if (candidate.time > context.incidentOnset + 45 * kSecond) {
+        score *= 0.35;
+        if (evidence)
+            evidence->push_back("came after " + context.incidentOnsetSeries + " had already moved");
+    }
+    return std::clamp(score, 0.0, 1.0);
+}
+
 void IncidentAnalyzer::rankCauses(Context &context, IncidentAnalysis &result)
 {
-    std::map<std::string, int> typeCounts;
+    std::unordered_map<std::string_view, int> typeCounts;
     for (const Event &e : context.events) {
         if (e.time < context.time)
             ++typeCounts[e.type];
     }
-    const bool schedulingFailure = isSchedulingFailure(context.failure.type);
-
-    std::vector<RankedCause> causes;
+    const auto countOf = [&typeCounts](const std::string &type) {
+        const auto it = typeCounts.find(type);
+        return it == typeCounts.end() ? 0 : it->second;
+    };
+    // Score every candidate cheaply, then explain the best.
+    std::vector<std::pair<double, const Event *>> scored;
     for (const Event &candidate : context.events) {
         if (candidate.time < context.windowBegin || candidate.time >= context.time
             || candidate.sourceId == context.failure.sourceId)
@@ -638,103 +861,18 @@ void IncidentAnalyzer::rankCauses(Context &context, IncidentAnalysis &result)
             || candidate.category == EventCategory::Recovery
             || candidate.category == EventCategory::Alert)
             continue; // symptoms and reactions, not changes
-        RankedCause cause;
-        cause.event = candidate;
-        std::vector<std::string> &evidence = cause.evidence;
-        const std::string entity = entityName(candidate.entity);
-        const std::string node = eventNode(candidate);
-
-        // Topology.
-        double topology = 0;
-        bool capacity = false;
-        if (!entity.empty() && !context.entity.empty() && entity == context.entity) {
-            topology = 1.0;
-            evidence.push_back("same entity " + entity);
-        } else if (!node.empty() && node == context.node) {
-            topology = 0.9;
-            evidence.push_back("same node " + node);
-        } else if (!candidate.service.empty() && candidate.service == context.service) {
-            topology = 0.8;
-            evidence.push_back("same service " + candidate.service);
-        } else if (!candidate.service.empty()) {
-            const int down = context.graph.distanceDown(context.service, candidate.service);
-            const int up = context.graph.distanceDown(candidate.service, context.service);
-            if (down > 0) {
-                topology = 0.8 / (1.0 + 0.25 * (down - 1));
-                evidence.push_back(context.service + " depends on " + candidate.service + " ("
-                                   + std::to_string(down) + (down == 1 ? " hop" : " hops")
-                                   + " down the call graph)");
-            } else if (up > 0) {
-                topology = 0.3;
-                evidence.push_back(candidate.service + " calls " + context.service);
-            }
-        }
-        if (topology < 0.7 && schedulingFailure && isCapacityChange(candidate)) {
-            topology = 0.7;
-            capacity = true;
-            evidence.push_back("changes cluster capacity before a scheduling failure");
-        }
-
-        // Mediation: a metric that moved after the candidate, on what it touched, on the
-        // failure's path, as the service's own problem.
-        double mediation = 0;
-        std::string mediationWhy;
-        for (const MetricAnomaly &a : context.anomalies) {
-            if (isStateMetric(a.name) || a.onset < candidate.time - 15 * kSecond
-                || a.onset > context.time || a.score < 3.0)
-                continue;
-            const bool touchesCandidate
-                = (!candidate.service.empty() && a.service == candidate.service)
-                || (!entity.empty() && a.entity == entity) || (!node.empty() && a.node == node)
-                || (capacity && a.service == context.service);
-            if (!touchesCandidate || !context.relatedToFailure(a))
-                continue;
-            bool own = a.service.empty() || !a.entity.empty() || !a.node.empty();
-            if (const auto it = context.services.find(a.service); it != context.services.end())
-                own = own || it->second.own;
-            if (!own)
-                continue;
-            const double strength = 0.5 + 0.5 * std::min(1.0, a.score / 10.0);
-            const double lag = static_cast<double>(std::max<TimeUs>(0, a.onset - candidate.time));
-            const double value = strength * std::exp(-lag / static_cast<double>(5 * kMinute));
-            if (value > mediation) {
-                mediation = value;
-                mediationWhy = a.series + (a.direction > 0 ? " rose " : " fell ") + fixed(a.score)
-                    + " sigma, " + minutes(a.onset - candidate.time) + " after it";
-            }
-        }
-        if (mediation > 0)
-            evidence.push_back(mediationWhy);
-
-        std::string kindWhy;
-        const double kind = kindWeight(candidate, kindWhy);
-        evidence.push_back(kindWhy);
-
-        const int count = std::max(1, typeCounts[candidate.type]);
-        const double rarity = 1.0 / (1.0 + std::log2(static_cast<double>(count)));
-        evidence.push_back(count == 1 ? "the only " + candidate.type + " in the window"
-                                      : std::to_string(count) + " " + candidate.type
-                                   + " events in the window (routine)");
-        const double proximity = std::exp(-static_cast<double>(context.time - candidate.time)
-                                          / static_cast<double>(m_options.window / 2));
-        evidence.push_back(minutes(context.time - candidate.time) + " before the failure");
-
-        double score
-            = 0.25 * topology + 0.45 * mediation + 0.12 * kind + 0.08 * rarity + 0.10 * proximity;
-        if (isRoutineLifecycle(candidate.type))
-            score *= 0.4; // a pod starting is what follows a change, not a change itself
-        if (candidate.time > context.incidentOnset + 45 * kSecond) {
-            score *= 0.35;
-            evidence.push_back("came after " + context.incidentOnsetSeries + " had already moved");
-        }
-        cause.score = std::clamp(score, 0.0, 1.0);
-        causes.push_back(std::move(cause));
+        scored.emplace_back(scoreCause(context, candidate, countOf, nullptr), &candidate);
     }
-    std::stable_sort(causes.begin(), causes.end(),
-                     [](const RankedCause &a, const RankedCause &b) { return a.score > b.score; });
-    if (causes.size() > m_options.maxCauses)
-        causes.resize(m_options.maxCauses);
-    result.causes = std::move(causes);
+    std::stable_sort(scored.begin(), scored.end(),
+                     [](const auto &a, const auto &b) { return a.first > b.first; });
+    if (scored.size() > m_options.maxCauses)
+        scored.resize(m_options.maxCauses);
+    for (const auto &[score, event] : scored) {
+        RankedCause cause;
+        cause.event = *event;
+        cause.score = scoreCause(context, *event, countOf, &cause.evidence);
+        result.causes.push_back(std::move(cause));
+    }
 }
 
 Status IncidentAnalyzer::findRecovery(IncidentAnalysis &result)

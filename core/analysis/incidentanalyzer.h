@@ -5,8 +5,10 @@
 #include "model/series.h"
 #include "util/result.h"
 
+#include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -82,16 +84,33 @@ public:
 
 private:
     struct Context;
+    // Records of a sliding time range: consecutive incidents (analyzeAll goes in time order)
+    // share most of their windows, so only the new slice is read.
+    template<typename T> struct WindowCache
+    {
+        std::vector<T> records; // sorted by time
+        TimeUs begin = 0;
+        TimeUs end = 0;
+        bool valid = false;
+    };
+    Result<std::span<const Event>> eventsIn(TimeUs begin, TimeUs end);
+    Result<std::span<const Span>> spansIn(TimeUs begin, TimeUs end);
     Status loadSeriesList();
     Status findAnomalies(Context &context);
     void deriveFromTraffic(Context &context);
     void rankCauses(Context &context, IncidentAnalysis &result);
+    // The cause score of one candidate; with `evidence`, also the reasons in words.
+    double scoreCause(const Context &context, const Event &candidate,
+                      const std::function<int(const std::string &)> &countOf,
+                      std::vector<std::string> *evidence) const;
     void rankSuspects(Context &context, IncidentAnalysis &result);
     Status findRecovery(IncidentAnalysis &result);
 
     CaptureReader &m_reader;
     AnalysisOptions m_options;
     std::vector<SeriesInfo> m_series;
+    WindowCache<Event> m_events;
+    WindowCache<Span> m_spans;
     bool m_seriesLoaded = false;
 };
 
