@@ -1,5 +1,6 @@
 #include "analysis/analysisjson.h"
 
+#include "analysis/changepoint.h"
 #include "util/jsonwriter.h"
 #include "util/timeformat.h"
 
@@ -109,12 +110,43 @@ std::string analysesToJson(const std::vector<IncidentAnalysis> &analyses)
             text(out, "time", formatTimestamp(a.recovery->time));
             out += '}';
             number(out, "ttr_seconds", a.ttrSeconds);
+        } else if (!a.recoveryMetric.empty()) {
+            out += '{';
+            text(out, "series", a.recoveryMetric);
+            text(out, "time", formatTimestamp(a.recoveryTime));
+            text(out, "how", "back within 2 sigma of its baseline");
+            out += '}';
+            number(out, "ttr_seconds", a.ttrSeconds);
         } else {
             out += "null";
             key(out, "ttr_seconds");
             out += "null";
         }
         out += '}';
+    }
+    out += "],\"mttr\":[";
+    for (const MttrGroup &g : summarizeMttr(analyses)) {
+        if (out.back() != '[')
+            out += ',';
+        out += '{';
+        text(out, "service", g.service);
+        text(out, "type", g.type);
+        number(out, "incidents", g.incidents);
+        number(out, "recovered", g.recovered);
+        number(out, "median_ttr_seconds", g.medianSeconds);
+        number(out, "mean_ttr_seconds", g.meanSeconds);
+        key(out, "by_day");
+        out += '[';
+        for (const MttrGroup::Day &d : g.days) {
+            if (out.back() != '[')
+                out += ',';
+            out += '{';
+            text(out, "day", d.day);
+            number(out, "recovered", d.recovered);
+            number(out, "median_ttr_seconds", d.medianSeconds);
+            out += '}';
+        }
+        out += "]}";
     }
     out += "]}\n";
     return out;
@@ -148,9 +180,9 @@ std::string analysesToText(const std::vector<IncidentAnalysis> &analyses)
                           s.entity.c_str());
             out += line;
         }
-        if (a.recovery) {
+        if (a.recovery || !a.recoveryMetric.empty()) {
             std::snprintf(line, sizeof line, "  recovered after %.0f s (%s)\n", a.ttrSeconds,
-                          a.recovery->type.c_str());
+                          a.recovery ? a.recovery->type.c_str() : a.recoveryMetric.c_str());
             out += line;
         } else {
             out += "  no recovery seen\n";

@@ -398,9 +398,6 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
     result.failure = failure;
     rankSuspects(context, result);
     rankCauses(context, result);
-    if (Status status = findRecovery(result); !status)
-        return Result<IncidentAnalysis>::failure(status.error());
-
     std::vector<MetricAnomaly> related;
     for (const MetricAnomaly &a : context.anomalies) {
         if (context.relatedToFailure(a) && !isStateMetric(a.name))
@@ -411,6 +408,8 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
     if (related.size() > m_options.maxAnomalies)
         related.resize(m_options.maxAnomalies);
     result.anomalies = std::move(related);
+    if (Status status = findRecovery(result, context.related); !status)
+        return Result<IncidentAnalysis>::failure(status.error());
     return result;
 }
 
@@ -460,6 +459,8 @@ Status IncidentAnalyzer::findAnomalies(Context &context)
             anomaly.direction = change->direction;
             anomaly.score = std::min(change->magnitude, 1000.0);
             anomaly.baseline = change->baseline;
+            anomaly.sigma = change->sigma;
+            anomaly.seriesId = series.id;
             anomaly.after = change->after;
             context.anomalies.push_back(anomaly);
             continue;
@@ -875,24 +876,102 @@ void IncidentAnalyzer::rankCauses(Context &context, IncidentAnalysis &result)
     }
 }
 
-Status IncidentAnalyzer::findRecovery(IncidentAnalysis &result)
+Status IncidentAnalyzer::findRecovery(IncidentAnalysis &result,
+                                      const std::set<std::string> &related)
 {
     const Event &failure = result.failure;
     EventQuery query;
     query.range = {failure.time + 1, failure.time + m_options.recoveryHorizon};
     query.categories = EventQuery::categoryBit(EventCategory::Recovery);
+    // The failing service's (or entity's) own recovery, unless it only comes after that
+    // service failed again later (a new incident's); else the first recovery downstream on
+    // its call path, where the problem was (a dependency that recovered).
+    query.categories |= EventQuery::categoryBit(EventCategory::Failure);
     const std::string entity = entityName(failure.entity);
+    std::optional<Event> downstream;
     Status status = m_reader.forEachEvent(query, [&](Event &&e) {
         const bool sameService = !failure.service.empty() && e.service == failure.service;
         const bool sameEntity = !entity.empty() && entityName(e.entity) == entity;
+        if (e.category == EventCategory::Failure)
+            return !(sameService && e.time > failure.time + kCascadeLookahead);
         if (sameService || sameEntity) {
-            result.ttrSeconds = static_cast<double>(e.time - failure.time) / kSecond;
             result.recovery = std::move(e);
             return false;
         }
+        if (!downstream && related.count(e.service))
+            downstream = std::move(e);
         return true;
     });
-    return status;
+    if (!result.recovery && downstream)
+        result.recovery = std::move(downstream);
+    if (!status)
+        return status;
+    if (result.recovery) {
+        result.recoveryTime = result.recovery->time;
+        result.ttrSeconds = static_cast<double>(result.recoveryTime - failure.time) / kSecond;
+        return {};
+    }
+
+    // No recovery event: the strongest stored metric that moved coming back to its baseline
+    // (within two sigmas for three samples in a row).
+    const MetricAnomaly *strongest = nullptr;
+    for (const MetricAnomaly &a : result.anomalies) {
+        if (a.seriesId != 0 && a.sigma > 0 && (!strongest || a.score > strongest->score))
+            strongest = &a;
+    }
+    if (!strongest)
+        return {};
+    auto samples = m_reader.samples(strongest->seriesId,
+                                    {failure.time, failure.time + m_options.recoveryHorizon});
+    if (!samples)
+        return Status::failure(samples.error());
+    int calm = 0;
+    for (const Sample &sample : *samples) {
+        calm = std::abs(sample.value - strongest->baseline) <= 2 * strongest->sigma ? calm + 1 : 0;
+        if (calm == 1)
+            result.recoveryTime = sample.time;
+        if (calm == 3) {
+            result.recoveryMetric = strongest->series;
+            result.ttrSeconds = static_cast<double>(result.recoveryTime - failure.time) / kSecond;
+            return {};
+        }
+    }
+    result.recoveryTime = 0;
+    return {};
+}
+
+std::vector<MttrGroup> summarizeMttr(const std::vector<IncidentAnalysis> &analyses)
+{
+    std::map<std::pair<std::string, std::string>, std::vector<const IncidentAnalysis *>> groups;
+    for (const IncidentAnalysis &a : analyses)
+        groups[{a.failure.service, a.failure.type}].push_back(&a);
+    std::vector<MttrGroup> out;
+    for (const auto &[key, members] : groups) {
+        MttrGroup group;
+        group.service = key.first;
+        group.type = key.second;
+        group.incidents = static_cast<int>(members.size());
+        std::vector<double> all;
+        std::map<std::string, std::vector<double>> byDay;
+        for (const IncidentAnalysis *a : members) {
+            if (a->ttrSeconds < 0)
+                continue;
+            all.push_back(a->ttrSeconds);
+            byDay[formatTimestamp(a->failure.time).substr(0, 10)].push_back(a->ttrSeconds);
+        }
+        group.recovered = static_cast<int>(all.size());
+        if (!all.empty()) {
+            double sum = 0;
+            for (double v : all)
+                sum += v;
+            group.meanSeconds = sum / static_cast<double>(all.size());
+            group.medianSeconds = median(all);
+        }
+        for (const auto &[day, values] : byDay)
+            group.days.push_back({day, static_cast<int>(values.size()), median(values)});
+        out.push_back(std::move(group));
+    }
+    return out;
 }
 
 bool isConfidentCause(const RankedCause &cause)

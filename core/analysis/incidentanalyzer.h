@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -30,8 +31,10 @@ struct MetricAnomaly
     int direction = 0;
     double score = 0; // typical deviation after the onset, in baseline sigmas
     double baseline = 0;
+    double sigma = 0;
     double after = 0;
     bool derived = false; // from logs or spans
+    std::int64_t seriesId = 0; // stored series; 0 for derived ones
 };
 
 struct RankedCause
@@ -55,9 +58,30 @@ struct IncidentAnalysis
     std::vector<RankedCause> causes; // best first
     std::vector<Suspect> suspects; // best first
     std::vector<MetricAnomaly> anomalies; // strongest first, related to the incident
-    std::optional<Event> recovery;
+    std::optional<Event> recovery; // the recovery event, when there is one
+    std::string recoveryMetric; // else: the metric whose return to baseline marks it
+    TimeUs recoveryTime = 0; // either way; 0 when not recovered
     double ttrSeconds = -1;
 };
+
+// Time to recover, per failing service and failure type, and per day within each.
+struct MttrGroup
+{
+    std::string service;
+    std::string type;
+    int incidents = 0;
+    int recovered = 0;
+    double medianSeconds = 0;
+    double meanSeconds = 0;
+    struct Day
+    {
+        std::string day; // YYYY-MM-DD (UTC)
+        int recovered = 0;
+        double medianSeconds = 0;
+    };
+    std::vector<Day> days;
+};
+std::vector<MttrGroup> summarizeMttr(const std::vector<IncidentAnalysis> &analyses);
 
 struct AnalysisOptions
 {
@@ -104,7 +128,7 @@ private:
                       const std::function<int(const std::string &)> &countOf,
                       std::vector<std::string> *evidence) const;
     void rankSuspects(Context &context, IncidentAnalysis &result);
-    Status findRecovery(IncidentAnalysis &result);
+    Status findRecovery(IncidentAnalysis &result, const std::set<std::string> &related);
 
     CaptureReader &m_reader;
     AnalysisOptions m_options;
