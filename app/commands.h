@@ -13,6 +13,7 @@ int runIngest(const QStringList &arguments);
 int runSimulate(const QStringList &arguments);
 int runAnalyze(const QStringList &arguments);
 int runImpact(const QStringList &arguments);
+int runAlerts(const QStringList &arguments);
 
 // The GUI (no subcommand).
 int runGui(int argc, char **argv);

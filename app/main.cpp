@@ -30,6 +30,7 @@ constexpr Subcommand kSubcommands[] = {
     {"simulate", eventscope::cli::runSimulate},
     {"analyze", eventscope::cli::runAnalyze},
     {"impact", eventscope::cli::runImpact},
+    {"alerts", eventscope::cli::runAlerts},
 };
 // clang-format on
 
@@ -45,7 +46,8 @@ void printUsage()
         "  ingest   consume Kafka topics into a capture, headless\n"
         "  simulate produce a simulated fleet's traffic (Kafka or NDJSON) with its ground truth\n"
         "  analyze  rank causes, suspects and moved metrics for failures in a capture\n"
-        "  impact   before/after effect of an event type on a metric\n\n"
+        "  impact   before/after effect of an event type on a metric\n"
+        "  alerts   evaluate alert rules over a capture; --store adds the alert events\n\n"
         "eventscope COMMAND --help describes each command; eventscope --help the GUI options.\n");
 }
 

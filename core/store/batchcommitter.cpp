@@ -522,6 +522,16 @@ CompactionStep BatchCommitter::compact(std::int64_t sampleBudget, bool everythin
     return step;
 }
 
+void BatchCommitter::setMeta(const std::string &key, const std::string &value)
+{
+    sqlite::Transaction transaction(m_connection);
+    m_connection.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")
+        .bind(1, key)
+        .bind(2, value)
+        .run();
+    transaction.commit();
+}
+
 std::int64_t BatchCommitter::usedBytes() const
 {
     const std::int64_t pageSize = m_connection.queryInt("PRAGMA page_size");

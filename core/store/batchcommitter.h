@@ -86,6 +86,8 @@ public:
 
     RetentionStep applyRetention(const RetentionPolicy &policy, std::int64_t maxRowsPerTable);
     std::int64_t usedBytes() const;
+    // Sets one entry of the capture's meta table (alert rules, settings) in its own transaction.
+    void setMeta(const std::string &key, const std::string &value);
     // Moves all WAL content into the main file and truncates the WAL.
     void checkpoint();
     const std::string &path() const { return m_path; }

@@ -134,6 +134,11 @@ private Q_SLOTS:
                            QStringLiteral("m"),      QStringLiteral("--labels"),
                            QStringLiteral("service")}
             << "--labels: 'service'";
+        QTest::newRow("alerts without --db") << QStringList{QStringLiteral("alerts")} << "--db";
+        QTest::newRow("alerts bad time")
+            << QStringList{QStringLiteral("alerts"), QStringLiteral("--db"), QStringLiteral("x"),
+                           QStringLiteral("--from"), QStringLiteral("soon")}
+            << "--from: 'soon'";
         QTest::newRow("gui bad size")
             << QStringList{QStringLiteral("--size"), QStringLiteral("big")} << "--size";
     }
@@ -291,6 +296,26 @@ private Q_SLOTS:
         for (const char *field : {"median_relative_change", "spread", "p_value", "significant",
                                   "per_occurrence", "epoch"})
             QVERIFY2(effect.contains(QLatin1String(field)), field);
+
+        // Alert rules: evaluated, stored once, kept in the capture for the next run.
+        QFile rules(path(QStringLiteral("rules.json")));
+        QVERIFY(rules.open(QIODevice::WriteOnly));
+        rules.write(R"({"rules":[{"name":"latency-anomaly","kind":"anomaly",
+            "metric":"latency_p99_ms","sigma":10,"for_seconds":60},
+            {"name":"failures","kind":"event_rate","category":"failure","count":1}]})");
+        rules.close();
+        const QStringList alerts = {QStringLiteral("alerts"), QStringLiteral("--db"), capture,
+                                    QStringLiteral("--store"), QStringLiteral("--json")};
+        const Run stored = run(alerts + QStringList{QStringLiteral("--rules"), rules.fileName()});
+        QVERIFY2(stored.exitCode == 0, qPrintable(stored.err));
+        const QJsonObject firstRun = QJsonDocument::fromJson(stored.out.toUtf8()).object();
+        QVERIFY(firstRun.value(QStringLiteral("stored")).toInt() >= incidents.size());
+        const Run again = run(alerts); // the rules now come from the capture
+        QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+        const QJsonObject secondRun = QJsonDocument::fromJson(again.out.toUtf8()).object();
+        QCOMPARE(secondRun.value(QStringLiteral("alerts")).toArray().size(),
+                 firstRun.value(QStringLiteral("alerts")).toArray().size());
+        QCOMPARE(secondRun.value(QStringLiteral("stored")).toInt(), 0);
 
         const Run unknown = run({QStringLiteral("analyze"), QStringLiteral("--db"), capture,
                                  QStringLiteral("--incident"), QStringLiteral("evt-nope")});

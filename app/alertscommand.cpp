@@ -1,0 +1,136 @@
+#include "commandline.h"
+#include "commands.h"
+
+#include "analysis/alertrules.h"
+#include "store/batchcommitter.h"
+#include "store/capturereader.h"
+#include "util/timeformat.h"
+
+#include <QFile>
+
+#include <cstdio>
+#include <set>
+
+namespace eventscope::cli {
+
+int runAlerts(const QStringList &arguments)
+{
+    const QString command = QStringLiteral("eventscope alerts");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Evaluate alert rules (metric thresholds held for a time, event rates, anomalies) over a "
+        "capture. Each firing and resolution is an alert event; --store adds them to the capture "
+        "(nothing twice) and keeps the rules in it. Without --rules, the capture's stored rules."));
+    parser.addOption(
+        {QStringLiteral("db"), QStringLiteral("Capture file."), QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("rules"), QStringLiteral("Rules JSON file."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("from"), QStringLiteral("Start (default: the capture's)."),
+                      QStringLiteral("TIME")});
+    parser.addOption({QStringLiteral("to"), QStringLiteral("End (default: the capture's)."),
+                      QStringLiteral("TIME")});
+    parser.addOption({QStringLiteral("store"),
+                      QStringLiteral("Write the alert events and the rules into the capture.")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print the alerts as JSON.")});
+    if (auto exit = parseOrExit(parser, arguments, command))
+        return *exit;
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(
+            command,
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    if (!parser.isSet(QStringLiteral("db")))
+        return usageError(command, QStringLiteral("--db is required"));
+    std::optional<TimeUs> from, to;
+    for (const auto &[name, target] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
+        if (!parser.isSet(QLatin1String(name)))
+            continue;
+        *target = parseTimeArgument(parser.value(QLatin1String(name)));
+        if (!*target)
+            return usageError(command,
+                              QStringLiteral("--%1: '%2' is not a time")
+                                  .arg(QLatin1String(name), parser.value(QLatin1String(name))));
+    }
+    if (auto exit = setUpLogging(parser, command))
+        return *exit;
+
+    const std::string path = parser.value(QStringLiteral("db")).toStdString();
+    auto reader = CaptureReader::open(path);
+    if (!reader)
+        return runtimeError(command, reader.error());
+    auto info = (*reader)->info();
+    if (!info)
+        return runtimeError(command, info.error());
+    std::string rulesJson;
+    if (parser.isSet(QStringLiteral("rules"))) {
+        QFile file(parser.value(QStringLiteral("rules")));
+        if (!file.open(QIODevice::ReadOnly))
+            return runtimeError(
+                command, file.fileName().toStdString() + ": " + file.errorString().toStdString());
+        rulesJson = file.readAll().toStdString();
+    } else if (const auto stored = info->meta.find("alert_rules"); stored != info->meta.end()) {
+        rulesJson = stored->second;
+    } else {
+        return usageError(command, QStringLiteral("--rules is required: the capture has none"));
+    }
+    auto rules = analysis::parseAlertRules(rulesJson);
+    if (!rules)
+        return runtimeError(command, rules.error());
+    const TimeRange range{from.value_or(info->span.begin), to.value_or(info->span.end)};
+    auto alerts = analysis::evaluateAlerts(**reader, *rules, range);
+    if (!alerts)
+        return runtimeError(command, alerts.error());
+
+    std::size_t stored = 0;
+    if (parser.isSet(QStringLiteral("store"))) {
+        // Alerts already in the capture (an earlier run over an overlapping range) stay once.
+        std::set<std::string> existing;
+        EventQuery query;
+        query.range = range;
+        query.categories = EventQuery::categoryBit(EventCategory::Alert);
+        if (Status status = (*reader)->forEachEvent(query,
+                                                    [&existing](Event &&e) {
+                                                        existing.insert(e.sourceId);
+                                                        return true;
+                                                    });
+            !status)
+            return runtimeError(command, status.error());
+        reader->reset();
+        auto committer = BatchCommitter::open(path, "alerts");
+        if (!committer)
+            return runtimeError(command, committer.error());
+        std::vector<RecordBatch> batch(1);
+        for (const Event &alert : *alerts) {
+            if (!existing.count(alert.sourceId))
+                batch[0].events.push_back(alert);
+        }
+        stored = batch[0].events.size();
+        try {
+            (*committer)->commit(batch);
+            (*committer)->setMeta("alert_rules", analysis::alertRulesToJson(*rules));
+        } catch (const std::exception &error) {
+            return runtimeError(command, error.what());
+        }
+    }
+
+    if (parser.isSet(QStringLiteral("json"))) {
+        std::string out = "{\"alerts\":[";
+        for (const Event &a : *alerts) {
+            if (out.back() != '[')
+                out += ',';
+            out += "{\"id\":\"" + a.sourceId + "\",\"type\":\"" + a.type + "\",\"time\":\""
+                + formatTimestamp(a.time) + "\",\"service\":\"" + a.service
+                + "\",\"attributes\":" + a.attributes + "}";
+        }
+        out += "],\"stored\":" + std::to_string(stored) + "}\n";
+        std::fwrite(out.data(), 1, out.size(), stdout);
+    } else {
+        for (const Event &a : *alerts)
+            std::printf("%s  %-15s %s\n", formatTimestamp(a.time).c_str(), a.type.c_str(),
+                        a.message.c_str());
+        if (parser.isSet(QStringLiteral("store")))
+            std::printf("stored %zu new alert events in %s\n", stored, path.c_str());
+    }
+    return kExitOk;
+}
+
+} // namespace eventscope::cli
