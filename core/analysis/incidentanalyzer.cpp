@@ -389,6 +389,14 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
                 frontier.push_back(callee);
         }
     }
+    // Without traces there is no call graph: every service may be where it started.
+    if (context.graph.empty()) {
+        for (const SeriesInfo &series : m_series) {
+            const std::string_view service = series.key.label("service");
+            if (!service.empty())
+                context.related.emplace(service);
+        }
+    }
 
     if (Status status = findAnomalies(context); !status)
         return Result<IncidentAnalysis>::failure(status.error());
@@ -667,7 +675,9 @@ void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
         const auto deepest = context.deepestFailures.find(service);
         if (deepest != context.deepestFailures.end() && deepest->second >= 3)
             score += 0.1;
-        suspect.score = std::min(score, 1.0);
+        // The size of the deviation breaks ties (services that moved in the same tick, as
+        // without traces): where it started usually moved the most.
+        suspect.score = 0.97 * std::min(score, 1.0) + 0.03 * std::min(1.0, s.magnitude / 1000.0);
         suspect.evidence.push_back(s.strongest + " began " + minutes(context.time - onset)
                                    + " before the failure, " + fixed(s.magnitude) + " sigma");
         suspect.evidence.push_back(s.own ? s.why : "likely inherited: " + s.why);

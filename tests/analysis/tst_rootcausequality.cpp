@@ -35,13 +35,13 @@ struct Tally
     }
 };
 
-sim::GroundTruth simulateInto(std::uint64_t seed, const std::string &path)
+sim::GroundTruth simulateInto(std::uint64_t seed, const std::string &path, bool traces = true)
 {
     sim::SimulatorOptions options;
     options.seed = seed;
     options.start = *parseTimestamp("2026-11-24T06:00:00Z");
     options.duration = 200 * 60 * kMicrosPerSecond; // six incident slots: every kind once
-    options.tracesPerSecond = 0.5;
+    options.tracesPerSecond = traces ? 0.5 : 0.0;
     return testing::simulateIntoCapture(options, path);
 }
 
@@ -146,6 +146,44 @@ private Q_SLOTS:
         QVERIFY2(total.suspect1 / n >= 0.9, "suspect top-1 below 0.9");
         QVERIFY2(total.suspect3 / n >= 0.97, "suspect top-3 below 0.97");
         QVERIFY2(total.recovery / n >= 0.9, "recovery pairing below 0.9");
+    }
+
+    // Many real incident datasets have metrics and events only: no traces, so no call graph.
+    // The suspects must still point at where it started.
+    void suspectsFromMetricsAlone()
+    {
+        QTemporaryDir dir;
+        int incidents = 0, top1 = 0, top3 = 0;
+        for (int seed = 1; seed <= 8; ++seed) {
+            const std::string path
+                = dir.filePath(QStringLiteral("metrics%1.capture").arg(seed)).toStdString();
+            const sim::GroundTruth truth
+                = simulateInto(static_cast<std::uint64_t>(seed), path, false);
+            auto reader = CaptureReader::open(path);
+            QVERIFY(reader.ok());
+            QCOMPARE((*reader)->info()->spans, std::int64_t{0});
+            analysis::IncidentAnalyzer analyzer(**reader);
+            auto all = analyzer.analyzeAll();
+            QVERIFY2(all.ok(), all.error().c_str());
+            std::map<std::string, const analysis::IncidentAnalysis *> byId;
+            for (const analysis::IncidentAnalysis &a : *all)
+                byId[a.failure.sourceId] = &a;
+            for (const sim::TruthIncident &incident : truth.incidents) {
+                const analysis::IncidentAnalysis &a = *byId.at(incident.id);
+                ++incidents;
+                for (std::size_t i = 0; i < a.suspects.size() && i < 3; ++i) {
+                    if (suspectMatches(a.suspects[i], incident)) {
+                        top1 += i == 0;
+                        ++top3;
+                        break;
+                    }
+                }
+            }
+        }
+        qInfo("metrics only: %d failures, suspects top-1 %.2f, top-3 %.2f", incidents,
+              double(top1) / incidents, double(top3) / incidents);
+        QVERIFY(double(top1) / incidents >= 0.85);
+        QVERIFY(double(top3) / incidents >= 0.97);
     }
 };
 
