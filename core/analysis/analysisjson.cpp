@@ -11,29 +11,21 @@ namespace eventscope::analysis {
 
 namespace {
 
-void key(std::string &out, std::string_view name)
-{
-    if (out.back() != '{' && out.back() != '[')
-        out += ',';
-    json::appendString(out, name);
-    out += ':';
-}
-
 void text(std::string &out, std::string_view name, std::string_view value)
 {
-    key(out, name);
+    json::appendKey(out, name);
     json::appendString(out, value);
 }
 
 void number(std::string &out, std::string_view name, double value)
 {
-    key(out, name);
+    json::appendKey(out, name);
     json::appendNumber(out, std::round(value * 1000) / 1000);
 }
 
 void evidence(std::string &out, const std::vector<std::string> &items)
 {
-    key(out, "evidence");
+    json::appendKey(out, "evidence");
     out += '[';
     for (const std::string &item : items) {
         if (out.back() != '[')
@@ -62,7 +54,7 @@ std::string analysesToJson(const std::vector<IncidentAnalysis> &analyses)
             out += ',';
         out += '{';
         eventHeader(out, a.failure);
-        key(out, "causes");
+        json::appendKey(out, "causes");
         out += '[';
         for (const RankedCause &c : a.causes) {
             if (out.back() != '[')
@@ -74,7 +66,7 @@ std::string analysesToJson(const std::vector<IncidentAnalysis> &analyses)
             out += '}';
         }
         out += ']';
-        key(out, "suspects");
+        json::appendKey(out, "suspects");
         out += '[';
         for (const Suspect &s : a.suspects) {
             if (out.back() != '[')
@@ -87,7 +79,7 @@ std::string analysesToJson(const std::vector<IncidentAnalysis> &analyses)
             out += '}';
         }
         out += ']';
-        key(out, "anomalies");
+        json::appendKey(out, "anomalies");
         out += '[';
         for (const MetricAnomaly &m : a.anomalies) {
             if (out.back() != '[')
@@ -102,7 +94,7 @@ std::string analysesToJson(const std::vector<IncidentAnalysis> &analyses)
             out += '}';
         }
         out += ']';
-        key(out, "recovery");
+        json::appendKey(out, "recovery");
         if (a.recovery) {
             out += '{';
             text(out, "id", a.recovery->sourceId);
@@ -119,7 +111,7 @@ std::string analysesToJson(const std::vector<IncidentAnalysis> &analyses)
             number(out, "ttr_seconds", a.ttrSeconds);
         } else {
             out += "null";
-            key(out, "ttr_seconds");
+            json::appendKey(out, "ttr_seconds");
             out += "null";
         }
         out += '}';
@@ -135,7 +127,7 @@ std::string analysesToJson(const std::vector<IncidentAnalysis> &analyses)
         number(out, "recovered", g.recovered);
         number(out, "median_ttr_seconds", g.medianSeconds);
         number(out, "mean_ttr_seconds", g.meanSeconds);
-        key(out, "by_day");
+        json::appendKey(out, "by_day");
         out += '[';
         for (const MttrGroup::Day &d : g.days) {
             if (out.back() != '[')

@@ -7,26 +7,18 @@ namespace eventscope::native {
 
 namespace {
 
-void key(std::string &out, std::string_view name)
-{
-    if (out.back() != '{')
-        out += ',';
-    json::appendString(out, name);
-    out += ':';
-}
-
 void stringField(std::string &out, std::string_view name, std::string_view value,
                  bool always = false)
 {
     if (value.empty() && !always)
         return;
-    key(out, name);
+    json::appendKey(out, name);
     json::appendString(out, value);
 }
 
 void timeField(std::string &out, std::string_view name, TimeUs time)
 {
-    key(out, name);
+    json::appendKey(out, name);
     json::appendString(out, formatTimestamp(time));
 }
 
@@ -34,7 +26,7 @@ void attributesField(std::string &out, const std::string &attributes)
 {
     if (attributes.empty())
         return;
-    key(out, "attributes");
+    json::appendKey(out, "attributes");
     out += attributes; // stored as minified JSON already
 }
 
@@ -73,12 +65,12 @@ void appendSample(std::string &out, const SeriesKey &seriesKey, const std::strin
     out += '{';
     timeField(out, "time", sample.time);
     stringField(out, "name", seriesKey.name, true);
-    key(out, "labels");
+    json::appendKey(out, "labels");
     out += '{';
     for (const auto &[name, value] : seriesKey.labels)
         stringField(out, name, value, true);
     out += '}';
-    key(out, "value");
+    json::appendKey(out, "value");
     json::appendNumber(out, sample.value);
     stringField(out, "unit", unit);
     out += '}';
@@ -107,7 +99,7 @@ void appendSpan(std::string &out, const Span &span)
     stringField(out, "name", span.name, true);
     stringField(out, "service", span.service);
     stringField(out, "entity", span.entity);
-    key(out, "kind");
+    json::appendKey(out, "kind");
     json::appendInteger(out, span.kind);
     timeField(out, "start", span.start);
     timeField(out, "end", span.end);

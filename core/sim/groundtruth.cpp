@@ -7,17 +7,9 @@ namespace eventscope::sim {
 
 namespace {
 
-void key(std::string &out, std::string_view name)
-{
-    if (out.back() != '{')
-        out += ',';
-    json::appendString(out, name);
-    out += ':';
-}
-
 void text(std::string &out, std::string_view name, std::string_view value, bool nullIfEmpty)
 {
-    key(out, name);
+    json::appendKey(out, name);
     if (value.empty() && nullIfEmpty)
         out += "null";
     else
@@ -26,7 +18,7 @@ void text(std::string &out, std::string_view name, std::string_view value, bool 
 
 void time(std::string &out, std::string_view name, TimeUs value)
 {
-    key(out, name);
+    json::appendKey(out, name);
     if (value == 0)
         out += "null";
     else
@@ -38,13 +30,13 @@ void time(std::string &out, std::string_view name, TimeUs value)
 std::string GroundTruth::toJson() const
 {
     std::string out = "{";
-    key(out, "seed");
+    json::appendKey(out, "seed");
     out += std::to_string(seed);
     time(out, "start", start);
     time(out, "end", end);
-    key(out, "messages");
+    json::appendKey(out, "messages");
     json::appendInteger(out, messages);
-    key(out, "scenarios");
+    json::appendKey(out, "scenarios");
     out += '[';
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
         if (i > 0)
@@ -64,7 +56,7 @@ std::string GroundTruth::toJson() const
         text(out, "scenario", n.scenario, false);
         text(out, "cause", n.cause, true);
         text(out, "cause_type", n.causeType, true);
-        key(out, "suspect");
+        json::appendKey(out, "suspect");
         out += '{';
         text(out, "service", n.suspectService, true);
         text(out, "entity", n.suspectEntity, true);
@@ -81,16 +73,16 @@ std::string GroundTruth::toJson() const
         text(out, "event_type", e.eventType, false);
         time(out, "time", e.time);
         text(out, "metric", e.metric, false);
-        key(out, "labels");
+        json::appendKey(out, "labels");
         out += '{';
         for (const auto &[name, value] : e.labels)
             text(out, name, value, false);
         out += '}';
-        key(out, "before");
+        json::appendKey(out, "before");
         json::appendNumber(out, e.before);
-        key(out, "after");
+        json::appendKey(out, "after");
         json::appendNumber(out, e.after);
-        key(out, "relative_change");
+        json::appendKey(out, "relative_change");
         json::appendNumber(out, e.relativeChange());
         out += '}';
     }

@@ -11,23 +11,15 @@ namespace eventscope::sim {
 
 namespace {
 
-void field(std::string &out, std::string_view name)
-{
-    if (out.back() != '{' && out.back() != '[')
-        out += ',';
-    json::appendString(out, name);
-    out += ':';
-}
-
 void stringField(std::string &out, std::string_view name, std::string_view value)
 {
-    field(out, name);
+    json::appendKey(out, name);
     json::appendString(out, value);
 }
 
 void nanosField(std::string &out, std::string_view name, TimeUs time)
 {
-    field(out, name);
+    json::appendKey(out, name);
     out += '"';
     out += std::to_string(time);
     out += "000\"";
@@ -36,7 +28,7 @@ void nanosField(std::string &out, std::string_view name, TimeUs time)
 // OTLP KeyValue list: [{"key":..,"value":{"stringValue":..}}, ...]
 void otlpAttributes(std::string &out, std::string_view name, const Headers &attributes)
 {
-    field(out, name);
+    json::appendKey(out, name);
     out += '[';
     for (const auto &[key, value] : attributes) {
         if (out.back() != '[')
@@ -52,7 +44,7 @@ void otlpAttributes(std::string &out, std::string_view name, const Headers &attr
 
 void otlpResource(std::string &out, const std::string &service, const std::string &pod)
 {
-    field(out, "resource");
+    json::appendKey(out, "resource");
     out += '{';
     Headers attributes{{"service.name", service}};
     if (!pod.empty())
@@ -110,7 +102,7 @@ OutgoingMessage kubernetesEvent(const SimEvent &event)
     std::string &out = m.value;
     const std::string when = secondsTimestamp(event.time);
     out = "{\"apiVersion\":\"v1\",\"kind\":\"Event\"";
-    field(out, "metadata");
+    json::appendKey(out, "metadata");
     out += '{';
     stringField(out, "name", event.objectName + '.' + event.id.substr(0, 8));
     if (!event.objectNamespace.empty())
@@ -118,7 +110,7 @@ OutgoingMessage kubernetesEvent(const SimEvent &event)
     stringField(out, "uid", event.id);
     stringField(out, "creationTimestamp", when);
     out += '}';
-    field(out, "involvedObject");
+    json::appendKey(out, "involvedObject");
     out += '{';
     stringField(out, "kind", event.objectKind);
     if (!event.objectNamespace.empty())
@@ -127,7 +119,7 @@ OutgoingMessage kubernetesEvent(const SimEvent &event)
     out += '}';
     stringField(out, "reason", event.type);
     stringField(out, "message", event.message);
-    field(out, "source");
+    json::appendKey(out, "source");
     out += '{';
     stringField(out, "component", event.component.empty() ? "kubelet" : event.component);
     if (!event.node.empty())
@@ -135,7 +127,7 @@ OutgoingMessage kubernetesEvent(const SimEvent &event)
     out += '}';
     stringField(out, "firstTimestamp", when);
     stringField(out, "lastTimestamp", when);
-    field(out, "count");
+    json::appendKey(out, "count");
     out += '1';
     stringField(out, "type", event.warning ? "Warning" : "Normal");
     out += '}';
@@ -176,7 +168,7 @@ OutgoingMessage encodeEvent(const SimEvent &event, const std::string &cluster)
         if (!event.entity.empty())
             stringField(out, "subject", event.entity);
         stringField(out, "datacontenttype", "application/json");
-        field(out, "data");
+        json::appendKey(out, "data");
         out += cloudEventData(event, cluster);
         out += '}';
         m.headers.emplace_back("content-type", "application/cloudevents+json");
@@ -222,7 +214,7 @@ void encodeServiceMetrics(MetricWire wire, const std::string &service, TimeUs ti
                 stringField(o, "unit", p.unit);
             o += ",\"gauge\":{\"dataPoints\":[{";
             nanosField(o, "timeUnixNano", time);
-            field(o, "asDouble");
+            json::appendKey(o, "asDouble");
             json::appendNumber(o, p.value);
             if (!p.labels.empty())
                 otlpAttributes(o, "attributes", p.labels);
@@ -249,7 +241,7 @@ void encodeServiceMetrics(MetricWire wire, const std::string &service, TimeUs ti
             stringField(o, "value",
                         value.front() == '"' ? value.substr(1, value.size() - 2) : value);
             stringField(o, "name", p.name);
-            field(o, "labels");
+            json::appendKey(o, "labels");
             o += '{';
             stringField(o, "__name__", p.name);
             stringField(o, "service", service);
@@ -314,7 +306,7 @@ void encodeLogs(LogWire wire, const std::vector<LogRecord> &logs, std::vector<Ou
             o += '{';
             nanosField(o, "timeUnixNano", log.time);
             static constexpr int kSeverityNumber[] = {5, 9, 13, 17, 21};
-            field(o, "severityNumber");
+            json::appendKey(o, "severityNumber");
             json::appendInteger(o, kSeverityNumber[static_cast<int>(log.level)]);
             std::string text(severityName(log.level));
             for (char &c : text)
@@ -366,7 +358,7 @@ OutgoingMessage encodeTrace(const std::vector<Span> &spans)
             if (!s.parentSpanId.empty())
                 stringField(o, "parentSpanId", s.parentSpanId);
             stringField(o, "name", s.name);
-            field(o, "kind");
+            json::appendKey(o, "kind");
             json::appendInteger(o, s.kind);
             nanosField(o, "startTimeUnixNano", s.start);
             nanosField(o, "endTimeUnixNano", s.end);

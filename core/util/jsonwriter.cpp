@@ -5,6 +5,14 @@
 
 namespace eventscope::json {
 
+void appendKey(std::string &out, std::string_view name)
+{
+    if (!out.empty() && out.back() != '{' && out.back() != '[')
+        out += ',';
+    appendString(out, name);
+    out += ':';
+}
+
 void appendString(std::string &out, std::string_view text)
 {
     static constexpr char kHex[] = "0123456789abcdef";
