@@ -346,8 +346,13 @@ void KafkaIngest::Worker::commitOffsets(bool sync)
             }
         }
     }
-    if (commit->cnt > 0)
-        rd_kafka_commit(m_consumer.get(), commit.get(), sync ? 0 : 1);
+    if (commit->cnt == 0)
+        return;
+    const rd_kafka_resp_err_t err = rd_kafka_commit(m_consumer.get(), commit.get(), sync ? 0 : 1);
+    if (sync && err != RD_KAFKA_RESP_ERR_NO_ERROR)
+        noteError(std::string("could not commit offsets to Kafka (the capture has them; a member "
+                              "taking over may read some messages again): ")
+                  + rd_kafka_err2str(err));
 }
 
 void KafkaIngest::Worker::onAssign(rd_kafka_topic_partition_list_t *partitions)
@@ -533,6 +538,7 @@ void KafkaIngest::Worker::run(std::atomic<bool> &finished)
     rd_kafka_queue_t *queue = rd_kafka_queue_get_consumer(m_consumer.get());
     std::vector<rd_kafka_message_t *> messages(1000);
     auto lastCommit = Clock::now();
+    std::uint64_t lastCommittedBatches = 0;
     while (!m_stopRequested) {
         // A batch the writer refused is retried first; until it is taken, fetching stays paused.
         if (m_pendingMessages > 0 && (m_paused || m_limitReached))
@@ -563,8 +569,14 @@ void KafkaIngest::Worker::run(std::atomic<bool> &finished)
             = m_pendingMessages > 0 && Clock::now() - m_pendingSince >= m_options.maxBatchDelay;
         if ((full || due || m_limitReached) && !submitPending(false))
             setPaused(true); // back-pressure: stop fetching, never drop
-        if (Clock::now() - lastCommit > std::chrono::seconds(1)) {
-            commitOffsets(false);
+        // Kafka follows the capture closely: another member that takes over a partition
+        // starts from this commit (a commit during a rebalance may be refused).
+        if (Clock::now() - lastCommit > std::chrono::milliseconds(100)) {
+            const std::uint64_t committed = m_writer.committedBatches();
+            if (committed != lastCommittedBatches) {
+                commitOffsets(false);
+                lastCommittedBatches = committed;
+            }
             lastCommit = Clock::now();
         }
         if (m_limitReached && m_pendingMessages == 0)

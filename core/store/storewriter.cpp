@@ -123,6 +123,12 @@ std::vector<PartitionOffset> StoreWriter::committedOffsets() const
     return m_offsets;
 }
 
+std::uint64_t StoreWriter::committedBatches() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_committedBatches;
+}
+
 std::size_t StoreWriter::queuedRecords() const
 {
     std::unique_lock lock(m_mutex);

@@ -59,6 +59,8 @@ public:
 
     // Offsets stored in the capture when it was opened plus everything committed since.
     std::vector<PartitionOffset> committedOffsets() const;
+    // Grows with every batch committed; tells a producer that there is something new.
+    std::uint64_t committedBatches() const;
     std::size_t queuedRecords() const;
     std::string lastError() const;
     const std::string &path() const { return m_path; }

@@ -261,6 +261,32 @@ private Q_SLOTS:
         both.insert(fromB.begin(), fromB.end());
         expectExactlyOnce(both, 30'000);
     }
+
+    // A member that joins after the first one consumed everything takes over partitions at
+    // the offsets the first committed to Kafka: it reads nothing again.
+    void lateMemberReadsNothingTwice()
+    {
+        auto cluster = startCluster(4);
+        const QString bootstrap = QString::fromStdString(cluster->bootstrapServers());
+        auto producer = kafka::KafkaProducer::create(cluster->bootstrapServers());
+        produceEvents(**producer, 0, 5'000);
+        QVERIFY((*producer)->flush().ok());
+
+        const QString a = m_dir.filePath(QStringLiteral("early.capture"));
+        const QString b = m_dir.filePath(QStringLiteral("late.capture"));
+        const QStringList idle{QStringLiteral("--until-idle"), QStringLiteral("3")};
+        QProcess *first = startIngest(this, bootstrap, a, QStringLiteral("late"), idle);
+        QTest::qWait(4500); // joined (3 s) and consumed
+        QProcess *second = startIngest(this, bootstrap, b, QStringLiteral("late"), idle);
+        QVERIFY(first->waitForFinished(180'000));
+        QVERIFY(second->waitForFinished(180'000));
+        QCOMPARE(first->exitCode(), 0);
+        QCOMPARE(second->exitCode(), 0);
+        std::multiset<std::string> both = storedIds(a.toStdString());
+        const auto fromB = storedIds(b.toStdString());
+        both.insert(fromB.begin(), fromB.end());
+        expectExactlyOnce(both, 5'000);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestIngestFaults)
