@@ -105,6 +105,13 @@ public:
     Result<IncidentAnalysis> analyze(const std::string &failureSourceId);
     // Every failure event in the capture, oldest first.
     Result<std::vector<IncidentAnalysis>> analyzeAll();
+    // Forget the cached list of series and windows (the capture grew).
+    void refreshSeriesList()
+    {
+        m_seriesLoaded = false;
+        m_events.valid = false;
+        m_spans.valid = false;
+    }
 
 private:
     struct Context;
