@@ -4,6 +4,7 @@
 #include "analysis/alertrules.h"
 #include "store/batchcommitter.h"
 #include "store/capturereader.h"
+#include "util/jsonwriter.h"
 #include "util/timeformat.h"
 
 #include <QFile>
@@ -117,9 +118,18 @@ int runAlerts(const QStringList &arguments)
         for (const Event &a : *alerts) {
             if (out.back() != '[')
                 out += ',';
-            out += "{\"id\":\"" + a.sourceId + "\",\"type\":\"" + a.type + "\",\"time\":\""
-                + formatTimestamp(a.time) + "\",\"service\":\"" + a.service
-                + "\",\"attributes\":" + a.attributes + "}";
+            out += '{';
+            json::appendKey(out, "id");
+            json::appendString(out, a.sourceId);
+            json::appendKey(out, "type");
+            json::appendString(out, a.type);
+            json::appendKey(out, "time");
+            json::appendString(out, formatTimestamp(a.time));
+            json::appendKey(out, "service");
+            json::appendString(out, a.service);
+            json::appendKey(out, "attributes");
+            out += a.attributes; // already JSON
+            out += '}';
         }
         out += "],\"stored\":" + std::to_string(stored) + "}\n";
         std::fwrite(out.data(), 1, out.size(), stdout);

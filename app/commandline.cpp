@@ -63,4 +63,19 @@ std::optional<std::int64_t> parseTimeArgument(const QString &text)
     return parseTimestamp(text.trimmed().toStdString());
 }
 
+std::optional<int>
+parseKafkaProperties(const QCommandLineParser &parser, const QString &command,
+                     std::vector<std::pair<std::string, std::string>> &properties)
+{
+    for (const QString &property : parser.values(QStringLiteral("X"))) {
+        const auto equals = property.indexOf(QLatin1Char('='));
+        if (equals <= 0)
+            return usageError(command,
+                              QStringLiteral("-X: '%1' is not key=value").arg(property.left(40)));
+        properties.emplace_back(property.left(equals).toStdString(),
+                                property.mid(equals + 1).toStdString());
+    }
+    return std::nullopt;
+}
+
 } // namespace eventscope::cli

@@ -8,6 +8,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace eventscope::cli {
 
@@ -32,6 +34,12 @@ std::optional<int> setUpLogging(const QCommandLineParser &parser, const QString 
 // any library starts threads), so that sigwait/sigtimedwait receives them instead of
 // a random thread dying. Returns the set to wait on.
 sigset_t blockStopSignals();
+
+// Appends the -X key=value options to `properties`; on a malformed one prints the usage error
+// and returns kExitUsage.
+std::optional<int>
+parseKafkaProperties(const QCommandLineParser &parser, const QString &command,
+                     std::vector<std::pair<std::string, std::string>> &properties);
 
 // A time given on the command line: RFC 3339 or epoch seconds/ms/µs/ns.
 std::optional<std::int64_t> parseTimeArgument(const QString &text);

@@ -91,14 +91,8 @@ int runIngest(const QStringList &arguments)
                                   + QString::fromStdString(properties.error()));
         options.properties = std::move(*properties);
     }
-    for (const QString &property : parser.values(QStringLiteral("X"))) {
-        const auto equals = property.indexOf(QLatin1Char('='));
-        if (equals <= 0)
-            return usageError(command,
-                              QStringLiteral("-X: '%1' is not key=value").arg(property.left(40)));
-        options.properties.emplace_back(property.left(equals).toStdString(),
-                                        property.mid(equals + 1).toStdString());
-    }
+    if (auto exit = parseKafkaProperties(parser, command, options.properties))
+        return *exit;
     double idleSeconds = 0;
     if (parser.isSet(QStringLiteral("until-idle"))) {
         bool ok = false;

@@ -139,14 +139,8 @@ int runSimulate(const QStringList &arguments)
     }
     options.start -= options.start % options.tickInterval; // metric timestamps on the tick
     std::vector<std::pair<std::string, std::string>> properties;
-    for (const QString &property : parser.values(QStringLiteral("X"))) {
-        const auto equals = property.indexOf(QLatin1Char('='));
-        if (equals <= 0)
-            return usageError(command,
-                              QStringLiteral("-X: '%1' is not key=value").arg(property.left(40)));
-        properties.emplace_back(property.left(equals).toStdString(),
-                                property.mid(equals + 1).toStdString());
-    }
+    if (auto exit = parseKafkaProperties(parser, command, properties))
+        return *exit;
     if (auto exit = setUpLogging(parser, command))
         return *exit;
 

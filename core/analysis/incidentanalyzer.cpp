@@ -400,7 +400,8 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
 
     if (Status status = findAnomalies(context); !status)
         return Result<IncidentAnalysis>::failure(status.error());
-    deriveFromTraffic(context);
+    if (Status status = deriveFromTraffic(context); !status)
+        return Result<IncidentAnalysis>::failure(status.error());
 
     IncidentAnalysis result;
     result.failure = failure;
@@ -495,7 +496,7 @@ Status IncidentAnalyzer::findAnomalies(Context &context)
     return {};
 }
 
-void IncidentAnalyzer::deriveFromTraffic(Context &context)
+Status IncidentAnalyzer::deriveFromTraffic(Context &context)
 {
     // Error spans, span latency and error logs per service, per minute.
     std::map<std::string, std::vector<TimeUs>> errorSpans;
@@ -523,10 +524,13 @@ void IncidentAnalyzer::deriveFromTraffic(Context &context)
     logs.range = {context.rangeBegin, context.rangeEnd};
     logs.minLevel = Severity::Error;
     std::map<std::string, std::vector<TimeUs>> errorLogs;
-    (void)m_reader.forEachLog(logs, [&errorLogs](LogRecord &&log) {
-        errorLogs[log.service].push_back(log.time);
-        return true;
-    });
+    if (Status status = m_reader.forEachLog(logs,
+                                            [&errorLogs](LogRecord &&log) {
+                                                errorLogs[log.service].push_back(log.time);
+                                                return true;
+                                            });
+        !status)
+        return status;
 
     ChangeOptions counts;
     counts.minSigma = 1.0; // counts: a quiet baseline of zeros is not infinitely precise
@@ -546,7 +550,6 @@ void IncidentAnalyzer::deriveFromTraffic(Context &context)
                 a.score = std::min(change->magnitude, 1000.0);
                 a.baseline = change->baseline;
                 a.after = change->after;
-                a.derived = true;
                 context.anomalies.push_back(a);
             }
         }
@@ -572,7 +575,6 @@ void IncidentAnalyzer::deriveFromTraffic(Context &context)
             a.score = std::min(change->magnitude, 1000.0);
             a.baseline = change->baseline;
             a.after = change->after;
-            a.derived = true;
             context.anomalies.push_back(a);
         }
     }
@@ -586,6 +588,7 @@ void IncidentAnalyzer::deriveFromTraffic(Context &context)
             context.incidentOnsetSeries = a.series;
         }
     }
+    return {};
 }
 
 void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)

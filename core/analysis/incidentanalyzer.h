@@ -33,8 +33,7 @@ struct MetricAnomaly
     double baseline = 0;
     double sigma = 0;
     double after = 0;
-    bool derived = false; // from logs or spans
-    std::int64_t seriesId = 0; // stored series; 0 for derived ones
+    std::int64_t seriesId = 0; // stored series; 0 for those derived from logs and spans
 };
 
 struct RankedCause
@@ -105,8 +104,8 @@ public:
     Result<IncidentAnalysis> analyze(const std::string &failureSourceId);
     // Every failure event in the capture, oldest first.
     Result<std::vector<IncidentAnalysis>> analyzeAll();
-    // Forget the cached list of series and windows (the capture grew).
-    void refreshSeriesList()
+    // Forget the cached series list and event and span windows (the capture grew).
+    void forgetCaches()
     {
         m_seriesLoaded = false;
         m_events.valid = false;
@@ -128,7 +127,7 @@ private:
     Result<std::span<const Span>> spansIn(TimeUs begin, TimeUs end);
     Status loadSeriesList();
     Status findAnomalies(Context &context);
-    void deriveFromTraffic(Context &context);
+    Status deriveFromTraffic(Context &context);
     void rankCauses(Context &context, IncidentAnalysis &result);
     // The cause score of one candidate; with `evidence`, also the reasons in words.
     double scoreCause(const Context &context, const Event &candidate,

@@ -35,7 +35,7 @@ Result<LiveAnalysis::Update> LiveAnalysis::advance(TimeUs completeUntil)
         auto failures = m_reader.events(query);
         if (!failures)
             return R::failure(failures.error());
-        m_analyzer.refreshSeriesList();
+        m_analyzer.forgetCaches();
         for (const Event &failure : *failures) {
             auto analysis = m_analyzer.analyze(failure);
             if (!analysis)

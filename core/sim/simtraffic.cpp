@@ -172,7 +172,8 @@ void SimWorld::emitTraffic(const std::vector<ServiceState> &states, TimeUs from,
                      [](const LogRecord &a, const LogRecord &b) { return a.time < b.time; });
     for (const LogRecord &log : logs) {
         const int service = m_topology.serviceIndex(log.service);
-        encodeLogs(m_topology.services[static_cast<std::size_t>(service)].logWire, {log}, out);
+        out.push_back(
+            encodeLog(m_topology.services[static_cast<std::size_t>(service)].logWire, log));
     }
 }
 

@@ -275,56 +275,34 @@ OutgoingMessage encodeNodeStats(const std::string &cluster, TimeUs time,
     return m;
 }
 
-void encodeLogs(LogWire wire, const std::vector<LogRecord> &logs, std::vector<OutgoingMessage> &out)
+OutgoingMessage encodeLog(LogWire wire, const LogRecord &log)
 {
-    if (logs.empty())
-        return;
+    OutgoingMessage m{"logs", log.entity, {}, {}, log.time};
     if (wire == LogWire::Native) {
-        for (const LogRecord &log : logs) {
-            OutgoingMessage m{"logs", log.entity, {}, {}, log.time};
-            native::appendLog(m.value, log);
-            out.push_back(std::move(m));
-        }
-        return;
+        native::appendLog(m.value, log);
+        return m;
     }
-    // OTLP: consecutive records of one service and pod share a resource.
-    std::size_t first = 0;
-    while (first < logs.size()) {
-        std::size_t last = first;
-        while (last < logs.size() && logs[last].service == logs[first].service
-               && logs[last].entity == logs[first].entity)
-            ++last;
-        OutgoingMessage m{"logs", logs[first].entity, {}, {}, logs[first].time};
-        std::string &o = m.value;
-        o = "{\"resourceLogs\":[{";
-        otlpResource(o, logs[first].service, logs[first].entity);
-        o += ",\"scopeLogs\":[{\"scope\":{\"name\":\"eventscope-sim\"},\"logRecords\":[";
-        for (std::size_t i = first; i < last; ++i) {
-            const LogRecord &log = logs[i];
-            if (o.back() != '[')
-                o += ',';
-            o += '{';
-            nanosField(o, "timeUnixNano", log.time);
-            static constexpr int kSeverityNumber[] = {5, 9, 13, 17, 21};
-            json::appendKey(o, "severityNumber");
-            json::appendInteger(o, kSeverityNumber[static_cast<int>(log.level)]);
-            std::string text(severityName(log.level));
-            for (char &c : text)
-                c = static_cast<char>(c - 'a' + 'A');
-            stringField(o, "severityText", text);
-            o += ",\"body\":{\"stringValue\":";
-            json::appendString(o, log.message);
-            o += '}';
-            if (!log.traceId.empty())
-                stringField(o, "traceId", log.traceId);
-            if (!log.spanId.empty())
-                stringField(o, "spanId", log.spanId);
-            o += '}';
-        }
-        o += "]}]}]}";
-        out.push_back(std::move(m));
-        first = last;
-    }
+    std::string &o = m.value;
+    o = "{\"resourceLogs\":[{";
+    otlpResource(o, log.service, log.entity);
+    o += ",\"scopeLogs\":[{\"scope\":{\"name\":\"eventscope-sim\"},\"logRecords\":[{";
+    nanosField(o, "timeUnixNano", log.time);
+    static constexpr int kSeverityNumber[] = {5, 9, 13, 17, 21};
+    json::appendKey(o, "severityNumber");
+    json::appendInteger(o, kSeverityNumber[static_cast<int>(log.level)]);
+    std::string text(severityName(log.level));
+    for (char &c : text)
+        c = static_cast<char>(c - 'a' + 'A');
+    stringField(o, "severityText", text);
+    o += ",\"body\":{\"stringValue\":";
+    json::appendString(o, log.message);
+    o += '}';
+    if (!log.traceId.empty())
+        stringField(o, "traceId", log.traceId);
+    if (!log.spanId.empty())
+        stringField(o, "spanId", log.spanId);
+    o += "}]}]}]}";
+    return m;
 }
 
 OutgoingMessage encodeTrace(const std::vector<Span> &spans)

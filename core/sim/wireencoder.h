@@ -76,9 +76,8 @@ struct NodeStats
 OutgoingMessage encodeNodeStats(const std::string &cluster, TimeUs time,
                                 const std::vector<NodeStats> &nodes);
 
-// Logs of one service and entity in one message (OTLP) or one message each (native).
-void encodeLogs(LogWire wire, const std::vector<LogRecord> &logs,
-                std::vector<OutgoingMessage> &out);
+// One log record as a message in its service's log format (native JSON or OTLP).
+OutgoingMessage encodeLog(LogWire wire, const LogRecord &log);
 
 // One trace as an OTLP ExportTraceServiceRequest, spans grouped by service and pod.
 OutgoingMessage encodeTrace(const std::vector<Span> &spans);

@@ -14,6 +14,23 @@
 
 namespace eventscope::testing {
 
+// Decodes simulated messages as Kafka ingest does: payload, headers, the topic's default kind.
+inline void decodeAsIngest(const std::vector<sim::OutgoingMessage> &messages,
+                           MessageDecoder &decoder, RecordBatch &batch)
+{
+    for (const sim::OutgoingMessage &m : messages) {
+        std::vector<MessageHeader> headers;
+        for (const auto &[name, value] : m.headers)
+            headers.push_back({name, value});
+        Message message;
+        message.payload = m.value;
+        message.headers = headers;
+        message.topicKind = kindForTopic(m.topic);
+        message.receivedAt = m.time;
+        decoder.decode(message, batch);
+    }
+}
+
 inline sim::GroundTruth simulateIntoCapture(const sim::SimulatorOptions &options,
                                             const std::string &path)
 {
@@ -26,17 +43,7 @@ inline sim::GroundTruth simulateIntoCapture(const sim::SimulatorOptions &options
     std::vector<RecordBatch> batch(1);
     int ticks = 0;
     while (simulator.next(messages)) {
-        for (const sim::OutgoingMessage &m : messages) {
-            std::vector<MessageHeader> headers;
-            for (const auto &[name, value] : m.headers)
-                headers.push_back({name, value});
-            Message message;
-            message.payload = m.value;
-            message.headers = headers;
-            message.topicKind = kindForTopic(m.topic);
-            message.receivedAt = m.time;
-            decoder.decode(message, batch[0]);
-        }
+        decodeAsIngest(messages, decoder, batch[0]);
         messages.clear();
         if (++ticks % 60 == 0) {
             (*committer)->commit(batch);

@@ -4,6 +4,7 @@
 #include "analysis/liveanalysis.h"
 #include "decode/messagedecoder.h"
 #include "sim/simulator.h"
+#include "simulatedcapture.h"
 #include "store/batchcommitter.h"
 #include "store/capturereader.h"
 #include "util/timeformat.h"
@@ -59,17 +60,7 @@ private Q_SLOTS:
         std::vector<RecordBatch> batch(1);
         int ticks = 0;
         while (simulator.next(messages)) {
-            for (const sim::OutgoingMessage &m : messages) {
-                std::vector<MessageHeader> headers;
-                for (const auto &[name, value] : m.headers)
-                    headers.push_back({name, value});
-                Message message;
-                message.payload = m.value;
-                message.headers = headers;
-                message.topicKind = kindForTopic(m.topic);
-                message.receivedAt = m.time;
-                decoder.decode(message, batch[0]);
-            }
+            testing::decodeAsIngest(messages, decoder, batch[0]);
             messages.clear();
             if (++ticks % 30 == 0) { // a commit every five simulated minutes
                 (*committer)->commit(batch);

@@ -1,6 +1,7 @@
 // The scenario simulator: deterministic, decodable in every format it speaks, and its ground
 // truth names events that exist, in the right order, with the effects the metrics show.
 
+#include "../analysis/simulatedcapture.h"
 #include "decode/messagedecoder.h"
 #include "model/recordbatch.h"
 #include "sim/messagesink.h"
@@ -47,17 +48,7 @@ struct Decoded
 void decodeAll(const std::vector<sim::OutgoingMessage> &messages, Decoded &out)
 {
     MessageDecoder decoder;
-    for (const sim::OutgoingMessage &m : messages) {
-        std::vector<MessageHeader> headers;
-        for (const auto &[name, value] : m.headers)
-            headers.push_back({name, value});
-        Message message;
-        message.payload = m.value;
-        message.headers = headers;
-        message.topicKind = kindForTopic(m.topic);
-        message.receivedAt = m.time;
-        decoder.decode(message, out.batch);
-    }
+    testing::decodeAsIngest(messages, decoder, out.batch);
     for (const Event &e : out.batch.events)
         out.events[e.sourceId] = &e;
 }
