@@ -128,11 +128,13 @@ int runIngest(const QStringList &arguments)
         return runtimeError(command, ingest.error());
 
     // Wait for a stop signal, idleness or the message limit. Idleness counts from the first
-    // assignment: joining a group takes seconds, and that is not an idle topic.
+    // assignment and restarts at every rebalance: joining a group takes seconds, and a member
+    // waiting for the group to settle is not looking at an idle topic.
     constexpr double kJoinTimeoutSeconds = 60;
     const timespec tick{0, 100'000'000};
     auto lastProgress = std::chrono::steady_clock::now();
     std::int64_t lastCount = -1;
+    std::int64_t lastRebalanceEvents = 0;
     bool assigned = false;
     int exitCode = kExitOk;
     while ((*ingest)->isRunning()) {
@@ -158,8 +160,10 @@ int runIngest(const QStringList &arguments)
             }
             continue;
         }
-        if (stats.messages != lastCount) {
+        if (stats.messages != lastCount || stats.rebalancing
+            || stats.rebalanceEvents != lastRebalanceEvents) {
             lastCount = stats.messages;
+            lastRebalanceEvents = stats.rebalanceEvents;
             lastProgress = now;
         } else if (std::chrono::duration<double>(now - lastProgress).count() >= idleSeconds) {
             spdlog::info("no message for {} s: stopping", idleSeconds);

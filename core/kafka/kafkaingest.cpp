@@ -138,6 +138,7 @@ private:
     MessageDecoder m_decoder;
     RecordBatch m_pending;
     std::int64_t m_pendingMessages = 0;
+    bool m_commitDue = false; // commit to Kafka at the next cadence even without a new batch
     Clock::time_point m_pendingSince{};
     bool m_paused = false;
     bool m_limitReached = false;
@@ -388,6 +389,11 @@ void KafkaIngest::Worker::onAssign(rd_kafka_topic_partition_list_t *partitions)
     if (m_paused)
         rd_kafka_pause_partitions(m_consumer.get(), partitions);
     std::lock_guard lock(m_statsMutex);
+    // Kafka learns at once where this member starts (the capture may be ahead of the group
+    // when a commit was refused during the rebalance).
+    m_commitDue = true;
+    ++m_stats.rebalanceEvents;
+    m_stats.rebalancing = false;
     if (m_stats.secondsToFirstAssignment < 0)
         m_stats.secondsToFirstAssignment
             = std::chrono::duration<double>(Clock::now() - m_createdAt).count();
@@ -412,6 +418,8 @@ void KafkaIngest::Worker::onRevoke(rd_kafka_topic_partition_list_t *partitions)
     std::lock_guard lock(m_statsMutex);
     m_stats.assignedPartitions
         = cooperative ? std::max<std::int64_t>(0, m_stats.assignedPartitions - partitions->cnt) : 0;
+    ++m_stats.rebalanceEvents;
+    m_stats.rebalancing = !cooperative || m_stats.assignedPartitions == 0;
     spdlog::info("revoked {} partition(s)", partitions->cnt);
 }
 
@@ -573,9 +581,10 @@ void KafkaIngest::Worker::run(std::atomic<bool> &finished)
         // starts from this commit (a commit during a rebalance may be refused).
         if (Clock::now() - lastCommit > std::chrono::milliseconds(100)) {
             const std::uint64_t committed = m_writer.committedBatches();
-            if (committed != lastCommittedBatches) {
+            if (committed != lastCommittedBatches || m_commitDue) {
                 commitOffsets(false);
                 lastCommittedBatches = committed;
+                m_commitDue = false;
             }
             lastCommit = Clock::now();
         }

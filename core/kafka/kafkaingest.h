@@ -61,6 +61,10 @@ struct IngestStats
     std::string brokerState; // e.g. "1/1 brokers up", "all brokers down: ..."
     std::vector<PartitionLag> lag;
     std::int64_t assignedPartitions = 0;
+    // Assignments and revocations so far, and whether partitions were revoked and not yet
+    // reassigned: a member in the middle of a rebalance is waiting, not idle.
+    std::int64_t rebalanceEvents = 0;
+    bool rebalancing = false;
     // From the consumer's creation to its first partitions (the group join); -1 until then.
     double secondsToFirstAssignment = -1;
 };
