@@ -1,6 +1,7 @@
 #include "store/batchcommitter.h"
 
 #include "store/captureschema.h"
+#include "store/queries.h"
 #include "util/jsonwriter.h"
 
 #include <spdlog/spdlog.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <map>
 
 namespace eventscope {
 
@@ -50,6 +52,15 @@ struct TimeSpanTracker
     }
 };
 
+// A batch's events per (type, minute), added to event_history once per batch.
+using EventHistoryCounts = std::map<std::pair<std::string_view, std::int64_t>, std::int64_t>;
+
+void countInHistory(EventHistoryCounts &counts, const Event &event)
+{
+    // Truncating division, as SQLite's integer division in the schema's trigger and backfill.
+    ++counts[{event.type, event.time / kEventHistoryBucket}];
+}
+
 } // namespace
 
 Result<std::unique_ptr<BatchCommitter>> BatchCommitter::open(const std::string &path,
@@ -74,6 +85,9 @@ Result<std::unique_ptr<BatchCommitter>> BatchCommitter::open(const std::string &
         if (!exists)
             capture::createSchema(connection, sourceDescription);
         capture::configureWriter(connection);
+        if (exists && capture::upgradeSchema(connection))
+            spdlog::info("{}: upgraded to capture schema version {}", path,
+                         capture::kSchemaVersion);
         std::unique_ptr<BatchCommitter> committer(new BatchCommitter(path, std::move(connection)));
         committer->prepareStatements();
         committer->loadState();
@@ -97,6 +111,9 @@ void BatchCommitter::prepareStatements()
         "INSERT INTO events(source_id, time, type, category, severity, service, entity, cluster, "
         "message, trace_id, attributes, topic, partition, offset) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    m_addEventHistory = m_connection.prepare(
+        "INSERT INTO event_history(type, minute, count) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT(type, minute) DO UPDATE SET count = count + excluded.count");
     m_insertSeries = m_connection.prepare(
         "INSERT INTO series(key, name, labels, unit) VALUES (?1, ?2, ?3, ?4)");
     for (auto [statement, table] : {std::pair{&m_insertFullChunk, "sample_chunks"},
@@ -208,6 +225,7 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
     CommitSummary summary;
     summary.sequence = m_sequence + 1;
     TimeSpanTracker span;
+    EventHistoryCounts eventHistory;
 
     try {
         sqlite::Transaction transaction(m_connection);
@@ -274,7 +292,13 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
                 m_insertEvent.run();
                 span.add(event.time);
                 ++summary.events;
+                countInHistory(eventHistory, event);
             }
+            for (const auto &[key, count] : eventHistory) {
+                m_addEventHistory.bind(1, key.first).bind(2, key.second).bind(3, count);
+                m_addEventHistory.run();
+            }
+            eventHistory.clear();
 
             if (!batch.samples.empty()) {
                 std::vector<SeriesState *> states(batch.series.size(), nullptr);

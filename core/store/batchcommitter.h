@@ -119,6 +119,7 @@ private:
     std::string m_path;
     sqlite::Connection m_connection;
     sqlite::Statement m_insertEvent;
+    sqlite::Statement m_addEventHistory;
     sqlite::Statement m_insertSeries;
     sqlite::Statement m_insertFullChunk;
     sqlite::Statement m_insertRecentChunk;

@@ -628,4 +628,31 @@ Result<std::vector<PartitionOffset>> CaptureReader::offsets()
     });
 }
 
+// The schema's trigger and backfill, and the fallback below, divide by this literal.
+static_assert(kEventHistoryBucket == 60'000'000);
+
+Result<EventTypeHistory> CaptureReader::eventHistory()
+{
+    return guarded<EventTypeHistory>("reading the event history", [&] {
+        const bool stored = m_connection.queryInt("SELECT count(*) FROM sqlite_master "
+                                                  "WHERE type = 'table' AND name = 'event_history'")
+            > 0;
+        auto statement = m_connection.prepare(
+            stored ? "SELECT type, minute, count FROM event_history ORDER BY type, minute"
+                   : "SELECT type, time / 60000000 AS minute, count(*) FROM events "
+                     "GROUP BY type, minute ORDER BY type, minute");
+        EventTypeHistory history;
+        std::vector<EventTypeHistory::Bucket> *buckets = nullptr;
+        std::string currentType;
+        while (statement.step()) {
+            if (!buckets || statement.columnText(0) != currentType) {
+                currentType = statement.columnString(0);
+                buckets = &history.byType[currentType];
+            }
+            buckets->push_back({statement.columnInt(1), statement.columnInt(2)});
+        }
+        return history;
+    });
+}
+
 } // namespace eventscope

@@ -54,6 +54,9 @@ public:
     Status forEachSpan(const SpanQuery &query, const std::function<bool(Span &&)> &visit);
     Result<std::vector<DeadLetter>> deadLetters(std::size_t limit);
     Result<std::vector<PartitionOffset>> offsets();
+    // Events per type and minute over the whole capture. Small (types × active minutes); a
+    // capture from before schema version 2, opened read-only, has it computed from its events.
+    Result<EventTypeHistory> eventHistory();
 
 private:
     CaptureReader(std::string path, sqlite::Connection connection);

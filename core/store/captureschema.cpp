@@ -154,6 +154,31 @@ CREATE TABLE dead_letters (
 );
 )sql";
 
+constexpr const char *kEventHistorySchema = R"sql(
+-- How many events of each type fell in each minute (time / 60 s). The correlation engine reads
+-- how often a type precedes a failure type across the whole capture from this small table
+-- instead of scanning the events. The writer adds each batch's counts; deletions go through the
+-- trigger.
+CREATE TABLE event_history (
+    type TEXT NOT NULL,
+    minute INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (type, minute)
+) WITHOUT ROWID;
+CREATE TRIGGER event_history_on_delete AFTER DELETE ON events BEGIN
+    UPDATE event_history SET count = count - 1
+        WHERE type = old.type AND minute = old.time / 60000000;
+    DELETE FROM event_history WHERE type = old.type AND minute = old.time / 60000000
+        AND count <= 0;
+END;
+)sql";
+
+// Version 1 → 2: the per-type, per-minute event counts, filled from the events already there.
+constexpr const char *kEventHistoryBackfill = R"sql(
+INSERT INTO event_history(type, minute, count)
+    SELECT type, time / 60000000, count(*) FROM events GROUP BY 1, 2;
+)sql";
+
 } // namespace
 
 std::string createdByString()
@@ -230,6 +255,7 @@ void createSchema(sqlite::Connection &connection, const std::string &sourceDescr
     connection.execute("PRAGMA application_id=" + std::to_string(kApplicationId));
     connection.execute("PRAGMA user_version=" + std::to_string(kSchemaVersion));
     connection.execute(kSchema);
+    connection.execute(kEventHistorySchema);
     auto insert = connection.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2)");
     const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
@@ -242,6 +268,24 @@ void createSchema(sqlite::Connection &connection, const std::string &sourceDescr
     insert.bind(1, std::string_view("created_at")).bind(2, createdAt).run();
     insert.bind(1, std::string_view("source")).bind(2, sourceDescription).run();
     transaction.commit();
+}
+
+bool upgradeSchema(sqlite::Connection &connection)
+{
+    const auto version = connection.queryInt("PRAGMA user_version");
+    if (version >= kSchemaVersion)
+        return false;
+    sqlite::Transaction transaction(connection);
+    if (version < 2) {
+        connection.execute(kEventHistorySchema);
+        connection.execute(kEventHistoryBackfill);
+    }
+    connection.execute("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+    connection.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '"
+                       + std::to_string(kSchemaVersion)
+                       + "') ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    transaction.commit();
+    return true;
 }
 
 void configureWriter(sqlite::Connection &connection)

@@ -12,7 +12,9 @@ namespace eventscope::capture {
 // without running SQL on it.
 constexpr std::int32_t kApplicationId = 0x45565343;
 // Stored as PRAGMA user_version and in meta.schema_version.
-constexpr int kSchemaVersion = 1;
+// Version 2 added event_history; older captures are upgraded when opened for writing and read
+// as they are otherwise.
+constexpr int kSchemaVersion = 2;
 
 // Checks a file before SQLite touches it: exists, not empty, an SQLite database, a capture,
 // a schema this build reads, not truncated. The message names the file and the problem.
@@ -21,6 +23,10 @@ Status validateFile(const std::string &path);
 // Creates the schema in an empty database. Runs in rollback-journal mode so that the header
 // (application id, schema version) is in the main file before WAL is switched on.
 void createSchema(sqlite::Connection &connection, const std::string &sourceDescription);
+
+// Brings a capture written by an older EventScope to the current schema in one transaction.
+// Returns whether anything changed.
+bool upgradeSchema(sqlite::Connection &connection);
 
 // Pragmas for the single writer connection and for read connections.
 void configureWriter(sqlite::Connection &connection);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace eventscope {
 
@@ -66,6 +67,19 @@ struct CaptureInfo
     std::int64_t deadLetters = 0;
     TimeRange span{0, 0}; // [earliest, latest + 1) over all records; empty when there are none
     std::int64_t fileBytes = 0;
+};
+
+// How many events of each type fell in each minute (time / kEventHistoryBucket, truncating),
+// over the whole capture: the history the correlation engine weighs causes with.
+constexpr TimeUs kEventHistoryBucket = 60 * kMicrosPerSecond;
+struct EventTypeHistory
+{
+    struct Bucket
+    {
+        std::int64_t minute = 0;
+        std::int64_t count = 0;
+    };
+    std::map<std::string, std::vector<Bucket>, std::less<>> byType; // buckets in minute order
 };
 
 } // namespace eventscope

@@ -1,5 +1,6 @@
 #include "testcapture.h"
 
+#include "store/captureschema.h"
 #include "store/storewriter.h"
 
 #include <QCryptographicHash>
@@ -91,7 +92,9 @@ private Q_SLOTS:
         newer[62] = 0;
         newer[63] = 9; // user_version = 9
         QTest::newRow("newer schema")
-            << newer << "schema version 9 is newer than this EventScope reads (1)";
+            << newer
+            << QStringLiteral("schema version 9 is newer than this EventScope reads (%1)")
+                   .arg(capture::kSchemaVersion);
 
         QByteArray foreign = m_validCapture;
         foreign[68] = 0;

@@ -1,5 +1,6 @@
 #include "testcapture.h"
 
+#include "store/captureschema.h"
 #include "store/sqlite.h"
 #include "store/storewriter.h"
 
@@ -154,7 +155,7 @@ private Q_SLOTS:
         QCOMPARE(offsets.size(), std::size_t(2));
         QCOMPARE(offsets[0], (PartitionOffset{"scaling_events", 0, 50}));
         const auto info = valueOrFail(reader->info());
-        QCOMPARE(info.schemaVersion, 1);
+        QCOMPARE(info.schemaVersion, capture::kSchemaVersion);
         QCOMPARE(info.meta.at("source"), std::string("test"));
         QVERIFY(info.meta.at("created_by").starts_with("EventScope "));
         QCOMPARE(info.span.begin, kBase);
@@ -557,6 +558,80 @@ private Q_SLOTS:
                 >= cutoff - BatchCommitter::kChunkSamples * 10 * kMicrosPerSecond);
         QCOMPARE(samples.back().time, newest);
         QVERIFY(samples.size() < 3600 / 2);
+    }
+
+    // event_history always equals counting the events table: after inserts in several commits
+    // (with duplicates skipped), after retention, and when an old capture without it is read
+    // and then upgraded.
+    void eventHistoryFollowsTheEvents()
+    {
+        const std::string path = freshPath();
+        const auto bruteForce = [&path] {
+            std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> counted;
+            auto reader = openReader(path);
+            for (const Event &e : valueOrFail(reader->events({}))) {
+                auto &buckets = counted[e.type];
+                const std::int64_t minute = e.time / kEventHistoryBucket;
+                if (buckets.empty() || buckets.back().first != minute)
+                    buckets.emplace_back(minute, 0);
+                ++buckets.back().second;
+            }
+            return counted;
+        };
+        const auto stored = [&path] {
+            std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> out;
+            auto reader = openReader(path);
+            for (const auto &[type, buckets] : valueOrFail(reader->eventHistory()).byType) {
+                for (const EventTypeHistory::Bucket &b : buckets)
+                    out[type].emplace_back(b.minute, b.count);
+            }
+            return out;
+        };
+        {
+            auto committer = openCommitter(path);
+            std::mt19937 rng(11);
+            for (int commit = 0; commit < 20; ++commit) {
+                std::vector<RecordBatch> batches(2);
+                for (int i = 0; i < 200; ++i) {
+                    const int n = commit * 200 + i;
+                    const TimeUs t
+                        = kBase + static_cast<TimeUs>(rng() % (180 * 60)) * kMicrosPerSecond;
+                    batches[i % 2].events.push_back(makeEvent(n, t, "failure_events", 0, n));
+                }
+                // A message seen again (a Kafka redelivery) is skipped, and not counted twice.
+                batches[1].events.push_back(batches[0].events.front());
+                committer->commit(batches);
+            }
+        }
+        QCOMPARE(stored(), bruteForce());
+        QCOMPARE(stored().size(), std::size_t(3));
+
+        {
+            auto committer = openCommitter(path);
+            RetentionPolicy policy;
+            policy.maxAge = 60 * 60 * kMicrosPerSecond;
+            for (int steps = 0; steps < 100 && committer->applyRetention(policy, 500).moreToDo;)
+                ++steps;
+        }
+        QVERIFY(bruteForce().begin()->second.size() < 100);
+        QCOMPARE(stored(), bruteForce());
+
+        // A capture from schema version 1: no event_history.
+        {
+            sqlite::Connection raw(path, sqlite::Connection::Mode::ReadWrite);
+            raw.execute("DROP TRIGGER event_history_on_delete; DROP TABLE event_history; "
+                        "PRAGMA user_version=1");
+        }
+        QCOMPARE(stored(), bruteForce()); // computed from the events
+        {
+            auto committer = openCommitter(path); // upgrades
+            std::vector<RecordBatch> batches(1);
+            batches[0].events.push_back(makeEvent(99'999, kBase + 179 * 60 * kMicrosPerSecond));
+            committer->commit(batches);
+        }
+        auto reader = openReader(path);
+        QCOMPARE(valueOrFail(reader->info()).schemaVersion, capture::kSchemaVersion);
+        QCOMPARE(stored(), bruteForce());
     }
 
     void retentionBySizeKeepsTheNewestData()
