@@ -1,5 +1,7 @@
 #include "analysis/incidentanalyzer.h"
 
+#include "analysis/precedencehistory.h"
+
 #include "analysis/changepoint.h"
 #include "store/capturereader.h"
 #include "util/timeformat.h"
@@ -22,6 +24,8 @@ constexpr TimeUs kMinute = 60 * kSecond;
 // Anomalies at least this strong date the start of an incident.
 constexpr double kStrongAnomaly = 5.0;
 constexpr TimeUs kCascadeLookahead = 5 * kMinute;
+// The most the capture's history (lift) moves a cause's score, up or down.
+constexpr double kHistoryWeight = 0.08;
 
 std::string fixed(double value, int decimals = 1)
 {
@@ -183,6 +187,7 @@ struct IncidentAnalyzer::Context
     std::set<std::string> related; // the failing service and everything it calls
     TimeUs incidentOnset = 0;
     std::string incidentOnsetSeries;
+    const PrecedenceHistory *history = nullptr; // capture-wide, owned by the analyzer
 
     // Per service: what moved, and whether it looks like the service's own problem.
     struct ServiceState
@@ -367,6 +372,13 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
     context.service = failure.service;
     context.entity = entityName(failure.entity);
     context.node = eventNode(failure);
+    if (!m_history) {
+        auto counts = m_reader.eventHistory();
+        if (!counts)
+            return Result<IncidentAnalysis>::failure(counts.error());
+        m_history = PrecedenceHistory(std::move(*counts));
+    }
+    context.history = &*m_history;
 
     // A few minutes past the failure too: a cascade's later failures tell where it started.
     auto events = eventsIn(context.rangeBegin, failure.time + kCascadeLookahead);
@@ -837,13 +849,31 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
         evidence->push_back(count == 1 ? "the only " + candidate.type + " in the window"
                                        : std::to_string(count) + " " + candidate.type
                                     + " events in the window (routine)");
+    // History: how often this type came before failures like this one elsewhere in the
+    // capture, against how common it is at all. Moves the score by at most ±kHistoryWeight, and
+    // not at all without earlier failures of the type.
+    double history = 0;
+    if (context.history) {
+        const Precedence p = context.history->precedence(candidate.type, context.failure.type,
+                                                         context.time, m_options.window);
+        if (p.failures > 0 && p.coverage > 0) {
+            history = std::clamp(std::log2(p.lift) / 3.0, -1.0, 1.0);
+            if (evidence)
+                evidence->push_back(
+                    "history: " + candidate.type + " came before " + std::to_string(p.preceded)
+                    + " of " + std::to_string(p.failures) + " other " + context.failure.type
+                    + " within " + minutes(m_options.window) + ", and is around "
+                    + std::to_string(static_cast<int>(std::lround(100 * p.coverage)))
+                    + "% of the time (lift " + fixed(p.lift) + ")");
+        }
+    }
     const double proximity = std::exp(-static_cast<double>(context.time - candidate.time)
                                       / static_cast<double>(m_options.window / 2));
     if (evidence)
         evidence->push_back(minutes(context.time - candidate.time) + " before the failure");
 
-    double score
-        = 0.25 * topology + 0.45 * mediation + 0.12 * kind + 0.08 * rarity + 0.10 * proximity;
+    double score = 0.25 * topology + 0.45 * mediation + 0.12 * kind + 0.08 * rarity
+        + 0.10 * proximity + kHistoryWeight * history;
     if (isRoutineLifecycle(candidate.type))
         score *= 0.4; // a pod starting is what follows a change, not a change itself
     if (candidate.time > context.incidentOnset + 45 * kSecond) {

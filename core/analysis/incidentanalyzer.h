@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/callgraph.h"
+#include "analysis/precedencehistory.h"
 #include "model/event.h"
 #include "model/series.h"
 #include "util/result.h"
@@ -108,6 +109,7 @@ public:
     void forgetCaches()
     {
         m_seriesLoaded = false;
+        m_history.reset();
         m_events.valid = false;
         m_spans.valid = false;
     }
@@ -142,6 +144,7 @@ private:
     WindowCache<Event> m_events;
     WindowCache<Span> m_spans;
     bool m_seriesLoaded = false;
+    std::optional<PrecedenceHistory> m_history; // loaded with the first incident
 };
 
 // Causes at or above this score explain the failure; below it they are only the best of
