@@ -2,12 +2,15 @@
 #include "commands.h"
 
 #include "analysis/alertrules.h"
+#include "settings/operatorsettings.h"
 #include "store/batchcommitter.h"
 #include "store/capturereader.h"
 #include "util/jsonwriter.h"
 #include "util/timeformat.h"
 
 #include <QFile>
+
+#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <set>
@@ -21,7 +24,8 @@ int runAlerts(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Evaluate alert rules (metric thresholds held for a time, event rates, anomalies) over a "
         "capture. Each firing and resolution is an alert event; --store adds them to the capture "
-        "(nothing twice) and keeps the rules in it. Without --rules, the capture's stored rules."));
+        "(nothing twice) and keeps the rules in it. Without --rules: the capture's rules, else the "
+        "operator's (the console's settings, where --save-rules puts them)."));
     parser.addOption(
         {QStringLiteral("db"), QStringLiteral("Capture file."), QStringLiteral("FILE")});
     parser.addOption(
@@ -32,6 +36,10 @@ int runAlerts(const QStringList &arguments)
                       QStringLiteral("TIME")});
     parser.addOption({QStringLiteral("store"),
                       QStringLiteral("Write the alert events and the rules into the capture.")});
+    parser.addOption(
+        {QStringLiteral("save-rules"),
+         QStringLiteral(
+             "Also save the rules in the operator's settings (the console uses them).")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the alerts as JSON.")});
     if (auto exit = parseOrExit(parser, arguments, command))
         return *exit;
@@ -62,20 +70,40 @@ int runAlerts(const QStringList &arguments)
     if (!info)
         return runtimeError(command, info.error());
     std::string rulesJson;
+    std::string rulesFrom;
     if (parser.isSet(QStringLiteral("rules"))) {
+        rulesFrom = "file";
         QFile file(parser.value(QStringLiteral("rules")));
         if (!file.open(QIODevice::ReadOnly))
             return runtimeError(
                 command, file.fileName().toStdString() + ": " + file.errorString().toStdString());
         rulesJson = file.readAll().toStdString();
     } else if (const auto stored = info->meta.find("alert_rules"); stored != info->meta.end()) {
+        rulesFrom = "capture";
         rulesJson = stored->second;
     } else {
-        return usageError(command, QStringLiteral("--rules is required: the capture has none"));
+        auto saved = settings::alertRulesJson();
+        if (!saved)
+            return runtimeError(command, saved.error());
+        if (saved->empty())
+            return usageError(command,
+                              QStringLiteral("--rules is required: neither the capture nor the "
+                                             "settings (%1) have alert rules")
+                                  .arg(QString::fromStdString(settings::settingsFile())));
+        rulesFrom = "settings";
+        rulesJson = std::move(*saved);
     }
     auto rules = analysis::parseAlertRules(rulesJson);
     if (!rules)
-        return runtimeError(command, rules.error());
+        return runtimeError(command,
+                            rulesFrom == "settings"
+                                ? settings::settingsFile() + ": alert rules: " + rules.error()
+                                : rules.error());
+    if (parser.isSet(QStringLiteral("save-rules"))) {
+        if (Status saved = settings::setAlertRulesJson(analysis::alertRulesToJson(*rules)); !saved)
+            return runtimeError(command, saved.error());
+        spdlog::info("saved {} alert rule(s) in {}", rules->size(), settings::settingsFile());
+    }
     const TimeRange range{from.value_or(info->span.begin), to.value_or(info->span.end)};
     auto alerts = analysis::evaluateAlerts(**reader, *rules, range);
     if (!alerts)
@@ -131,7 +159,10 @@ int runAlerts(const QStringList &arguments)
             out += a.attributes; // already JSON
             out += '}';
         }
-        out += "],\"stored\":" + std::to_string(stored) + "}\n";
+        out += "],\"stored\":" + std::to_string(stored);
+        json::appendKey(out, "rules_from");
+        json::appendString(out, rulesFrom);
+        out += "}\n";
         std::fwrite(out.data(), 1, out.size(), stdout);
     } else {
         for (const Event &a : *alerts)

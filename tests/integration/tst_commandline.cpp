@@ -26,6 +26,8 @@ Run run(const QStringList &arguments, const QByteArray &input = {}, int timeoutM
     environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     static QTemporaryDir runtimeDir; // Qt warns on stderr without one
     environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), runtimeDir.path());
+    static QTemporaryDir configDir; // the operator's settings: never the real ones
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), configDir.path());
     process.setProcessEnvironment(environment);
     process.start(QStringLiteral(EVENTSCOPE_BINARY), arguments);
     if (!process.waitForStarted())
@@ -297,7 +299,13 @@ private Q_SLOTS:
                                   "per_occurrence", "epoch"})
             QVERIFY2(effect.contains(QLatin1String(field)), field);
 
-        // Alert rules: evaluated, stored once, kept in the capture for the next run.
+        // Alert rules: evaluated, stored once, kept in the capture for the next run, and in the
+        // operator's settings for captures that have none.
+        const QString other = path(QStringLiteral("no-rules.capture"));
+        QVERIFY(QFile::copy(capture, other));
+        const Run noRules = run({QStringLiteral("alerts"), QStringLiteral("--db"), other});
+        QCOMPARE(noRules.exitCode, 2);
+        QVERIFY2(noRules.err.contains(QStringLiteral("settings")), qPrintable(noRules.err));
         QFile rules(path(QStringLiteral("rules.json")));
         QVERIFY(rules.open(QIODevice::WriteOnly));
         rules.write(R"({"rules":[{"name":"latency-anomaly","kind":"anomaly",
@@ -306,16 +314,29 @@ private Q_SLOTS:
         rules.close();
         const QStringList alerts = {QStringLiteral("alerts"), QStringLiteral("--db"), capture,
                                     QStringLiteral("--store"), QStringLiteral("--json")};
-        const Run stored = run(alerts + QStringList{QStringLiteral("--rules"), rules.fileName()});
+        const Run stored = run(alerts
+                               + QStringList{QStringLiteral("--rules"), rules.fileName(),
+                                             QStringLiteral("--save-rules")});
         QVERIFY2(stored.exitCode == 0, qPrintable(stored.err));
         const QJsonObject firstRun = QJsonDocument::fromJson(stored.out.toUtf8()).object();
         QVERIFY(firstRun.value(QStringLiteral("stored")).toInt() >= incidents.size());
+        QCOMPARE(firstRun.value(QStringLiteral("rules_from")).toString(), QStringLiteral("file"));
+        const Run fromSettings = run(
+            {QStringLiteral("alerts"), QStringLiteral("--db"), other, QStringLiteral("--json")});
+        QVERIFY2(fromSettings.exitCode == 0, qPrintable(fromSettings.err));
+        const QJsonObject settingsRun = QJsonDocument::fromJson(fromSettings.out.toUtf8()).object();
+        QCOMPARE(settingsRun.value(QStringLiteral("rules_from")).toString(),
+                 QStringLiteral("settings"));
+        QCOMPARE(settingsRun.value(QStringLiteral("alerts")).toArray().size(),
+                 firstRun.value(QStringLiteral("alerts")).toArray().size());
         const Run again = run(alerts); // the rules now come from the capture
         QVERIFY2(again.exitCode == 0, qPrintable(again.err));
         const QJsonObject secondRun = QJsonDocument::fromJson(again.out.toUtf8()).object();
         QCOMPARE(secondRun.value(QStringLiteral("alerts")).toArray().size(),
                  firstRun.value(QStringLiteral("alerts")).toArray().size());
         QCOMPARE(secondRun.value(QStringLiteral("stored")).toInt(), 0);
+        QCOMPARE(secondRun.value(QStringLiteral("rules_from")).toString(),
+                 QStringLiteral("capture"));
 
         const Run unknown = run({QStringLiteral("analyze"), QStringLiteral("--db"), capture,
                                  QStringLiteral("--incident"), QStringLiteral("evt-nope")});
