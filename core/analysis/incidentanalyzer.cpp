@@ -851,18 +851,18 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
                                     + " events in the window (routine)");
     // History: how often this type came before failures like this one elsewhere in the
     // capture, against how common it is at all. Moves the score by at most ±kHistoryWeight, and
-    // not at all without earlier failures of the type.
+    // not at all without other incidents of the type.
     double history = 0;
     if (context.history) {
         const Precedence p = context.history->precedence(candidate.type, context.failure.type,
                                                          context.time, m_options.window);
-        if (p.failures > 0 && p.coverage > 0) {
+        if (p.incidents > 0 && p.coverage > 0) {
             history = std::clamp(std::log2(p.lift) / 3.0, -1.0, 1.0);
             if (evidence)
                 evidence->push_back(
                     "history: " + candidate.type + " came before " + std::to_string(p.preceded)
-                    + " of " + std::to_string(p.failures) + " other " + context.failure.type
-                    + " within " + minutes(m_options.window) + ", and is around "
+                    + " of " + std::to_string(p.incidents) + " other " + context.failure.type
+                    + " incidents within " + minutes(m_options.window) + ", and is around "
                     + std::to_string(static_cast<int>(std::lround(100 * p.coverage)))
                     + "% of the time (lift " + fixed(p.lift) + ")");
         }

@@ -7,8 +7,8 @@ namespace eventscope::analysis {
 
 namespace {
 
-// Prior weight, in failures, of "no more often than chance" (lift 1).
-constexpr double kPriorFailures = 3.0;
+// Prior weight, in incidents, of "no more often than chance" (lift 1).
+constexpr double kPriorIncidents = 3.0;
 
 // Whether `buckets` (minute order) has one in [from, to].
 bool anyWithin(const std::vector<EventTypeHistory::Bucket> &buckets, std::int64_t from,
@@ -42,24 +42,32 @@ const PrecedenceHistory::Buckets *PrecedenceHistory::bucketsOf(std::string_view 
     return it == m_counts.byType.end() ? nullptr : &it->second;
 }
 
-const PrecedenceHistory::Totals &PrecedenceHistory::totals(std::string_view candidateType,
-                                                           std::string_view failureType,
-                                                           std::int64_t windowMinutes) const
+const std::vector<PrecedenceHistory::Incident> &
+PrecedenceHistory::incidentsOf(std::string_view failureType, std::int64_t windowMinutes) const
 {
-    const auto key
-        = std::tuple(std::string(candidateType), std::string(failureType), windowMinutes);
-    if (const auto it = m_totals.find(key); it != m_totals.end())
+    const auto key = std::pair(std::string(failureType), windowMinutes);
+    if (const auto it = m_incidents.find(key); it != m_incidents.end())
         return it->second;
-    Totals totals;
-    const Buckets *candidates = bucketsOf(candidateType);
-    const Buckets *failures = bucketsOf(failureType);
-    if (failures) {
+    std::vector<Incident> incidents;
+    if (const Buckets *failures = bucketsOf(failureType)) {
         for (const EventTypeHistory::Bucket &f : *failures) {
-            totals.failures += static_cast<int>(f.count);
-            if (candidates && anyWithin(*candidates, f.minute - windowMinutes, f.minute))
-                totals.preceded += static_cast<int>(f.count);
+            if (incidents.empty() || f.minute - incidents.back().last > windowMinutes)
+                incidents.push_back({f.minute, f.minute});
+            else
+                incidents.back().last = f.minute;
         }
     }
+    return m_incidents.emplace(key, std::move(incidents)).first->second;
+}
+
+double PrecedenceHistory::coverageOf(std::string_view candidateType,
+                                     std::int64_t windowMinutes) const
+{
+    const auto key = std::pair(std::string(candidateType), windowMinutes);
+    if (const auto it = m_coverage.find(key); it != m_coverage.end())
+        return it->second;
+    double coverage = 0;
+    const Buckets *candidates = bucketsOf(candidateType);
     if (candidates && m_lastMinute >= m_firstMinute) {
         // Minutes m of the capture with the candidate in [m - window, m]: the union of
         // [c, c + window] over its buckets c, clipped to the capture.
@@ -73,10 +81,10 @@ const PrecedenceHistory::Totals &PrecedenceHistory::totals(std::string_view cand
                 reach = to;
             }
         }
-        totals.coverage
+        coverage
             = static_cast<double>(covered) / static_cast<double>(m_lastMinute - m_firstMinute + 1);
     }
-    return m_totals.emplace(key, totals).first->second;
+    return m_coverage.emplace(key, coverage).first->second;
 }
 
 Precedence PrecedenceHistory::precedence(std::string_view candidateType,
@@ -85,25 +93,22 @@ Precedence PrecedenceHistory::precedence(std::string_view candidateType,
 {
     const std::int64_t windowMinutes
         = std::max<std::int64_t>(1, (window + kEventHistoryBucket - 1) / kEventHistoryBucket);
-    const Totals &all = totals(candidateType, failureType, windowMinutes);
-    Precedence out;
-    out.coverage = all.coverage;
-    out.failures = all.failures;
-    out.preceded = all.preceded;
-    // Leave the analysed failure out, when the capture has it.
     const std::int64_t minute = failureTime / kEventHistoryBucket;
-    const Buckets *failures = bucketsOf(failureType);
-    if (failures && anyWithin(*failures, minute, minute) && out.failures > 0) {
-        --out.failures;
-        const Buckets *candidates = bucketsOf(candidateType);
-        if (candidates && anyWithin(*candidates, minute - windowMinutes, minute)
-            && out.preceded > 0)
-            --out.preceded;
+    const Buckets *candidates = bucketsOf(candidateType);
+    Precedence out;
+    out.coverage = coverageOf(candidateType, windowMinutes);
+    for (const Incident &incident : incidentsOf(failureType, windowMinutes)) {
+        // The analysed failure's own incident says nothing about the others.
+        if (minute >= incident.first - windowMinutes && minute <= incident.last + windowMinutes)
+            continue;
+        ++out.incidents;
+        if (candidates && anyWithin(*candidates, incident.first - windowMinutes, incident.first))
+            ++out.preceded;
     }
     if (out.coverage <= 0)
         return out; // never seen: no history either way
     const double rate
-        = (out.preceded + kPriorFailures * out.coverage) / (out.failures + kPriorFailures);
+        = (out.preceded + kPriorIncidents * out.coverage) / (out.incidents + kPriorIncidents);
     out.lift = rate / out.coverage;
     return out;
 }

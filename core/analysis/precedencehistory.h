@@ -6,17 +6,20 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <tuple>
+#include <utility>
+#include <vector>
 
 namespace eventscope::analysis {
 
-// How often an event type came before failures of a type, across the whole capture.
+// How often an event type came before incidents of a failure type, across the whole capture.
+// An incident is a run of failures of the type with no gap longer than the window (a cascade
+// is one incident); the type precedes it when it occurs within the window before its first.
 struct Precedence
 {
-    int failures = 0; // other failures of the type (the one being analysed left out)
+    int incidents = 0; // of the failure type, the analysed failure's own left out
     int preceded = 0; // of those, how many had the candidate type within the window before
     double coverage = 0; // share of the capture's minutes with the type within the window before
-    // preceded/failures over coverage, shrunk towards 1 while there are few failures: > 1 when
+    // preceded/incidents over coverage, shrunk towards 1 while there are few incidents: > 1 when
     // the type comes before this failure more often than it is around at all.
     double lift = 1;
 };
@@ -29,28 +32,28 @@ public:
     PrecedenceHistory() = default;
     explicit PrecedenceHistory(EventTypeHistory counts);
 
-    // The history of `candidateType` before failures of `failureType`, leaving out the failure
-    // at `failureTime` itself (its own window says nothing about the others).
+    // The history of `candidateType` before incidents of `failureType`, leaving out the
+    // incident of the failure at `failureTime`: its own window says nothing about the others.
     Precedence precedence(std::string_view candidateType, std::string_view failureType,
                           TimeUs failureTime, TimeUs window) const;
 
 private:
-    struct Totals
+    struct Incident
     {
-        int failures = 0;
-        int preceded = 0;
-        double coverage = 0;
+        std::int64_t first = 0; // minutes
+        std::int64_t last = 0;
     };
     using Buckets = std::vector<EventTypeHistory::Bucket>;
     const Buckets *bucketsOf(std::string_view type) const;
-    const Totals &totals(std::string_view candidateType, std::string_view failureType,
-                         std::int64_t windowMinutes) const;
+    const std::vector<Incident> &incidentsOf(std::string_view failureType,
+                                             std::int64_t windowMinutes) const;
+    double coverageOf(std::string_view candidateType, std::int64_t windowMinutes) const;
 
     EventTypeHistory m_counts;
     std::int64_t m_firstMinute = 0;
     std::int64_t m_lastMinute = -1;
-    mutable std::map<std::tuple<std::string, std::string, std::int64_t>, Totals, std::less<>>
-        m_totals;
+    mutable std::map<std::pair<std::string, std::int64_t>, std::vector<Incident>> m_incidents;
+    mutable std::map<std::pair<std::string, std::int64_t>, double> m_coverage;
 };
 
 } // namespace eventscope::analysis

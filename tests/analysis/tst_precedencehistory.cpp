@@ -76,10 +76,10 @@ private Q_SLOTS:
         const PrecedenceHistory history(historyOf(events));
         const TimeUs firstFailure = 50 * kMinute;
 
-        // The failure analysed is left out: 9 others, 7 of them preceded by a change.
+        // The failure analysed is left out: 9 other incidents, 7 of them preceded by a change.
         const Precedence change
             = history.precedence("change", "failure.latency", firstFailure, kWindow);
-        QCOMPARE(change.failures, 9);
+        QCOMPARE(change.incidents, 9);
         QCOMPARE(change.preceded, 7);
         // 8 changes, each covering itself and the 30 minutes after: 248 of 1000 minutes.
         QCOMPARE(change.coverage, 0.248);
@@ -100,7 +100,7 @@ private Q_SLOTS:
         QVERIFY2(other.lift < 0.6, qPrintable(QString::number(other.lift)));
 
         // A failure the capture does not have (live data past the history): nothing left out.
-        QCOMPARE(history.precedence("change", "failure.latency", 5000 * kMinute, kWindow).failures,
+        QCOMPARE(history.precedence("change", "failure.latency", 5000 * kMinute, kWindow).incidents,
                  10);
         // Unknown types: no history, lift 1.
         const Precedence unknown = history.precedence("nothing", "failure.latency", 0, kWindow);
@@ -118,9 +118,20 @@ private Q_SLOTS:
                                                    {"change", 500},
                                                    {"failure.oom", 505}}));
         const Precedence p = history.precedence("change", "failure.oom", 505 * kMinute, kWindow);
-        QCOMPARE(p.failures, 1);
+        QCOMPARE(p.incidents, 1);
         QCOMPARE(p.preceded, 1);
         QVERIFY(p.lift > 1.0);
+        // A cascade (several failures of the type, none a window apart) is one incident: left
+        // out as a whole when one of its failures is analysed, counted once otherwise.
+        const PrecedenceHistory cascade(historyOf({{"change", 100},
+                                                   {"failure.oom", 105},
+                                                   {"failure.oom", 107},
+                                                   {"failure.oom", 112},
+                                                   {"noise", 999}}));
+        QCOMPARE(cascade.precedence("change", "failure.oom", 107 * kMinute, kWindow).incidents, 0);
+        QCOMPARE(cascade.precedence("change", "failure.oom", 107 * kMinute, kWindow).lift, 1.0);
+        QCOMPARE(cascade.precedence("change", "failure.oom", 900 * kMinute, kWindow).incidents, 1);
+        QCOMPARE(cascade.precedence("change", "failure.oom", 900 * kMinute, kWindow).preceded, 1);
         // With only the analysed failure itself there is no history at all.
         const PrecedenceHistory single(historyOf({{"change", 100}, {"failure.oom", 105}}));
         QCOMPARE(single.precedence("change", "failure.oom", 105 * kMinute, kWindow).lift, 1.0);
