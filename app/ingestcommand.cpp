@@ -49,7 +49,8 @@ int runIngest(const QStringList &arguments)
                         "(default earliest)."),
          QStringLiteral("WHERE"), QStringLiteral("earliest")});
     parser.addOption({QStringLiteral("until-idle"),
-                      QStringLiteral("Stop after this many seconds without a message."),
+                      QStringLiteral("Stop once every partition is read to its end and nothing "
+                                     "new came for this many seconds."),
                       QStringLiteral("SEC")});
     parser.addOption({QStringLiteral("max-messages"),
                       QStringLiteral("Stop after this many messages."), QStringLiteral("N")});
@@ -128,8 +129,9 @@ int runIngest(const QStringList &arguments)
         return runtimeError(command, ingest.error());
 
     // Wait for a stop signal, idleness or the message limit. Idleness counts from the first
-    // assignment and restarts at every rebalance: joining a group takes seconds, and a member
-    // waiting for the group to settle is not looking at an idle topic.
+    // assignment, once every partition is read to its end, and restarts at every rebalance:
+    // joining a group takes seconds, and a member waiting for the group to settle is not
+    // looking at an idle topic.
     constexpr double kJoinTimeoutSeconds = 60;
     const timespec tick{0, 100'000'000};
     auto lastProgress = std::chrono::steady_clock::now();
@@ -160,7 +162,11 @@ int runIngest(const QStringList &arguments)
             }
             continue;
         }
-        if (stats.messages != lastCount || stats.rebalancing
+        // Idle means read to the end of every partition and nothing new: a fetch that has not
+        // started yet (a slow broker, a busy machine) is not idleness.
+        const bool caughtUp
+            = !stats.endOfPartitionKnown || stats.partitionsAtEnd >= stats.assignedPartitions;
+        if (stats.messages != lastCount || !caughtUp || stats.rebalancing
             || stats.rebalanceEvents != lastRebalanceEvents) {
             lastCount = stats.messages;
             lastRebalanceEvents = stats.rebalanceEvents;

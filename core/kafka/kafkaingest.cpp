@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <unistd.h>
 
 namespace eventscope::kafka {
@@ -130,6 +131,8 @@ private:
     void commitOffsets(bool sync);
     void parseStats(std::string_view json);
     void noteError(const std::string &message);
+    // A partition reached its end (an EOF event), or has a message again.
+    void noteAtEnd(const rd_kafka_message_t *message, bool atEnd);
     RecordKind kindOf(const std::string &topic);
 
     IngestOptions m_options;
@@ -139,6 +142,8 @@ private:
     RecordBatch m_pending;
     std::int64_t m_pendingMessages = 0;
     bool m_commitDue = false; // commit to Kafka at the next cadence even without a new batch
+    bool m_endOfPartitionKnown = false; // enable.partition.eof (a user may turn it off)
+    std::set<std::pair<std::string, std::int32_t>> m_atEnd; // read to the end, nothing since
     Clock::time_point m_pendingSince{};
     bool m_paused = false;
     bool m_limitReached = false;
@@ -170,7 +175,8 @@ Status KafkaIngest::Worker::create()
         {"enable.auto.offset.store", "false"},
         {"auto.offset.reset", m_options.autoOffsetReset},
         {"statistics.interval.ms", "1000"},
-        {"enable.partition.eof", "false"},
+        // Tells when every assigned partition has been read to its end (--until-idle).
+        {"enable.partition.eof", "true"},
         // A crashed ingest's partitions go to the others (or its restart) after 10 s, not 45.
         {"session.timeout.ms", "10000"},
         // Keep fetching ahead while a batch is decoded and written: with librdkafka's
@@ -191,6 +197,15 @@ Status KafkaIngest::Worker::create()
                 message = redact(message, secret);
             return Status::failure("Kafka property " + key + ": " + message);
         }
+    }
+    char eof[8] = {};
+    std::size_t eofSize = sizeof eof;
+    m_endOfPartitionKnown
+        = rd_kafka_conf_get(conf.get(), "enable.partition.eof", eof, &eofSize) == RD_KAFKA_CONF_OK
+        && std::string_view(eof) == "true";
+    {
+        std::lock_guard lock(m_statsMutex);
+        m_stats.endOfPartitionKnown = m_endOfPartitionKnown;
     }
     rd_kafka_conf_set_opaque(conf.get(), this);
     rd_kafka_conf_set_rebalance_cb(conf.get(), rebalanceCallback);
@@ -392,6 +407,9 @@ void KafkaIngest::Worker::onAssign(rd_kafka_topic_partition_list_t *partitions)
     // Kafka learns at once where this member starts (the capture may be ahead of the group
     // when a commit was refused during the rebalance).
     m_commitDue = true;
+    if (!cooperative)
+        m_atEnd.clear(); // an eager assignment replaces the old one
+    m_stats.partitionsAtEnd = static_cast<std::int64_t>(m_atEnd.size());
     ++m_stats.rebalanceEvents;
     m_stats.rebalancing = false;
     if (m_stats.secondsToFirstAssignment < 0)
@@ -418,6 +436,9 @@ void KafkaIngest::Worker::onRevoke(rd_kafka_topic_partition_list_t *partitions)
     std::lock_guard lock(m_statsMutex);
     m_stats.assignedPartitions
         = cooperative ? std::max<std::int64_t>(0, m_stats.assignedPartitions - partitions->cnt) : 0;
+    for (int i = 0; i < partitions->cnt; ++i)
+        m_atEnd.erase({partitions->elems[i].topic, partitions->elems[i].partition});
+    m_stats.partitionsAtEnd = static_cast<std::int64_t>(m_atEnd.size());
     ++m_stats.rebalanceEvents;
     m_stats.rebalancing = !cooperative || m_stats.assignedPartitions == 0;
     spdlog::info("revoked {} partition(s)", partitions->cnt);
@@ -451,6 +472,16 @@ void KafkaIngest::Worker::errorCallback(rd_kafka_t *, int error, const char *rea
     // librdkafka retries on its own; this is what the operator sees meanwhile.
     self->noteError(std::string(rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(error))) + ": "
                     + message);
+}
+
+void KafkaIngest::Worker::noteAtEnd(const rd_kafka_message_t *message, bool atEnd)
+{
+    std::pair<std::string, std::int32_t> key(rd_kafka_topic_name(message->rkt), message->partition);
+    const bool changed = atEnd ? m_atEnd.insert(std::move(key)).second : m_atEnd.erase(key) > 0;
+    if (!changed)
+        return;
+    std::lock_guard lock(m_statsMutex);
+    m_stats.partitionsAtEnd = static_cast<std::int64_t>(m_atEnd.size());
 }
 
 void KafkaIngest::Worker::noteError(const std::string &message)
@@ -558,13 +589,16 @@ void KafkaIngest::Worker::run(std::atomic<bool> &finished)
         m_batchReceivedAt = nowUs();
         for (ssize_t i = 0; i < got; ++i) {
             rd_kafka_message_t *message = messages[static_cast<std::size_t>(i)];
-            if (message->err) {
-                if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
-                    noteError(std::string("consume: ") + rd_kafka_message_errstr(message));
+            if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                noteAtEnd(message, true);
+            } else if (message->err) {
+                noteError(std::string("consume: ") + rd_kafka_message_errstr(message));
             } else if (m_options.maxMessages > 0 && m_consumed >= m_options.maxMessages) {
                 // Past the limit: not decoded, its offset not stored, so a next run starts here.
                 m_limitReached = true;
             } else {
+                if (!m_atEnd.empty())
+                    noteAtEnd(message, false);
                 handleMessage(message);
             }
             rd_kafka_message_destroy(message);

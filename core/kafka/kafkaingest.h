@@ -65,6 +65,10 @@ struct IngestStats
     // reassigned: a member in the middle of a rebalance is waiting, not idle.
     std::int64_t rebalanceEvents = 0;
     bool rebalancing = false;
+    // Assigned partitions read to their end with nothing new since; known unless the user
+    // turned enable.partition.eof off.
+    std::int64_t partitionsAtEnd = 0;
+    bool endOfPartitionKnown = false;
     // From the consumer's creation to its first partitions (the group join); -1 until then.
     double secondsToFirstAssignment = -1;
 };
