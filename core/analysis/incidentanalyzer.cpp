@@ -372,13 +372,6 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
     context.service = failure.service;
     context.entity = entityName(failure.entity);
     context.node = eventNode(failure);
-    if (!m_history) {
-        auto counts = m_reader.eventHistory();
-        if (!counts)
-            return Result<IncidentAnalysis>::failure(counts.error());
-        m_history = PrecedenceHistory(std::move(*counts));
-    }
-    context.history = &*m_history;
 
     // A few minutes past the failure too: a cascade's later failures tell where it started.
     auto events = eventsIn(context.rangeBegin, failure.time + kCascadeLookahead);
@@ -413,6 +406,9 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
     if (Status status = findAnomalies(context); !status)
         return Result<IncidentAnalysis>::failure(status.error());
     if (Status status = deriveFromTraffic(context); !status)
+        return Result<IncidentAnalysis>::failure(status.error());
+
+    if (Status status = loadHistory(context); !status)
         return Result<IncidentAnalysis>::failure(status.error());
 
     IncidentAnalysis result;
@@ -882,6 +878,33 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
             evidence->push_back("came after " + context.incidentOnsetSeries + " had already moved");
     }
     return std::clamp(score, 0.0, 1.0);
+}
+
+Status IncidentAnalyzer::loadHistory(Context &context)
+{
+    // Only the failure's type and the candidates' types, each read once per analyzer.
+    std::vector<std::string> missing;
+    const auto need = [&](const std::string &type) {
+        if ((!m_history || !m_history->holds(type))
+            && std::find(missing.begin(), missing.end(), type) == missing.end())
+            missing.push_back(type);
+    };
+    need(context.failure.type);
+    for (const Event &e : context.events) {
+        if (e.time >= context.windowBegin && e.time < context.time)
+            need(e.type);
+    }
+    if (!missing.empty()) {
+        auto counts = m_reader.eventHistory(missing);
+        if (!counts)
+            return Status::failure(counts.error());
+        if (m_history)
+            m_history->add(std::move(*counts));
+        else
+            m_history.emplace(std::move(*counts));
+    }
+    context.history = &*m_history;
+    return {};
 }
 
 void IncidentAnalyzer::rankCauses(Context &context, IncidentAnalysis &result)

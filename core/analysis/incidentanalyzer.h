@@ -130,6 +130,8 @@ private:
     Status loadSeriesList();
     Status findAnomalies(Context &context);
     Status deriveFromTraffic(Context &context);
+    // The capture's history of the failure's and the candidates' event types.
+    Status loadHistory(Context &context);
     void rankCauses(Context &context, IncidentAnalysis &result);
     // The cause score of one candidate; with `evidence`, also the reasons in words.
     double scoreCause(const Context &context, const Event &candidate,
@@ -144,7 +146,7 @@ private:
     WindowCache<Event> m_events;
     WindowCache<Span> m_spans;
     bool m_seriesLoaded = false;
-    std::optional<PrecedenceHistory> m_history; // loaded with the first incident
+    std::optional<PrecedenceHistory> m_history; // the event types read so far
 };
 
 // Causes at or above this score explain the failure; below it they are only the best of

@@ -25,6 +25,10 @@ bool anyWithin(const std::vector<EventTypeHistory::Bucket> &buckets, std::int64_
 PrecedenceHistory::PrecedenceHistory(EventTypeHistory counts)
     : m_counts(std::move(counts))
 {
+    m_firstMinute = m_counts.firstMinute;
+    m_lastMinute = m_counts.lastMinute;
+    if (m_lastMinute >= m_firstMinute)
+        return;
     bool any = false;
     for (const auto &[type, buckets] : m_counts.byType) {
         if (buckets.empty())
@@ -34,6 +38,12 @@ PrecedenceHistory::PrecedenceHistory(EventTypeHistory counts)
         m_lastMinute = any ? std::max(m_lastMinute, buckets.back().minute) : buckets.back().minute;
         any = true;
     }
+}
+
+void PrecedenceHistory::add(EventTypeHistory more)
+{
+    for (auto &[type, buckets] : more.byType)
+        m_counts.byType.try_emplace(type, std::move(buckets));
 }
 
 const PrecedenceHistory::Buckets *PrecedenceHistory::bucketsOf(std::string_view type) const

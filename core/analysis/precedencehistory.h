@@ -26,11 +26,17 @@ struct Precedence
 
 // Lift of candidate event types for failure types, from the capture's per-minute event counts
 // (CaptureReader::eventHistory). Minute resolution: a window reaches back whole minutes.
+// Holds the types it was given; a type it does not hold has no history (lift 1).
 class PrecedenceHistory
 {
 public:
     PrecedenceHistory() = default;
+    // Without first and last minutes, the capture spans the given buckets.
     explicit PrecedenceHistory(EventTypeHistory counts);
+
+    bool holds(std::string_view type) const { return m_counts.byType.count(type) != 0; }
+    // Adds types read later (from the same capture, unchanged since).
+    void add(EventTypeHistory more);
 
     // The history of `candidateType` before incidents of `failureType`, leaving out the
     // incident of the failure at `failureTime`: its own window says nothing about the others.

@@ -631,25 +631,30 @@ Result<std::vector<PartitionOffset>> CaptureReader::offsets()
 // The schema's trigger and backfill, and the fallback below, divide by this literal.
 static_assert(kEventHistoryBucket == 60'000'000);
 
-Result<EventTypeHistory> CaptureReader::eventHistory()
+Result<EventTypeHistory> CaptureReader::eventHistory(const std::vector<std::string> &types)
 {
     return guarded<EventTypeHistory>("reading the event history", [&] {
+        EventTypeHistory history;
+        // Two subqueries: each is one step along events_by_time.
+        auto span = m_connection.prepare(
+            "SELECT (SELECT min(time) FROM events), (SELECT max(time) FROM events)");
+        if (span.step() && !span.columnIsNull(0)) {
+            history.firstMinute = span.columnInt(0) / kEventHistoryBucket;
+            history.lastMinute = span.columnInt(1) / kEventHistoryBucket;
+        }
         const bool stored = m_connection.queryInt("SELECT count(*) FROM sqlite_master "
                                                   "WHERE type = 'table' AND name = 'event_history'")
             > 0;
         auto statement = m_connection.prepare(
-            stored ? "SELECT type, minute, count FROM event_history ORDER BY type, minute"
-                   : "SELECT type, time / 60000000 AS minute, count(*) FROM events "
-                     "GROUP BY type, minute ORDER BY type, minute");
-        EventTypeHistory history;
-        std::vector<EventTypeHistory::Bucket> *buckets = nullptr;
-        std::string currentType;
-        while (statement.step()) {
-            if (!buckets || statement.columnText(0) != currentType) {
-                currentType = statement.columnString(0);
-                buckets = &history.byType[currentType];
-            }
-            buckets->push_back({statement.columnInt(1), statement.columnInt(2)});
+            stored ? "SELECT minute, count FROM event_history WHERE type = ?1 ORDER BY minute"
+                   : "SELECT time / 60000000 AS minute, count(*) FROM events WHERE type = ?1 "
+                     "GROUP BY minute ORDER BY minute");
+        for (const std::string &type : types) {
+            std::vector<EventTypeHistory::Bucket> &buckets = history.byType[type];
+            statement.bind(1, type);
+            while (statement.step())
+                buckets.push_back({statement.columnInt(0), statement.columnInt(1)});
+            statement.reset();
         }
         return history;
     });

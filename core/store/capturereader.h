@@ -54,9 +54,11 @@ public:
     Status forEachSpan(const SpanQuery &query, const std::function<bool(Span &&)> &visit);
     Result<std::vector<DeadLetter>> deadLetters(std::size_t limit);
     Result<std::vector<PartitionOffset>> offsets();
-    // Events per type and minute over the whole capture. Small (types × active minutes); a
-    // capture from before schema version 2, opened read-only, has it computed from its events.
-    Result<EventTypeHistory> eventHistory();
+    // Events of these types per minute over the whole capture (each type present, perhaps
+    // with no buckets), and the minutes of the first and last event. Reads the small
+    // event_history table; a capture from before schema version 2, opened read-only, has the
+    // counts computed from its events (a scan per type).
+    Result<EventTypeHistory> eventHistory(const std::vector<std::string> &types);
 
 private:
     CaptureReader(std::string path, sqlite::Connection connection);

@@ -69,7 +69,7 @@ struct CaptureInfo
     std::int64_t fileBytes = 0;
 };
 
-// How many events of each type fell in each minute (time / kEventHistoryBucket, truncating),
+// How many events of some types fell in each minute (time / kEventHistoryBucket, truncating),
 // over the whole capture: the history the correlation engine weighs causes with.
 constexpr TimeUs kEventHistoryBucket = 60 * kMicrosPerSecond;
 struct EventTypeHistory
@@ -80,6 +80,9 @@ struct EventTypeHistory
         std::int64_t count = 0;
     };
     std::map<std::string, std::vector<Bucket>, std::less<>> byType; // buckets in minute order
+    // The minutes of the capture's first and last events; last < first when it has none.
+    std::int64_t firstMinute = 0;
+    std::int64_t lastMinute = -1;
 };
 
 } // namespace eventscope

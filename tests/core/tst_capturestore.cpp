@@ -569,22 +569,31 @@ private Q_SLOTS:
         const auto bruteForce = [&path] {
             std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> counted;
             auto reader = openReader(path);
-            for (const Event &e : valueOrFail(reader->events({}))) {
+            const auto events = valueOrFail(reader->events({}));
+            for (const Event &e : events) {
                 auto &buckets = counted[e.type];
                 const std::int64_t minute = e.time / kEventHistoryBucket;
                 if (buckets.empty() || buckets.back().first != minute)
                     buckets.emplace_back(minute, 0);
                 ++buckets.back().second;
             }
+            // The capture's span, as a type of its own.
+            counted["(span)"] = {{events.front().time / kEventHistoryBucket,
+                                  events.back().time / kEventHistoryBucket}};
             return counted;
         };
         const auto stored = [&path] {
             std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> out;
             auto reader = openReader(path);
-            for (const auto &[type, buckets] : valueOrFail(reader->eventHistory()).byType) {
+            const auto history = valueOrFail(reader->eventHistory(
+                {"failure.crash", "scaling.scale_out", "deployment.rollout", "no.such_type"}));
+            for (const auto &[type, buckets] : history.byType) {
+                if (buckets.empty() && type == "no.such_type")
+                    continue; // asked for, and there
                 for (const EventTypeHistory::Bucket &b : buckets)
                     out[type].emplace_back(b.minute, b.count);
             }
+            out["(span)"] = {{history.firstMinute, history.lastMinute}};
             return out;
         };
         {
@@ -604,7 +613,7 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(stored(), bruteForce());
-        QCOMPARE(stored().size(), std::size_t(3));
+        QCOMPARE(stored().size(), std::size_t(4));
 
         {
             auto committer = openCommitter(path);
