@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <numeric>
+#include <random>
 
 namespace eventscope::analysis {
 
@@ -26,41 +28,40 @@ double quantile(std::vector<double> values, double q)
     return values[lower] * (1 - fraction) + values[upper] * fraction;
 }
 
-// Two-sided Mann-Whitney U test (normal approximation, ties corrected) that the event's
-// log ratios and the background's come from the same distribution.
-double mannWhitneyPValue(const std::vector<double> &events, const std::vector<double> &background)
+// Two-sided permutation test: how often a random split of the pooled log ratios into groups
+// of the same sizes gives means at least as far apart as the occurrences' and the background's.
+// Random relabellings from a fixed seed, so the same capture always gives the same p.
+double permutationPValue(const std::vector<double> &events, const std::vector<double> &background)
 {
-    const double n1 = static_cast<double>(events.size());
-    const double n2 = static_cast<double>(background.size());
+    constexpr int kPermutations = 20'000;
+    const std::size_t n1 = events.size();
+    const std::size_t n2 = background.size();
     if (n1 == 0 || n2 == 0)
         return 1;
-    std::vector<std::pair<double, int>> all;
-    for (double v : events)
-        all.emplace_back(v, 0);
-    for (double v : background)
-        all.emplace_back(v, 1);
-    std::sort(all.begin(), all.end());
-    double rankSum = 0, ties = 0;
-    for (std::size_t i = 0; i < all.size();) {
-        std::size_t j = i;
-        while (j + 1 < all.size() && all[j + 1].first == all[i].first)
-            ++j;
-        const double rank = static_cast<double>(i + j) / 2.0 + 1.0;
-        const double t = static_cast<double>(j - i + 1);
-        ties += t * t * t - t;
-        for (std::size_t k = i; k <= j; ++k) {
-            if (all[k].second == 0)
-                rankSum += rank;
+    std::vector<double> pooled(events);
+    pooled.insert(pooled.end(), background.begin(), background.end());
+    const double total = std::accumulate(pooled.begin(), pooled.end(), 0.0);
+    const auto distance = [&](double sumOfFirst) {
+        return std::abs(sumOfFirst / static_cast<double>(n1)
+                        - (total - sumOfFirst) / static_cast<double>(n2));
+    };
+    const double observed = distance(std::accumulate(events.begin(), events.end(), 0.0));
+    // Relative tolerance: a relabelling that only reorders equal values is as extreme.
+    const double threshold = observed - 1e-12 * std::max(1.0, std::abs(observed));
+    std::mt19937_64 rng(0x5eed'1a2bULL);
+    int asExtreme = 0;
+    for (int p = 0; p < kPermutations; ++p) {
+        // A partial Fisher-Yates shuffle draws the first group.
+        double sum = 0;
+        for (std::size_t i = 0; i < n1; ++i) {
+            std::uniform_int_distribution<std::size_t> pick(i, pooled.size() - 1);
+            std::swap(pooled[i], pooled[pick(rng)]);
+            sum += pooled[i];
         }
-        i = j + 1;
+        if (distance(sum) >= threshold)
+            ++asExtreme;
     }
-    const double u = rankSum - n1 * (n1 + 1) / 2;
-    const double n = n1 + n2;
-    const double variance = n1 * n2 / 12.0 * ((n + 1) - ties / (n * (n - 1)));
-    if (variance <= 0)
-        return 1;
-    const double z = (std::abs(u - n1 * n2 / 2) - 0.5) / std::sqrt(variance);
-    return std::erfc(std::max(z, 0.0) / std::sqrt(2.0));
+    return (asExtreme + 1.0) / (kPermutations + 1.0);
 }
 
 bool hasLabels(const SeriesKey &key, const std::vector<std::pair<std::string, std::string>> &labels)
@@ -188,7 +189,7 @@ Result<ImpactResult> measureImpact(CaptureReader &reader, const ImpactQuery &que
     result.upperQuartile = quantile(changes, 0.75);
     result.backgroundWindows = static_cast<int>(background.size());
     result.backgroundMedianRelativeChange = quantile(backgroundChanges, 0.5);
-    result.pValue = mannWhitneyPValue(logRatios, background);
+    result.pValue = permutationPValue(logRatios, background);
     result.significant = logRatios.size() >= 3 && result.pValue < 0.05;
     for (const auto &[offset, values] : epoch) {
         EpochPoint point;
@@ -235,7 +236,8 @@ std::string impactToJson(const ImpactResult &r)
     out += ",\"spread\":{\"q1\":" + number(r.lowerQuartile) + ",\"q3\":" + number(r.upperQuartile)
         + "}";
     out += ",\"p_value\":" + number(r.pValue);
-    out += ",\"test\":\"Mann-Whitney U of log(after/before) against background windows\"";
+    out += ",\"test\":\"permutation test of the mean log(after/before) against background "
+           "windows\"";
     out += ",\"background_windows\":" + std::to_string(r.backgroundWindows);
     out += ",\"background_median_relative_change\":" + number(r.backgroundMedianRelativeChange);
     out += std::string(",\"significant\":") + (r.significant ? "true" : "false");
