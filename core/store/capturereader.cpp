@@ -645,16 +645,33 @@ Result<EventTypeHistory> CaptureReader::eventHistory(const std::vector<std::stri
         const bool stored = m_connection.queryInt("SELECT count(*) FROM sqlite_master "
                                                   "WHERE type = 'table' AND name = 'event_history'")
             > 0;
-        auto statement = m_connection.prepare(
-            stored ? "SELECT minute, count FROM event_history WHERE type = ?1 ORDER BY minute"
-                   : "SELECT time / 60000000 AS minute, count(*) FROM events WHERE type = ?1 "
-                     "GROUP BY minute ORDER BY minute");
-        for (const std::string &type : types) {
-            std::vector<EventTypeHistory::Bucket> &buckets = history.byType[type];
-            statement.bind(1, type);
-            while (statement.step())
-                buckets.push_back({statement.columnInt(0), statement.columnInt(1)});
-            statement.reset();
+        for (const std::string &type : types)
+            history.byType[type];
+        if (stored) {
+            auto statement = m_connection.prepare(
+                "SELECT minute, count FROM event_history WHERE type = ?1 ORDER BY minute");
+            for (auto &[type, buckets] : history.byType) {
+                statement.bind(1, type);
+                while (statement.step())
+                    buckets.push_back({statement.columnInt(0), statement.columnInt(1)});
+                statement.reset();
+            }
+        } else if (!types.empty()) {
+            // No table (schema version 1, read-only): one scan of the events for all the types.
+            std::string sql = "SELECT type, time / 60000000 AS minute, count(*) FROM events "
+                              "WHERE type IN (";
+            for (std::size_t i = 0; i < history.byType.size(); ++i)
+                sql += i == 0 ? "?" : ",?";
+            sql += ") GROUP BY type, minute ORDER BY type, minute";
+            auto statement = m_connection.prepare(sql);
+            int index = 1;
+            for (const auto &[type, buckets] : history.byType)
+                statement.bind(index++, type);
+            while (statement.step()) {
+                const auto it = history.byType.find(statement.columnText(0));
+                if (it != history.byType.end())
+                    it->second.push_back({statement.columnInt(1), statement.columnInt(2)});
+            }
         }
         return history;
     });
