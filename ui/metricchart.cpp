@@ -30,6 +30,22 @@ QColor categoryColor(EventCategory category)
     return kColors[static_cast<std::size_t>(category)];
 }
 
+// Marker height on the panel (0..1): what an operator must see first reaches highest.
+double markerHeight(EventCategory category)
+{
+    switch (category) {
+    case EventCategory::Failure:
+    case EventCategory::Recovery:
+    case EventCategory::Alert: return 1.0;
+    case EventCategory::Deployment:
+    case EventCategory::Config: return 0.7;
+    case EventCategory::Scaling: return 0.5;
+    case EventCategory::Provisioning:
+    case EventCategory::Other: return 0.18;
+    }
+    return 0.18;
+}
+
 } // namespace
 
 MetricChart::MetricChart(QWidget *parent)
@@ -129,23 +145,36 @@ void MetricChart::rebuild()
         rect->setRangeDrag(Qt::Horizontal);
         rect->setRangeZoom(Qt::Horizontal);
 
-        // Event markers: one impulse graph per category on a hidden 0..1 axis.
+        // Event markers: one impulse graph per category on a hidden 0..1 axis. How high a
+        // marker reaches says how much it matters: failures, recoveries and alerts cross the
+        // whole panel, changes most of it, routine provisioning chatter is a tick at the
+        // bottom. Drawn in that order, so failures stay on top of a busy hour.
         QCPAxis *markerAxis = rect->axis(QCPAxis::atRight);
         markerAxis->setRange(0, 1);
         std::array<QCPGraph *, kEventCategoryCount> lanes{};
+        static constexpr EventCategory kDrawOrder[]
+            = {EventCategory::Other,  EventCategory::Provisioning, EventCategory::Scaling,
+               EventCategory::Config, EventCategory::Deployment,   EventCategory::Recovery,
+               EventCategory::Alert,  EventCategory::Failure};
+        static_assert(std::size(kDrawOrder) == kEventCategoryCount);
+        std::array<bool, kEventCategoryCount> present{};
+        for (const Event &event : m_events)
+            present[static_cast<std::size_t>(event.category)] = true;
+        for (const EventCategory category : kDrawOrder) {
+            const auto c = static_cast<std::size_t>(category);
+            if (!present[c])
+                continue;
+            lanes[c] = m_plot->addGraph(x, markerAxis);
+            QColor color = categoryColor(category);
+            color.setAlpha(markerHeight(category) < 0.5 ? 110 : 170);
+            lanes[c]->setPen(QPen(color, 1.5));
+            lanes[c]->setLineStyle(QCPGraph::lsImpulse);
+            const std::string_view name = categoryName(category);
+            lanes[c]->setName(QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
+        }
         for (const Event &event : m_events) {
-            const auto c = static_cast<std::size_t>(event.category);
-            if (!lanes[c]) {
-                lanes[c] = m_plot->addGraph(x, markerAxis);
-                QColor color = categoryColor(event.category);
-                color.setAlpha(150);
-                lanes[c]->setPen(QPen(color, 1.5));
-                lanes[c]->setLineStyle(QCPGraph::lsImpulse);
-                const std::string_view name = categoryName(event.category);
-                lanes[c]->setName(
-                    QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
-            }
-            lanes[c]->addData(event.time * kSecondsPerMicro, 1.0);
+            lanes[static_cast<std::size_t>(event.category)]->addData(event.time * kSecondsPerMicro,
+                                                                     markerHeight(event.category));
         }
         if (i == 0) {
             // One legend, in the top panel: which colour is which kind of event.
