@@ -63,6 +63,59 @@ std::optional<std::int64_t> parseTimeArgument(const QString &text)
     return parseTimestamp(text.trimmed().toStdString());
 }
 
+namespace {
+
+// "<number><unit>" with a unit from `units` (each with its multiplier); nothing beyond.
+std::optional<std::int64_t> parseScaled(const QString &text,
+                                        std::initializer_list<std::pair<QChar, double>> units,
+                                        bool unitRequired)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty())
+        return std::nullopt;
+    double multiplier = 1;
+    QString number = trimmed;
+    const QChar last = trimmed.back().toUpper();
+    bool hasUnit = false;
+    for (const auto &[unit, factor] : units) {
+        if (last == unit) {
+            multiplier = factor;
+            number.chop(1);
+            hasUnit = true;
+        }
+    }
+    if (unitRequired && !hasUnit)
+        return std::nullopt;
+    bool ok = false;
+    const double value = number.toDouble(&ok) * multiplier;
+    if (!ok || !(value >= 1) || value > 9.0e18)
+        return std::nullopt;
+    return static_cast<std::int64_t>(value);
+}
+
+} // namespace
+
+std::optional<std::int64_t> parseDurationArgument(const QString &text)
+{
+    constexpr double kSecond = 1e6;
+    return parseScaled(text,
+                       {{QLatin1Char('S'), kSecond},
+                        {QLatin1Char('M'), 60 * kSecond},
+                        {QLatin1Char('H'), 3600 * kSecond},
+                        {QLatin1Char('D'), 86400 * kSecond}},
+                       true);
+}
+
+std::optional<std::int64_t> parseSizeArgument(const QString &text)
+{
+    return parseScaled(text,
+                       {{QLatin1Char('K'), 1024.0},
+                        {QLatin1Char('M'), 1024.0 * 1024},
+                        {QLatin1Char('G'), 1024.0 * 1024 * 1024},
+                        {QLatin1Char('T'), 1024.0 * 1024 * 1024 * 1024}},
+                       false);
+}
+
 std::optional<int>
 parseKafkaProperties(const QCommandLineParser &parser, const QString &command,
                      std::vector<std::pair<std::string, std::string>> &properties)

@@ -43,5 +43,9 @@ parseKafkaProperties(const QCommandLineParser &parser, const QString &command,
 
 // A time given on the command line: RFC 3339 or epoch seconds/ms/µs/ns.
 std::optional<std::int64_t> parseTimeArgument(const QString &text);
+// A positive duration: a number with s, m, h or d ("90m", "6h", "1.5d"); µs.
+std::optional<std::int64_t> parseDurationArgument(const QString &text);
+// A positive size: a number with K, M, G or T (powers of 1024), or bytes ("500M", "2G").
+std::optional<std::int64_t> parseSizeArgument(const QString &text);
 
 } // namespace eventscope::cli

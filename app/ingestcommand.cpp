@@ -52,6 +52,14 @@ int runIngest(const QStringList &arguments)
                       QStringLiteral("Stop once every partition is read to its end and nothing "
                                      "new came for this many seconds."),
                       QStringLiteral("SEC")});
+    parser.addOption({QStringLiteral("retention-age"),
+                      QStringLiteral("Keep only this much time before the newest record "
+                                     "(90m, 6h, 7d); older data is deleted as new data comes."),
+                      QStringLiteral("DURATION")});
+    parser.addOption({QStringLiteral("retention-size"),
+                      QStringLiteral("Keep the capture's data under this size (500M, 2G): the "
+                                     "oldest data goes first."),
+                      QStringLiteral("SIZE")});
     parser.addOption({QStringLiteral("max-messages"),
                       QStringLiteral("Stop after this many messages."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout.")});
@@ -112,6 +120,25 @@ int runIngest(const QStringList &arguments)
                               QStringLiteral("--max-messages: '%1' is not a positive number")
                                   .arg(parser.value(QStringLiteral("max-messages"))));
     }
+    RetentionPolicy retention;
+    if (parser.isSet(QStringLiteral("retention-age"))) {
+        const auto age = parseDurationArgument(parser.value(QStringLiteral("retention-age")));
+        if (!age)
+            return usageError(command,
+                              QStringLiteral("--retention-age: '%1' is not a duration like 90m, "
+                                             "6h or 7d")
+                                  .arg(parser.value(QStringLiteral("retention-age"))));
+        retention.maxAge = *age;
+    }
+    if (parser.isSet(QStringLiteral("retention-size"))) {
+        const auto size = parseSizeArgument(parser.value(QStringLiteral("retention-size")));
+        if (!size || *size < 1024 * 1024)
+            return usageError(command,
+                              QStringLiteral("--retention-size: '%1' is not a size of at least "
+                                             "1M, like 500M or 2G")
+                                  .arg(parser.value(QStringLiteral("retention-size"))));
+        retention.maxBytes = *size;
+    }
     if (auto exit = setUpLogging(parser, command))
         return *exit;
 
@@ -120,6 +147,7 @@ int runIngest(const QStringList &arguments)
     const std::string db = parser.value(QStringLiteral("db")).toStdString();
     StoreWriterOptions writerOptions;
     writerOptions.sourceDescription = "Kafka " + options.bootstrapServers;
+    writerOptions.retention = retention;
     auto writer = StoreWriter::open(db, writerOptions);
     if (!writer)
         return runtimeError(command, writer.error());

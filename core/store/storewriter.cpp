@@ -1,5 +1,7 @@
 #include "store/storewriter.h"
 
+#include "util/timeformat.h"
+
 #include <spdlog/spdlog.h>
 
 #include <utility>
@@ -256,8 +258,11 @@ void StoreWriter::run()
         if (m_options.retention.isActive() && Clock::now() >= nextRetention) {
             try {
                 const RetentionStep step = m_committer->applyRetention(m_options.retention, 20'000);
-                if (step.rowsDeleted > 0)
+                if (step.rowsDeleted > 0) {
+                    spdlog::debug("{}: retention deleted {} rows before {}", m_path,
+                                  step.rowsDeleted, formatTimestamp(step.cutoff));
                     Q_EMIT retentionApplied(step.rowsDeleted);
+                }
                 nextRetention = Clock::now()
                     + (step.moreToDo ? std::chrono::milliseconds(0) : m_options.retentionInterval);
             } catch (const sqlite::Error &e) {
@@ -266,7 +271,21 @@ void StoreWriter::run()
             }
         }
     }
-    // Leave the capture compact at rest: merge what is below the usual thresholds too.
+    // Leave the capture within its retention at rest, and compact: merge what is below the
+    // usual thresholds too.
+    try {
+        if (m_options.retention.isActive()) {
+            for (int step = 0; step < 1000; ++step) {
+                const RetentionStep done = m_committer->applyRetention(m_options.retention, 20'000);
+                if (done.rowsDeleted > 0)
+                    Q_EMIT retentionApplied(done.rowsDeleted);
+                if (!done.moreToDo)
+                    break;
+            }
+        }
+    } catch (const sqlite::Error &e) {
+        spdlog::warn("{}: final retention step failed: {}", m_path, e.what());
+    }
     try {
         while (m_committer->compact(1'000'000, true).series > 0) { }
     } catch (const sqlite::Error &e) {

@@ -141,6 +141,26 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("alerts"), QStringLiteral("--db"), QStringLiteral("x"),
                            QStringLiteral("--from"), QStringLiteral("soon")}
             << "--from: 'soon'";
+        for (const char *age : {"soon", "10", "-5m", "0h"})
+            QTest::newRow(qPrintable(QStringLiteral("ingest bad retention age %1").arg(age)))
+                << QStringList{QStringLiteral("ingest"),
+                               QStringLiteral("--bootstrap"),
+                               QStringLiteral("127.0.0.1:9"),
+                               QStringLiteral("--db"),
+                               QStringLiteral("x"),
+                               QStringLiteral("--retention-age"),
+                               QLatin1String(age)}
+                << QStringLiteral("--retention-age: '%1'").arg(QLatin1String(age));
+        for (const char *size : {"huge", "10K", "-1G"})
+            QTest::newRow(qPrintable(QStringLiteral("ingest bad retention size %1").arg(size)))
+                << QStringList{QStringLiteral("ingest"),
+                               QStringLiteral("--bootstrap"),
+                               QStringLiteral("127.0.0.1:9"),
+                               QStringLiteral("--db"),
+                               QStringLiteral("x"),
+                               QStringLiteral("--retention-size"),
+                               QLatin1String(size)}
+                << QStringLiteral("--retention-size: '%1'").arg(QLatin1String(size));
         QTest::newRow("gui bad size")
             << QStringList{QStringLiteral("--size"), QStringLiteral("big")} << "--size";
     }

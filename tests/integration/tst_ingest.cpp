@@ -268,6 +268,24 @@ private Q_SLOTS:
         QCOMPARE(a.logs, b.logs);
         QCOMPARE(a.spans, b.spans);
         QCOMPARE(a.series, b.series);
+
+        // The same 40 simulated minutes with --retention-age 10m: only the newest ten minutes
+        // (and the chunk a cut falls in) stay.
+        const QString recent = m_dir.filePath(QStringLiteral("sim-recent.capture"));
+        ingest(bootstrap, recent,
+               {QStringLiteral("--group"), QStringLiteral("sim-recent"),
+                QStringLiteral("--retention-age"), QStringLiteral("10m")});
+        auto kept = CaptureReader::open(recent.toStdString());
+        QVERIFY(kept.ok());
+        const CaptureInfo c = *(*kept)->info();
+        const TimeUs cutoff = a.span.end - 1 - 10 * 60 * kMicrosPerSecond;
+        const auto events = *(*kept)->events({});
+        QVERIFY(!events.empty());
+        QVERIFY2(events.front().time >= cutoff, "an event older than the retention age stayed");
+        QVERIFY(events.size() < kafkaIds.size() / 2);
+        QVERIFY(c.logs < a.logs / 2);
+        QVERIFY(c.spans < a.spans / 2);
+        QCOMPARE(events.back().time, (*(*viaKafka)->events({})).back().time);
     }
 };
 
