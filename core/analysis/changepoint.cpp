@@ -48,8 +48,8 @@ std::optional<ChangePoint> detectChange(std::span<const Sample> samples, TimeUs 
     for (double v : base)
         deviations.push_back(std::abs(v - m));
     // Floors: a flat baseline (a constant gauge) would make any wiggle infinite sigmas.
-    const double sigma
-        = std::max({1.4826 * median(deviations), 0.02 * std::abs(m), options.minSigma, 1e-9});
+    const double sigma = std::max({1.4826 * median(deviations),
+                                   options.minRelativeSigma * std::abs(m), options.minSigma, 1e-9});
 
     auto z = [&](std::size_t i) {
         const double v = samples[i].value;

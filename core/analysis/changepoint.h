@@ -26,6 +26,7 @@ struct ChangeOptions
     int persistence = 3; // of the next 4 samples, this many beyond the threshold
     std::size_t minBaseline = 12;
     double minSigma = 0; // floor for counts (a quiet baseline of zeros)
+    double minRelativeSigma = 0.02; // floor as a share of the baseline median
 };
 
 // Looks for the first persistent departure in [searchFrom, searchTo). The baseline is the

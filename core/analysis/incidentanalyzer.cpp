@@ -565,6 +565,11 @@ Status IncidentAnalyzer::deriveFromTraffic(Context &context)
     addCounts(errorSpans, "error_spans_per_minute");
     addCounts(errorLogs, "error_logs_per_minute");
 
+    // A minute's median of a handful of spans moves by a quarter either way on its own, and
+    // timings of a few milliseconds by a millisecond: less is not a change.
+    ChangeOptions spanMedians;
+    spanMedians.minRelativeSigma = 0.25;
+    spanMedians.minSigma = 1.0;
     for (auto &[service, points] : durations) {
         std::map<TimeUs, std::vector<double>> perMinute;
         for (const auto &[time, ms] : points)
@@ -572,7 +577,7 @@ Status IncidentAnalyzer::deriveFromTraffic(Context &context)
         std::vector<Sample> medians;
         for (auto &[bucket, values] : perMinute)
             medians.push_back({context.rangeBegin + (bucket + 1) * kMinute, median(values)});
-        if (auto change = detectChange(medians, context.windowBegin, context.rangeEnd);
+        if (auto change = detectChange(medians, context.windowBegin, context.rangeEnd, spanMedians);
             change && change->ongoing && change->direction > 0) {
             MetricAnomaly a;
             a.name = "span_duration_median_ms";
@@ -587,10 +592,13 @@ Status IncidentAnalyzer::deriveFromTraffic(Context &context)
         }
     }
 
-    // When did the incident begin: the first strong anomaly related to the failure.
+    // When did the incident begin: the first strong anomaly related to the failure. More
+    // load counts only on the failing service itself: load rising on a callee is that
+    // callee's traffic (another branch, an earlier surge), not this failure's beginning.
     context.incidentOnset = context.time;
     for (const MetricAnomaly &a : context.anomalies) {
         if (a.score >= kStrongAnomaly && context.relatedToFailure(a) && !isStateMetric(a.name)
+            && (!isLoadMetric(a.name) || a.service == context.service)
             && a.onset < context.incidentOnset) {
             context.incidentOnset = a.onset;
             context.incidentOnsetSeries = a.series;

@@ -87,12 +87,33 @@ private Q_SLOTS:
                     const bool none = a.causes.empty() || !analysis::isConfidentCause(a.causes[0]);
                     t.cause1 += none;
                     t.cause3 += none;
+                    if (!none)
+                        qInfo("cause miss: seed %d %s %s on %s: no cause, but %.2f %s %s", seed,
+                              incident.kind.c_str(), a.failure.type.c_str(),
+                              a.failure.service.c_str(), a.causes[0].score,
+                              a.causes[0].event.type.c_str(), a.causes[0].event.service.c_str());
                 } else {
                     for (std::size_t i = 0; i < a.causes.size() && i < 3; ++i) {
                         if (a.causes[i].event.sourceId == incident.cause) {
                             t.cause1 += i == 0;
                             t.cause3 += 1;
                         }
+                    }
+                    if (a.causes.empty() || a.causes[0].event.sourceId != incident.cause) {
+                        // A miss, with what ranked instead: the first thing to read when the
+                        // table drops.
+                        QString ranked;
+                        for (std::size_t i = 0; i < a.causes.size() && i < 3; ++i)
+                            ranked += QStringLiteral(" | %1 %2 %3 %4")
+                                          .arg(a.causes[i].score, 0, 'f', 2)
+                                          .arg(QString::fromStdString(a.causes[i].event.type),
+                                               QString::fromStdString(a.causes[i].event.service),
+                                               a.causes[i].event.sourceId == incident.cause
+                                                   ? QStringLiteral("(truth)")
+                                                   : QString());
+                        qInfo("cause miss: seed %d %s %s on %s:%s", seed, incident.kind.c_str(),
+                              a.failure.type.c_str(), a.failure.service.c_str(),
+                              qPrintable(ranked));
                     }
                 }
                 // MTTR pairs the failure with the recovery the simulator emitted for it.
