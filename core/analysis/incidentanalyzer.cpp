@@ -823,9 +823,20 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
             || (capacity && a.service == context.service);
         if (!touchesCandidate || !context.relatedToFailure(a))
             continue;
+        // A change does not bring a service its own requests: those come from its callers
+        // and users. (A change that makes it retry loads its callees, which is another service.)
+        if (isLoadMetric(a.name) && !candidate.service.empty() && a.service == candidate.service)
+            continue;
         bool own = a.service.empty() || !a.entity.empty() || !a.node.empty();
-        if (const auto it = context.services.find(a.service); it != context.services.end())
+        if (const auto it = context.services.find(a.service); it != context.services.end()) {
             own = own || it->second.own;
+            // A symptom that came with more traffic on its service is the traffic's doing,
+            // unless the candidate took capacity away from that traffic.
+            const auto &state = it->second;
+            if (state.loadUp && !isLoadMetric(a.name) && state.loadOnset <= a.onset + kMinute
+                && !isCapacityChange(candidate))
+                continue;
+        }
         if (!own)
             continue;
         const double strength = 0.5 + 0.5 * std::min(1.0, a.score / 10.0);
