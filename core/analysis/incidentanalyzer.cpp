@@ -751,13 +751,18 @@ void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
         suspects.push_back(std::move(node));
     }
 
-    if (suspects.empty() && !context.service.empty()) {
+    // Where the failure was observed is a suspect even when none of its metrics moved: ahead
+    // of a node whose only evidence is that the failing entity runs there.
+    const bool failingServiceListed
+        = std::any_of(suspects.begin(), suspects.end(),
+                      [&context](const Suspect &s) { return s.service == context.service; });
+    if (!failingServiceListed && !context.service.empty()) {
         Suspect fallback;
         fallback.service = context.service;
         fallback.entity = context.entity;
         fallback.score = 0.3;
-        fallback.evidence.push_back("no metric moved; the failure was observed here");
-        suspects.push_back(std::move(fallback));
+        fallback.evidence.push_back("no metric of it moved; the failure was observed here");
+        suspects.insert(suspects.begin(), std::move(fallback));
     }
     std::stable_sort(suspects.begin(), suspects.end(),
                      [](const Suspect &a, const Suspect &b) { return a.score > b.score; });
