@@ -43,10 +43,6 @@ int runAlerts(const QStringList &arguments)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the alerts as JSON.")});
     if (auto exit = parseOrExit(parser, arguments, command))
         return *exit;
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(
-            command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
     if (!parser.isSet(QStringLiteral("db")))
         return usageError(command, QStringLiteral("--db is required"));
     std::optional<TimeUs> from, to;

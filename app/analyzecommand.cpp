@@ -29,28 +29,20 @@ int runAnalyze(const QStringList &arguments)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON (CLI.md) on stdout.")});
     if (auto exit = parseOrExit(parser, arguments, command))
         return *exit;
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(
-            command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
     if (!parser.isSet(QStringLiteral("db")))
         return usageError(command, QStringLiteral("--db is required"));
     if (parser.isSet(QStringLiteral("incident")) == parser.isSet(QStringLiteral("all")))
         return usageError(command, QStringLiteral("give either --incident ID or --all"));
-    bool ok = false;
-    const double window = parser.value(QStringLiteral("window")).toDouble(&ok);
-    if (!ok || window <= 0 || window > 7 * 86400)
-        return usageError(command,
-                          QStringLiteral("--window: '%1' is not a number of seconds (up to a week)")
-                              .arg(parser.value(QStringLiteral("window"))));
+    analysis::AnalysisOptions options;
+    if (auto exit = parseSecondsOption(parser, command, QStringLiteral("window"), 0, 7 * 86400,
+                                       options.window))
+        return *exit;
     if (auto exit = setUpLogging(parser, command))
         return *exit;
 
     auto reader = CaptureReader::open(parser.value(QStringLiteral("db")).toStdString());
     if (!reader)
         return runtimeError(command, reader.error());
-    analysis::AnalysisOptions options;
-    options.window = static_cast<TimeUs>(window * kMicrosPerSecond);
     analysis::IncidentAnalyzer analyzer(**reader, options);
     std::vector<analysis::IncidentAnalysis> results;
     if (parser.isSet(QStringLiteral("all"))) {

@@ -44,10 +44,6 @@ int runBroker(const QStringList &arguments)
                       QStringLiteral("P"), QStringLiteral("6")});
     if (auto exit = parseOrExit(parser, arguments, command))
         return *exit;
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(
-            command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
     kafka::EmbeddedClusterOptions options;
     if (auto exit = intOption(parser, QStringLiteral("brokers"), 1, 16, command, options.brokers))
         return *exit;

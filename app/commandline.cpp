@@ -15,7 +15,7 @@ const QCommandLineOption
 }
 
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &arguments,
-                               const QString &command)
+                               const QString &command, Positional positional)
 {
     parser.addOption(kLogLevel);
     const QCommandLineOption help = parser.addHelpOption();
@@ -25,6 +25,10 @@ std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &ar
         std::fputs(qPrintable(parser.helpText()), stdout);
         return kExitOk;
     }
+    if (positional == Positional::Refused && !parser.positionalArguments().isEmpty())
+        return usageError(
+            command,
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
     return std::nullopt;
 }
 
@@ -114,6 +118,23 @@ std::optional<std::int64_t> parseSizeArgument(const QString &text)
                         {QLatin1Char('G'), 1024.0 * 1024 * 1024},
                         {QLatin1Char('T'), 1024.0 * 1024 * 1024 * 1024}},
                        false);
+}
+
+std::optional<int> parseSecondsOption(const QCommandLineParser &parser, const QString &command,
+                                      const QString &name, double min, double max,
+                                      std::int64_t &out)
+{
+    bool ok = false;
+    const double seconds = parser.value(name).toDouble(&ok);
+    if (!ok || !(seconds > 0 && seconds >= min) || seconds > max) {
+        const QString range = min > 0 ? QStringLiteral("from %1 to %2").arg(min).arg(max)
+                                      : QStringLiteral("above 0, up to %1").arg(max);
+        return usageError(command,
+                          QStringLiteral("--%1: '%2' is not a number of seconds %3")
+                              .arg(name, parser.value(name), range));
+    }
+    out = static_cast<std::int64_t>(seconds * 1e6);
+    return std::nullopt;
 }
 
 std::optional<int>

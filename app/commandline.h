@@ -18,10 +18,13 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
-// Adds --help and --log-level; parses; on a bad argument prints one line naming it and
-// returns kExitUsage; on --help prints help and returns kExitOk. std::nullopt: go on.
+enum class Positional { Refused, Accepted };
+
+// Adds --help and --log-level; parses; on a bad argument (or any positional argument, unless
+// accepted) prints one line naming it and returns kExitUsage; on --help prints help and returns
+// kExitOk. std::nullopt: go on.
 std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &arguments,
-                               const QString &command);
+                               const QString &command, Positional positional = Positional::Refused);
 
 // One line on stderr: "eventscope <command>: <message>".
 int usageError(const QString &command, const QString &message);
@@ -40,6 +43,12 @@ sigset_t blockStopSignals();
 std::optional<int>
 parseKafkaProperties(const QCommandLineParser &parser, const QString &command,
                      std::vector<std::pair<std::string, std::string>> &properties);
+
+// The value of --`name` as a number of seconds above 0, from `min` to `max`, into `out` (µs); a
+// usage error naming the option otherwise.
+std::optional<int> parseSecondsOption(const QCommandLineParser &parser, const QString &command,
+                                      const QString &name, double min, double max,
+                                      std::int64_t &out);
 
 // A time given on the command line: RFC 3339 or epoch seconds/ms/µs/ns.
 std::optional<std::int64_t> parseTimeArgument(const QString &text);

@@ -36,10 +36,6 @@ int runExport(const QStringList &arguments)
         return usageError(command, QStringLiteral("--db FILE is required"));
     if (!parser.isSet(QStringLiteral("out")))
         return usageError(command, QStringLiteral("--out PATH is required"));
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(
-            command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
 
     ExportOptions options;
     if (parser.isSet(QStringLiteral("from"))) {

@@ -142,10 +142,6 @@ int runGui(int argc, char **argv)
                       QStringLiteral("WxH"), QStringLiteral("1400x900")});
     if (auto exit = parseOrExit(parser, QApplication::arguments(), command))
         return *exit;
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(
-            command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
 
     bool afterOk = false;
     const double after = parser.value(QStringLiteral("after")).toDouble(&afterOk);

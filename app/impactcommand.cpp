@@ -33,10 +33,6 @@ int runImpact(const QStringList &arguments)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON on stdout.")});
     if (auto exit = parseOrExit(parser, arguments, command))
         return *exit;
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(
-            command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
     for (const char *required : {"db", "event-type", "metric"}) {
         if (!parser.isSet(QLatin1String(required)))
             return usageError(command,
@@ -53,13 +49,9 @@ int runImpact(const QStringList &arguments)
         query.labels.emplace_back(pair.left(equals).trimmed().toStdString(),
                                   pair.mid(equals + 1).trimmed().toStdString());
     }
-    bool ok = false;
-    const double window = parser.value(QStringLiteral("window")).toDouble(&ok);
-    if (!ok || window < 10 || window > 86400)
-        return usageError(command,
-                          QStringLiteral("--window: '%1' is not 10 to 86400 seconds")
-                              .arg(parser.value(QStringLiteral("window"))));
-    query.window = static_cast<TimeUs>(window * kMicrosPerSecond);
+    if (auto exit
+        = parseSecondsOption(parser, command, QStringLiteral("window"), 10, 86400, query.window))
+        return *exit;
     if (auto exit = setUpLogging(parser, command))
         return *exit;
 

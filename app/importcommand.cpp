@@ -43,7 +43,7 @@ int runImport(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("PATH"),
                                  QStringLiteral("NDJSON files; - reads standard input."),
                                  QStringLiteral("PATH..."));
-    if (auto exit = parseOrExit(parser, arguments, command))
+    if (auto exit = parseOrExit(parser, arguments, command, Positional::Accepted))
         return *exit;
     if (!parser.isSet(QStringLiteral("db")))
         return usageError(command, QStringLiteral("--db FILE is required"));

@@ -70,10 +70,6 @@ int runIngest(const QStringList &arguments)
             return usageError(command,
                               QStringLiteral("--%1 is required").arg(QLatin1String(required)));
     }
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(
-            command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
 
     kafka::IngestOptions options;
     options.bootstrapServers = parser.value(QStringLiteral("bootstrap")).toStdString();

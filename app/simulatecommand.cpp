@@ -83,10 +83,6 @@ int runSimulate(const QStringList &arguments)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout.")});
     if (auto exit = parseOrExit(parser, arguments, command))
         return *exit;
-    if (!parser.positionalArguments().isEmpty())
-        return usageError(
-            command,
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
     const bool toKafka = parser.isSet(QStringLiteral("bootstrap"));
     if (toKafka == parser.isSet(QStringLiteral("out")))
         return usageError(command, QStringLiteral("give either --bootstrap or --out"));

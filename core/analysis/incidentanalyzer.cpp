@@ -275,88 +275,65 @@ Result<std::vector<IncidentAnalysis>> IncidentAnalyzer::analyzeAll()
 
 namespace {
 
-// Brings `cache` to cover [begin, end): keeps what overlaps, reads only what is missing.
-template<typename T, typename Load, typename TimeOf>
-Status slide(auto &cache, TimeUs begin, TimeUs end, Load &&load, TimeOf &&timeOf)
+// The records of [begin, end) from `cache`, brought to cover that range first: it keeps what
+// overlaps and reads only what is missing (`read(from, to)` gives a Result<std::vector<T>>).
+template<typename T, typename Read, typename TimeOf>
+Result<std::span<const T>> cachedWindow(auto &cache, TimeUs begin, TimeUs end, Read &&read,
+                                        TimeOf &&timeOf)
 {
+    using Out = Result<std::span<const T>>;
+    const auto before = [&timeOf](const T &r, TimeUs t) { return timeOf(r) < t; };
     if (!cache.valid || begin < cache.begin || begin >= cache.end) {
-        std::vector<T> fresh;
-        if (Status status = load(begin, end, fresh); !status)
-            return status;
-        cache.records = std::move(fresh);
+        auto fresh = read(begin, end);
+        if (!fresh)
+            return Out::failure(fresh.error());
+        cache.records = std::move(*fresh);
         cache.begin = begin;
         cache.end = end;
         cache.valid = true;
-        return {};
-    }
-    if (end > cache.end) {
-        std::vector<T> more;
-        if (Status status = load(cache.end, end, more); !status)
-            return status;
-        for (T &record : more)
+    } else if (end > cache.end) {
+        auto more = read(cache.end, end);
+        if (!more)
+            return Out::failure(more.error());
+        for (T &record : *more)
             cache.records.push_back(std::move(record));
         cache.end = end;
     }
+    auto first = std::lower_bound(cache.records.begin(), cache.records.end(), begin, before);
     // Drop what fell behind once it is a good part of the cache.
-    const auto first = std::lower_bound(cache.records.begin(), cache.records.end(), begin,
-                                        [&timeOf](const T &r, TimeUs t) { return timeOf(r) < t; });
     if (first - cache.records.begin() > static_cast<std::ptrdiff_t>(cache.records.size() / 2)) {
         cache.records.erase(cache.records.begin(), first);
         cache.begin = begin;
+        first = cache.records.begin();
     }
-    return {};
-}
-
-template<typename T, typename TimeOf>
-std::span<const T> slice(const std::vector<T> &records, TimeUs begin, TimeUs end, TimeOf &&timeOf)
-{
-    const auto first = std::lower_bound(records.begin(), records.end(), begin,
-                                        [&timeOf](const T &r, TimeUs t) { return timeOf(r) < t; });
-    const auto last = std::lower_bound(first, records.end(), end,
-                                       [&timeOf](const T &r, TimeUs t) { return timeOf(r) < t; });
-    return {first, last};
+    const auto last = std::lower_bound(first, cache.records.end(), end, before);
+    return std::span<const T>(first, last);
 }
 
 } // namespace
 
 Result<std::span<const Event>> IncidentAnalyzer::eventsIn(TimeUs begin, TimeUs end)
 {
-    const auto timeOf = [](const Event &e) { return e.time; };
-    Status status = slide<Event>(
+    return cachedWindow<Event>(
         m_events, begin, end,
-        [this](TimeUs from, TimeUs to, std::vector<Event> &out) -> Status {
+        [this](TimeUs from, TimeUs to) {
             EventQuery query;
             query.range = {from, to};
-            auto found = m_reader.events(query);
-            if (!found)
-                return Status::failure(found.error());
-            out = std::move(*found);
-            return {};
+            return m_reader.events(query);
         },
-        timeOf);
-    if (!status)
-        return Result<std::span<const Event>>::failure(status.error());
-    return slice(m_events.records, begin, end, timeOf);
+        [](const Event &e) { return e.time; });
 }
 
 Result<std::span<const Span>> IncidentAnalyzer::spansIn(TimeUs begin, TimeUs end)
 {
-    const auto timeOf = [](const Span &s) { return s.start; };
-    Status status = slide<Span>(
+    return cachedWindow<Span>(
         m_spans, begin, end,
-        [this](TimeUs from, TimeUs to, std::vector<Span> &out) -> Status {
+        [this](TimeUs from, TimeUs to) {
             SpanQuery query;
             query.range = {from, to};
-            auto found = m_reader.spans(query);
-            if (!found)
-                return Status::failure(found.error());
-            out = std::move(*found);
-            return {};
+            return m_reader.spans(query);
         },
-        timeOf);
-    if (!status)
-        return Result<std::span<const Span>>::failure(status.error());
-    return slice(m_spans.records, begin, end, timeOf);
+        [](const Span &s) { return s.start; });
 }
 
 Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)

@@ -143,6 +143,22 @@ std::string StoreWriter::lastError() const
     return m_lastError;
 }
 
+bool StoreWriter::retentionStep()
+{
+    try {
+        const RetentionStep step = m_committer->applyRetention(m_options.retention, 20'000);
+        if (step.rowsDeleted > 0) {
+            spdlog::debug("{}: retention deleted {} rows before {}", m_path, step.rowsDeleted,
+                          formatTimestamp(step.cutoff));
+            Q_EMIT retentionApplied(step.rowsDeleted);
+        }
+        return step.moreToDo;
+    } catch (const sqlite::Error &e) {
+        spdlog::warn("{}: retention step failed: {}", m_path, e.what());
+        return false;
+    }
+}
+
 void StoreWriter::run()
 {
     using Clock = std::chrono::steady_clock;
@@ -256,35 +272,14 @@ void StoreWriter::run()
         }
 
         if (m_options.retention.isActive() && Clock::now() >= nextRetention) {
-            try {
-                const RetentionStep step = m_committer->applyRetention(m_options.retention, 20'000);
-                if (step.rowsDeleted > 0) {
-                    spdlog::debug("{}: retention deleted {} rows before {}", m_path,
-                                  step.rowsDeleted, formatTimestamp(step.cutoff));
-                    Q_EMIT retentionApplied(step.rowsDeleted);
-                }
-                nextRetention = Clock::now()
-                    + (step.moreToDo ? std::chrono::milliseconds(0) : m_options.retentionInterval);
-            } catch (const sqlite::Error &e) {
-                spdlog::warn("{}: retention step failed: {}", m_path, e.what());
-                nextRetention = Clock::now() + m_options.retentionInterval;
-            }
+            nextRetention = Clock::now()
+                + (retentionStep() ? std::chrono::milliseconds(0) : m_options.retentionInterval);
         }
     }
     // Leave the capture within its retention at rest, and compact: merge what is below the
     // usual thresholds too.
-    try {
-        if (m_options.retention.isActive()) {
-            for (int step = 0; step < 1000; ++step) {
-                const RetentionStep done = m_committer->applyRetention(m_options.retention, 20'000);
-                if (done.rowsDeleted > 0)
-                    Q_EMIT retentionApplied(done.rowsDeleted);
-                if (!done.moreToDo)
-                    break;
-            }
-        }
-    } catch (const sqlite::Error &e) {
-        spdlog::warn("{}: final retention step failed: {}", m_path, e.what());
+    if (m_options.retention.isActive()) {
+        for (int step = 0; step < 1000 && retentionStep(); ++step) { }
     }
     try {
         while (m_committer->compact(1'000'000, true).series > 0) { }

@@ -75,6 +75,8 @@ private:
     StoreWriter(std::string path, std::unique_ptr<BatchCommitter> committer,
                 StoreWriterOptions options);
     void run();
+    // One bounded retention step; whether more is due at once.
+    bool retentionStep();
 
     std::string m_path;
     StoreWriterOptions m_options;
