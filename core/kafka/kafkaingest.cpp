@@ -120,15 +120,25 @@ private:
                                   rd_kafka_topic_partition_list_t *partitions, void *opaque);
     static void errorCallback(rd_kafka_t *rk, int error, const char *reason, void *opaque);
     static int statsCallback(rd_kafka_t *rk, char *json, size_t length, void *opaque);
+    static void offsetCommitCallback(rd_kafka_t *rk, rd_kafka_resp_err_t error,
+                                     rd_kafka_topic_partition_list_t *offsets, void *opaque);
     static void logCallback(const rd_kafka_t *rk, int level, const char *facility,
                             const char *message);
 
     void onAssign(rd_kafka_topic_partition_list_t *partitions);
     void onRevoke(rd_kafka_topic_partition_list_t *partitions);
+    // One message from the consumer queue, destroyed here: decoded into the pending batch, or
+    // an end of partition, an error, or past --max-messages.
+    void consume(rd_kafka_message_t *message);
     void handleMessage(const rd_kafka_message_t *message);
     bool submitPending(bool block);
     void setPaused(bool paused);
-    void commitOffsets(bool sync);
+    // Commits to Kafka what the capture holds for the partitions this member owns; the error of
+    // a synchronous commit (NO_ERROR when there was nothing to commit).
+    rd_kafka_resp_err_t commitOffsets(bool sync);
+    // The last commit before leaving the group: a group in the middle of a rebalance refuses
+    // commits, so keep serving it (fetching paused) until it settles and the commit lands.
+    void commitBeforeLeaving(rd_kafka_queue_t *queue);
     void parseStats(std::string_view json);
     void noteError(const std::string &message);
     // A partition reached its end (an EOF event), or has a message again.
@@ -146,6 +156,7 @@ private:
     std::set<std::pair<std::string, std::int32_t>> m_atEnd; // read to the end, nothing since
     Clock::time_point m_pendingSince{};
     bool m_paused = false;
+    bool m_leaving = false; // stopping: fetching stays paused while the last commit lands
     bool m_limitReached = false;
     std::int64_t m_consumed = 0;
     TimeUs m_batchReceivedAt = 0; // one clock read per consumed batch, not per message
@@ -211,6 +222,7 @@ Status KafkaIngest::Worker::create()
     rd_kafka_conf_set_rebalance_cb(conf.get(), rebalanceCallback);
     rd_kafka_conf_set_error_cb(conf.get(), errorCallback);
     rd_kafka_conf_set_stats_cb(conf.get(), statsCallback);
+    rd_kafka_conf_set_offset_commit_cb(conf.get(), offsetCommitCallback);
     rd_kafka_conf_set_log_cb(conf.get(), logCallback);
 
     m_consumer.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf.release(), error, sizeof error));
@@ -318,7 +330,8 @@ bool KafkaIngest::Worker::submitPending(bool block)
         return false;
     m_pending = RecordBatch();
     m_pendingMessages = 0;
-    setPaused(false); // whichever path got the batch in, fetching may go on
+    if (!m_leaving)
+        setPaused(false); // whichever path got the batch in, fetching may go on
     return true;
 }
 
@@ -341,14 +354,14 @@ void KafkaIngest::Worker::setPaused(bool paused)
     m_stats.paused = paused;
 }
 
-void KafkaIngest::Worker::commitOffsets(bool sync)
+rd_kafka_resp_err_t KafkaIngest::Worker::commitOffsets(bool sync)
 {
     rd_kafka_topic_partition_list_t *assignment = nullptr;
-    if (rd_kafka_assignment(m_consumer.get(), &assignment) != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return;
+    if (const rd_kafka_resp_err_t err = rd_kafka_assignment(m_consumer.get(), &assignment))
+        return err;
     TopicPartitionList owned(assignment);
     if (owned->cnt == 0)
-        return;
+        return RD_KAFKA_RESP_ERR_NO_ERROR;
     // Only what the capture has committed, and only for partitions this member owns.
     TopicPartitionList commit(rd_kafka_topic_partition_list_new(owned->cnt));
     for (const PartitionOffset &stored : m_writer.committedOffsets()) {
@@ -363,12 +376,66 @@ void KafkaIngest::Worker::commitOffsets(bool sync)
         }
     }
     if (commit->cnt == 0)
-        return;
-    const rd_kafka_resp_err_t err = rd_kafka_commit(m_consumer.get(), commit.get(), sync ? 0 : 1);
-    if (sync && err != RD_KAFKA_RESP_ERR_NO_ERROR)
-        noteError(std::string("could not commit offsets to Kafka (the capture has them; a member "
-                              "taking over may read some messages again): ")
-                  + rd_kafka_err2str(err));
+        return RD_KAFKA_RESP_ERR_NO_ERROR;
+    return rd_kafka_commit(m_consumer.get(), commit.get(), sync ? 0 : 1);
+}
+
+namespace {
+
+// The group refused a commit because it is rebalancing; it accepts it once it settles.
+bool refusedWhileRebalancing(rd_kafka_resp_err_t error)
+{
+    return error == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS
+        || error == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION;
+}
+
+std::string commitFailure(rd_kafka_resp_err_t error)
+{
+    return std::string("could not commit offsets to Kafka (the capture has them; a member taking "
+                       "over these partitions may read some messages again): ")
+        + rd_kafka_err2str(error);
+}
+
+} // namespace
+
+void KafkaIngest::Worker::offsetCommitCallback(rd_kafka_t *, rd_kafka_resp_err_t error,
+                                               rd_kafka_topic_partition_list_t *, void *opaque)
+{
+    // Served on the consumer thread. A periodic commit the group refused during a rebalance is
+    // sent again at the next cadence, or another member would start behind this capture.
+    if (refusedWhileRebalancing(error))
+        static_cast<Worker *>(opaque)->m_commitDue = true;
+}
+
+void KafkaIngest::Worker::commitBeforeLeaving(rd_kafka_queue_t *queue)
+{
+    // Bounded: a commit that does not land only means a later owner re-reads a little, while
+    // an operator waiting on a stop must not wait long.
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    std::vector<rd_kafka_message_t *> messages(100);
+    bool told = false;
+    m_leaving = true;
+    setPaused(true); // nothing new: only the group's own traffic from here on
+    for (;;) {
+        submitPending(true);
+        if (!m_writer.flush(std::chrono::minutes(2)))
+            noteError("the capture did not commit the last batch: " + m_writer.lastError());
+        const rd_kafka_resp_err_t err = commitOffsets(true);
+        if (!refusedWhileRebalancing(err) || Clock::now() > deadline) {
+            if (err)
+                noteError(commitFailure(err));
+            return;
+        }
+        if (!told)
+            spdlog::info("the group is rebalancing; waiting for it to settle to commit offsets");
+        told = true;
+        // Serve the group: heartbeats, rejoining, rebalance callbacks. A message fetched before
+        // the pause is still this member's: it goes into the capture at the next turn.
+        const ssize_t got
+            = rd_kafka_consume_batch_queue(queue, 200, messages.data(), messages.size());
+        for (ssize_t i = 0; i < got; ++i)
+            consume(messages[static_cast<std::size_t>(i)]);
+    }
 }
 
 void KafkaIngest::Worker::onAssign(rd_kafka_topic_partition_list_t *partitions)
@@ -426,7 +493,8 @@ void KafkaIngest::Worker::onRevoke(rd_kafka_topic_partition_list_t *partitions)
     // Kafka, before another member takes them over.
     submitPending(true);
     m_writer.flush(std::chrono::seconds(30));
-    commitOffsets(true);
+    if (const rd_kafka_resp_err_t err = commitOffsets(true))
+        noteError(commitFailure(err));
     const bool cooperative
         = std::string_view(rd_kafka_rebalance_protocol(m_consumer.get())) == "COOPERATIVE";
     if (cooperative)
@@ -572,6 +640,23 @@ void KafkaIngest::Worker::parseStats(std::string_view json)
     }
 }
 
+void KafkaIngest::Worker::consume(rd_kafka_message_t *message)
+{
+    if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        noteAtEnd(message, true);
+    } else if (message->err) {
+        noteError(std::string("consume: ") + rd_kafka_message_errstr(message));
+    } else if (m_options.maxMessages > 0 && m_consumed >= m_options.maxMessages) {
+        // Past the limit: not decoded, its offset not stored, so a next run starts here.
+        m_limitReached = true;
+    } else {
+        if (!m_atEnd.empty())
+            noteAtEnd(message, false);
+        handleMessage(message);
+    }
+    rd_kafka_message_destroy(message);
+}
+
 void KafkaIngest::Worker::run(std::atomic<bool> &finished)
 {
     rd_kafka_queue_t *queue = rd_kafka_queue_get_consumer(m_consumer.get());
@@ -587,22 +672,8 @@ void KafkaIngest::Worker::run(std::atomic<bool> &finished)
             = rd_kafka_consume_batch_queue(queue, m_paused || m_limitReached ? 10 : 100,
                                            messages.data(), std::max<std::size_t>(wanted, 1));
         m_batchReceivedAt = nowUs();
-        for (ssize_t i = 0; i < got; ++i) {
-            rd_kafka_message_t *message = messages[static_cast<std::size_t>(i)];
-            if (message->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-                noteAtEnd(message, true);
-            } else if (message->err) {
-                noteError(std::string("consume: ") + rd_kafka_message_errstr(message));
-            } else if (m_options.maxMessages > 0 && m_consumed >= m_options.maxMessages) {
-                // Past the limit: not decoded, its offset not stored, so a next run starts here.
-                m_limitReached = true;
-            } else {
-                if (!m_atEnd.empty())
-                    noteAtEnd(message, false);
-                handleMessage(message);
-            }
-            rd_kafka_message_destroy(message);
-        }
+        for (ssize_t i = 0; i < got; ++i)
+            consume(messages[static_cast<std::size_t>(i)]);
         if (m_options.maxMessages > 0 && m_consumed >= m_options.maxMessages)
             m_limitReached = true;
         const bool full
@@ -625,10 +696,7 @@ void KafkaIngest::Worker::run(std::atomic<bool> &finished)
         if (m_limitReached && m_pendingMessages == 0)
             break;
     }
-    submitPending(true);
-    if (!m_writer.flush(std::chrono::minutes(2)))
-        noteError("the capture did not commit the last batch: " + m_writer.lastError());
-    commitOffsets(true);
+    commitBeforeLeaving(queue);
     rd_kafka_queue_destroy(queue);
     rd_kafka_consumer_close(m_consumer.get());
     m_consumer.reset();
