@@ -137,7 +137,9 @@ Status MainWindow::loadView()
                           std::move(*buckets)});
     }
 
-    m_chart->setTimeRange(span.begin, span.end);
+    // An empty capture has no time to show (the fallback span above only feeds the queries):
+    // the chart then draws no time axis rather than one at 1970.
+    m_chart->setTimeRange(info->span.begin, info->span.end);
     m_chart->setEvents(*events);
     m_chart->setPlaceholderText(tr("No metrics in this capture"));
     m_chart->setPanels(panels);

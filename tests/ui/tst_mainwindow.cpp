@@ -3,6 +3,8 @@
 
 #include "store/batchcommitter.h"
 
+#include <qcustomplot.h>
+
 #include <QLabel>
 #include <QStatusBar>
 #include <QTableView>
@@ -81,6 +83,22 @@ private Q_SLOTS:
         QVERIFY(!image.isNull());
         QCOMPARE(image.width(), 1200);
         QVERIFY(window.windowTitle().contains(QString::fromStdString(path)));
+    }
+
+    // A capture nothing was written to yet (the live console's first second): a placeholder,
+    // and no time axis at 1970.
+    void emptyCaptureShowsNoTimeAxis()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("empty.capture")).toStdString();
+        QVERIFY(BatchCommitter::open(path, "ui test").ok());
+        ui::MainWindow window;
+        window.resize(1200, 800);
+        QVERIFY(window.openCapture(path).ok());
+        auto *plot = window.findChild<QCustomPlot *>();
+        QVERIFY(plot);
+        QCOMPARE(plot->axisRectCount(), 1);
+        QVERIFY(!plot->axisRect()->axis(QCPAxis::atBottom)->tickLabels());
+        QVERIFY(!plot->axisRect()->axis(QCPAxis::atBottom)->ticks());
     }
 
     void badCaptureIsReportedAndTheViewKept()
