@@ -7,9 +7,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <system_error>
+#include <unistd.h>
 
 namespace eventscope {
 
@@ -61,6 +64,31 @@ void countInHistory(EventHistoryCounts &counts, const Event &event)
     ++counts[{event.type, event.time / kEventHistoryBucket}];
 }
 
+// Creates an empty capture at `path` all at once: the schema is written to a file beside it,
+// which is then linked into place (never over a file that appeared meanwhile). A process killed
+// at any instant leaves either no capture or a complete empty one, never a file that is not one.
+Status createCaptureFile(const std::string &path, const std::string &sourceDescription)
+{
+    const std::string creating = path + ".creating";
+    std::error_code ignored;
+    for (const char *suffix : {"", "-journal"}) // left by a creation that was killed
+        std::filesystem::remove(creating + suffix, ignored);
+    try {
+        sqlite::Connection connection(creating, sqlite::Connection::Mode::ReadWriteCreate);
+        capture::createSchema(connection, sourceDescription);
+    } catch (const sqlite::Error &e) {
+        std::filesystem::remove(creating, ignored);
+        return Status::failure(path + ": cannot create capture: " + e.what());
+    }
+    const int linkError = ::link(creating.c_str(), path.c_str()) == 0 ? 0 : errno;
+    std::filesystem::remove(creating, ignored);
+    // Another process creating the same capture at the same time may have linked first.
+    if (linkError != 0 && !std::filesystem::exists(path, ignored))
+        return Status::failure(path + ": cannot create capture: "
+                               + std::error_code(linkError, std::generic_category()).message());
+    return {};
+}
+
 } // namespace
 
 Result<std::unique_ptr<BatchCommitter>> BatchCommitter::open(const std::string &path,
@@ -68,24 +96,20 @@ Result<std::unique_ptr<BatchCommitter>> BatchCommitter::open(const std::string &
 {
     namespace fs = std::filesystem;
     std::error_code error;
-    const bool exists = fs::exists(path, error);
-    if (exists) {
-        if (Status valid = capture::validateFile(path); !valid)
-            return Result<std::unique_ptr<BatchCommitter>>::failure(valid.error());
-    } else {
+    if (!fs::exists(path, error)) {
         const fs::path parent = fs::path(path).parent_path();
         if (!parent.empty() && !fs::is_directory(parent, error))
             return Result<std::unique_ptr<BatchCommitter>>::failure(
                 path + ": cannot create capture: folder " + parent.string() + " does not exist");
+        if (Status created = createCaptureFile(path, sourceDescription); !created)
+            return Result<std::unique_ptr<BatchCommitter>>::failure(created.error());
     }
+    if (Status valid = capture::validateFile(path); !valid)
+        return Result<std::unique_ptr<BatchCommitter>>::failure(valid.error());
     try {
-        sqlite::Connection connection(path,
-                                      exists ? sqlite::Connection::Mode::ReadWrite
-                                             : sqlite::Connection::Mode::ReadWriteCreate);
-        if (!exists)
-            capture::createSchema(connection, sourceDescription);
+        sqlite::Connection connection(path, sqlite::Connection::Mode::ReadWrite);
         capture::configureWriter(connection);
-        if (exists && capture::upgradeSchema(connection))
+        if (capture::upgradeSchema(connection))
             spdlog::info("{}: upgraded to capture schema version {}", path,
                          capture::kSchemaVersion);
         std::unique_ptr<BatchCommitter> committer(new BatchCommitter(path, std::move(connection)));

@@ -4,7 +4,9 @@
 #include "store/sqlite.h"
 #include "store/storewriter.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -12,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <condition_variable>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -90,6 +93,32 @@ private:
     }
 
 private Q_SLOTS:
+    // A new capture appears complete or not at all: what a creation killed midway left beside
+    // it (the half-written schema and its journal) neither blocks the next open nor stays.
+    void creationIsAllOrNothing()
+    {
+        const std::string path = freshPath();
+        for (const char *suffix : {".creating", ".creating-journal"}) {
+            QFile stale(QString::fromStdString(path + suffix));
+            QVERIFY(stale.open(QIODevice::WriteOnly));
+            stale.write("half a schema");
+        }
+        {
+            auto committer = BatchCommitter::open(path, "test");
+            QVERIFY2(committer.ok(), committer.ok() ? "" : committer.error().c_str());
+        }
+        QVERIFY(capture::validateFile(path).ok());
+        {
+            auto reader = CaptureReader::open(path);
+            QVERIFY(reader.ok());
+            QCOMPARE((*reader)->info()->events, std::int64_t(0));
+        }
+        const QString name
+            = QString::fromStdString(std::filesystem::path(path).filename().string());
+        QCOMPARE(QDir(m_dir.path()).entryList({name + QLatin1Char('*')}, QDir::Files),
+                 QStringList{name});
+    }
+
     void roundTripsEveryRecordType()
     {
         const std::string path = freshPath();
