@@ -3,6 +3,7 @@
 
 #include "kafka/embeddedcluster.h"
 #include "store/capturereader.h"
+#include "util/timeformat.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -272,15 +273,21 @@ private Q_SLOTS:
         // The same 40 simulated minutes with --retention-age 10m: only the newest ten minutes
         // (and the chunk a cut falls in) stay.
         const QString recent = m_dir.filePath(QStringLiteral("sim-recent.capture"));
-        ingest(bootstrap, recent,
-               {QStringLiteral("--group"), QStringLiteral("sim-recent"),
-                QStringLiteral("--retention-age"), QStringLiteral("10m")});
+        const QJsonObject recentSummary
+            = ingest(bootstrap, recent,
+                     {QStringLiteral("--group"), QStringLiteral("sim-recent"),
+                      QStringLiteral("--retention-age"), QStringLiteral("10m")});
         auto kept = CaptureReader::open(recent.toStdString());
         QVERIFY(kept.ok());
         const CaptureInfo c = *(*kept)->info();
         const TimeUs cutoff = a.span.end - 1 - 10 * 60 * kMicrosPerSecond;
         const auto events = *(*kept)->events({});
-        QVERIFY(!events.empty());
+        // Said on failure: what that ingest consumed, and what the capture kept of its span.
+        const QByteArray context = QJsonDocument(recentSummary).toJson(QJsonDocument::Compact)
+            + " kept span " + QByteArray::fromStdString(formatTimestamp(c.span.begin)) + " .. "
+            + QByteArray::fromStdString(formatTimestamp(c.span.end)) + ", full capture until "
+            + QByteArray::fromStdString(formatTimestamp(a.span.end));
+        QVERIFY2(!events.empty(), context.constData());
         QVERIFY2(events.front().time >= cutoff, "an event older than the retention age stayed");
         QVERIFY(events.size() < kafkaIds.size() / 2);
         QVERIFY(c.logs < a.logs / 2);
