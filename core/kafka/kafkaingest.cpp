@@ -157,7 +157,6 @@ private:
     Clock::time_point m_pendingSince{};
     bool m_paused = false;
     bool m_leaving = false; // stopping: fetching stays paused while the last commit lands
-    bool m_leftCommitted = false; // the last commit was made or given up on: only close remains
     bool m_limitReached = false;
     std::int64_t m_consumed = 0;
     TimeUs m_batchReceivedAt = 0; // one clock read per consumed batch, not per message
@@ -421,18 +420,10 @@ void KafkaIngest::Worker::commitBeforeLeaving(rd_kafka_queue_t *queue)
         submitPending(true);
         if (!m_writer.flush(std::chrono::minutes(2)))
             noteError("the capture did not commit the last batch: " + m_writer.lastError());
-        if (!stats().brokersUp) {
-            // A commit now would only hold up the stop (and the consumer's close after it).
-            noteError("Kafka is unreachable: the last offsets stay in the capture only; a "
-                      "member taking over these partitions may read some messages again");
-            m_leftCommitted = true;
-            return;
-        }
         const rd_kafka_resp_err_t err = commitOffsets(true);
         if (!refusedWhileRebalancing(err) || Clock::now() > deadline) {
             if (err)
                 noteError(commitFailure(err));
-            m_leftCommitted = true;
             return;
         }
         if (!told)
@@ -502,11 +493,8 @@ void KafkaIngest::Worker::onRevoke(rd_kafka_topic_partition_list_t *partitions)
     // Kafka, before another member takes them over.
     submitPending(true);
     m_writer.flush(std::chrono::seconds(30));
-    // Closing the consumer after commitBeforeLeaving, which committed (or could not): not twice.
-    if (!m_leftCommitted) {
-        if (const rd_kafka_resp_err_t err = commitOffsets(true))
-            noteError(commitFailure(err));
-    }
+    if (const rd_kafka_resp_err_t err = commitOffsets(true))
+        noteError(commitFailure(err));
     const bool cooperative
         = std::string_view(rd_kafka_rebalance_protocol(m_consumer.get())) == "COOPERATIVE";
     if (cooperative)
