@@ -260,9 +260,10 @@ private Q_SLOTS:
 
     // Scale-out: two members that joined one group split its partitions, and their captures
     // together hold each message once. The data arrives after the group settled, as it does on
-    // a running fleet. (A member joining while another is mid-stream can make the first read a
-    // few messages twice on the mock cluster, whose coordinator refuses the handover commit
-    // during a rebalance; real brokers accept it. lateMemberReadsNothingTwice covers a takeover.)
+    // a running fleet. (When a member joins while another is mid-stream, the new owner of a
+    // partition can re-read a few messages on the mock cluster, whose coordinator refuses the
+    // handover commit during a rebalance; real brokers accept it. lateMemberReadsNothingTwice
+    // covers a takeover.)
     void twoIngestsInOneGroupSplitThePartitions()
     {
         auto cluster = startCluster(6); // two topics: 12 partitions
