@@ -257,41 +257,45 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
         for (RecordBatch &batch : batches) {
             ++summary.batches;
             // Origins are checked against the watermarks as they were before this batch: one
-            // message may yield many records, all with the same offset.
+            // message may yield many records, all with the same offset. Records of many
+            // partitions interleave, so each partition's state is found through a small table
+            // by partition number rather than a search per record.
             struct Advance
             {
+                const std::string *topic;
+                std::int32_t partition;
                 std::int64_t *watermark;
+                std::int64_t start; // the watermark before this batch
                 std::int64_t next;
             };
             std::vector<Advance> advances;
-            const Origin *lastOrigin = nullptr;
-            std::int64_t *lastWatermark = nullptr;
-            std::int64_t lastStart = -1;
+            std::vector<std::vector<std::size_t>> advancesByPartition;
+            Advance *last = nullptr;
+            auto advanceFor = [&](const Origin &origin) -> Advance & {
+                const auto slot = static_cast<std::size_t>(origin.partition) % 1024;
+                if (slot >= advancesByPartition.size())
+                    advancesByPartition.resize(slot + 1);
+                for (const std::size_t index : advancesByPartition[slot]) {
+                    if (*advances[index].topic == origin.topic)
+                        return advances[index];
+                }
+                std::int64_t *watermark = watermarkFor(origin);
+                advancesByPartition[slot].push_back(advances.size());
+                advances.push_back(
+                    {&origin.topic, origin.partition, watermark, *watermark, *watermark});
+                last = nullptr; // the vector may have moved
+                return advances.back();
+            };
             auto isDuplicate = [&](const Origin &origin, bool countIt = true) {
                 if (!origin.isValid())
                     return false;
-                if (!lastOrigin || lastOrigin->partition != origin.partition
-                    || lastOrigin->topic != origin.topic) {
-                    lastWatermark = watermarkFor(origin);
-                    lastOrigin = &origin;
-                    auto found
-                        = std::find_if(advances.begin(), advances.end(), [&](const Advance &a) {
-                              return a.watermark == lastWatermark;
-                          });
-                    if (found == advances.end())
-                        advances.push_back({lastWatermark, *lastWatermark});
-                    lastStart = *lastWatermark;
-                }
-                if (origin.offset < lastStart) {
+                if (!last || last->partition != origin.partition || *last->topic != origin.topic)
+                    last = &advanceFor(origin);
+                if (origin.offset < last->start) {
                     summary.duplicatesSkipped += countIt ? 1 : 0;
                     return true;
                 }
-                for (Advance &advance : advances) {
-                    if (advance.watermark == lastWatermark) {
-                        advance.next = std::max(advance.next, origin.offset + 1);
-                        break;
-                    }
-                }
+                last->next = std::max(last->next, origin.offset + 1);
                 return false;
             };
 

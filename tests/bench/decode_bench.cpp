@@ -16,6 +16,8 @@
 
 #include <QCoreApplication>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -38,6 +40,18 @@ struct GeneratedMessage
     std::string payload;
     std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// CPU seconds the whole process has used: on a shared, noisy machine the CPU a stage costs
+// varies far less than its wall time.
+double processCpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval &t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 double median(std::vector<double> values)
 {
@@ -108,7 +122,7 @@ int main(int argc, char **argv)
     std::printf("%d messages, %.1f MB; %d runs of each stage, medians\n", count,
                 static_cast<double>(bytes) / 1e6, runs);
 
-    std::vector<double> decodeSeconds, storeSeconds;
+    std::vector<double> decodeSeconds, storeSeconds, decodeCpu, storeCpu;
     std::size_t records = 0;
     const std::string scratch
         = (std::filesystem::temp_directory_path() / "eventscope-decode-bench").string();
@@ -117,8 +131,10 @@ int main(int argc, char **argv)
     std::int64_t captureBytes = 0;
     for (int run = 0; run < runs; ++run) {
         auto start = Clock::now();
+        double cpuStart = processCpuSeconds();
         std::vector<RecordBatch> batches = decodeAll(messages, kBatchMessages);
         decodeSeconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+        decodeCpu.push_back(processCpuSeconds() - cpuStart);
         records = 0;
         for (const RecordBatch &batch : batches)
             records += batch.recordCount();
@@ -127,6 +143,7 @@ int main(int argc, char **argv)
 
         const std::string path = scratch + "/run" + std::to_string(run) + ".capture";
         start = Clock::now();
+        cpuStart = processCpuSeconds();
         auto writer = StoreWriter::open(path, {});
         if (!writer) {
             std::fprintf(stderr, "%s\n", writer.error().c_str());
@@ -141,6 +158,7 @@ int main(int argc, char **argv)
         }
         (*writer)->close();
         storeSeconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+        storeCpu.push_back(processCpuSeconds() - cpuStart);
         captureBytes = static_cast<std::int64_t>(std::filesystem::file_size(path));
         writer->reset();
         std::filesystem::remove(path);
@@ -148,11 +166,12 @@ int main(int argc, char **argv)
     std::filesystem::remove_all(scratch);
 
     const double decode = median(decodeSeconds);
-    std::printf("%-34s %8.3f s %8.2f us/message %10.0f messages/s\n", "decode", decode,
-                decode * 1e6 / count, count / decode);
+    std::printf("%-18s %8.3f s %8.3f s CPU %8.2f us/message %10.0f messages/s\n", "decode",
+                decode, median(decodeCpu), decode * 1e6 / count, count / decode);
     if (!decodeOnly) {
         const double store = median(storeSeconds);
-        std::printf("%-34s %8.3f s %8.2f us/record  %10.0f records/s\n", "store (to close)", store,
+        std::printf("%-18s %8.3f s %8.3f s CPU %8.2f us/record  %10.0f records/s\n",
+                    "store (to close)", store, median(storeCpu),
                     store * 1e6 / static_cast<double>(records),
                     static_cast<double>(records) / store);
         std::printf("%zu records; capture %.1f MB\n", records,
