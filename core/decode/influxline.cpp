@@ -178,10 +178,13 @@ bool decodeLine(const Message &message, std::string_view line, std::uint32_t ori
             return false;
         fields.push_back(std::move(field));
     }
+    std::vector<LabelView> tagViews(tags.begin(), tags.end());
+    std::string seriesName;
     for (const Field &field : fields) {
         if (!field.numeric)
             continue;
-        const auto series = batch.internSeries(SeriesKey(measurement + "." + field.key, tags));
+        seriesName.assign(measurement).append(".").append(field.key);
+        const auto series = batch.internSeries(seriesName, tagViews);
         samples.push_back({series, origin, time, field.value});
     }
     return true;

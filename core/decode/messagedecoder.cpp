@@ -9,8 +9,10 @@
 #include "decode/otlp.h"
 #include "util/timeformat.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 
 namespace eventscope {
@@ -152,32 +154,105 @@ bool MessageDecoder::decodeJson(const Message &message, RecordBatch &batch, std:
     return decodeObject(message, root.get_object().value_unsafe(), batch, reason);
 }
 
+namespace {
+
+// The top-level keys that tell the formats apart.
+enum class Key : std::uint8_t {
+    SpecVersion,
+    Source,
+    Id,
+    Type,
+    ResourceMetrics,
+    ResourceLogs,
+    ResourceSpans,
+    Items,
+    InvolvedObject,
+    Regarding,
+    SpanId,
+    TraceId,
+    Start,
+    Name,
+    Value,
+    Message,
+    Level,
+};
+
+class TopLevelKeys
+{
+public:
+    explicit TopLevelKeys(object o)
+    {
+        static constexpr std::pair<std::string_view, Key> kNames[] = {
+            {"specversion", Key::SpecVersion},
+            {"source", Key::Source},
+            {"id", Key::Id},
+            {"type", Key::Type},
+            {"resourceMetrics", Key::ResourceMetrics},
+            {"resourceLogs", Key::ResourceLogs},
+            {"resourceSpans", Key::ResourceSpans},
+            {"items", Key::Items},
+            {"involvedObject", Key::InvolvedObject},
+            {"regarding", Key::Regarding},
+            {"span_id", Key::SpanId},
+            {"trace_id", Key::TraceId},
+            {"start", Key::Start},
+            {"name", Key::Name},
+            {"value", Key::Value},
+            {"message", Key::Message},
+            {"level", Key::Level},
+        };
+        for (const auto field : o) {
+            for (const auto &[name, key] : kNames) {
+                if (field.key == name) {
+                    m_present |= bit(key);
+                    break;
+                }
+            }
+        }
+    }
+    bool has(Key key) const { return (m_present & bit(key)) != 0; }
+    bool hasAll(std::initializer_list<Key> keys) const
+    {
+        return std::all_of(keys.begin(), keys.end(), [this](Key key) { return has(key); });
+    }
+
+private:
+    static std::uint32_t bit(Key key) { return 1u << static_cast<unsigned>(key); }
+    std::uint32_t m_present = 0;
+};
+
+} // namespace
+
 bool MessageDecoder::decodeObject(const Message &message, object o, RecordBatch &batch,
                                   std::string &reason)
 {
     // Declared CloudEvents must be CloudEvents; otherwise shape first; the topic's kind only
-    // breaks ties and shapes the error message.
+    // breaks ties and shapes the error message. The shape is read in one pass over the keys:
+    // asking for each key in turn costs a scan of the object per question.
+    const TopLevelKeys keys(o);
     const MessageHeader *contentType = findHeader(message, "content-type");
     // Native events have no "source": id, type and source together are a CloudEvent's shape.
     if ((contentType && contentType->value.starts_with("application/cloudevents+json"))
-        || hasField(o, "specversion")
-        || (hasField(o, "source") && hasField(o, "id") && hasField(o, "type")))
+        || keys.has(Key::SpecVersion) || keys.hasAll({Key::Source, Key::Id, Key::Type}))
         return decodeCloudEventStructured(message, o, batch, reason);
-    if (hasField(o, "resourceMetrics"))
+    if (keys.has(Key::ResourceMetrics))
         return decodeOtlpMetrics(message, o, batch, reason);
-    if (hasField(o, "resourceLogs"))
+    if (keys.has(Key::ResourceLogs))
         return decodeOtlpLogs(message, o, batch, reason);
-    if (hasField(o, "resourceSpans"))
+    if (keys.has(Key::ResourceSpans))
         return decodeOtlpTraces(message, o, batch, reason);
-    if (isKubernetesEvent(o))
+    if ((keys.has(Key::Items) || keys.has(Key::InvolvedObject) || keys.has(Key::Regarding))
+        && isKubernetesEvent(o))
         return decodeKubernetesEvents(message, o, batch, reason);
-    if (hasField(o, "span_id") && hasField(o, "trace_id") && hasField(o, "start"))
+    if (keys.hasAll({Key::SpanId, Key::TraceId, Key::Start}))
         return decodeNativeSpan(message, o, batch, reason);
-    if (hasField(o, "type") && hasField(o, "id"))
+    if (keys.hasAll({Key::Type, Key::Id}))
         return decodeNativeEvent(message, o, batch, reason);
-    if (hasField(o, "name") && (hasField(o, "value") || message.topicKind == RecordKind::Metrics))
+    if (keys.has(Key::Name)
+        && (keys.has(Key::Value) || message.topicKind == RecordKind::Metrics))
         return decodeNativeMetric(message, o, batch, reason);
-    if (hasField(o, "message") && (hasField(o, "level") || message.topicKind == RecordKind::Logs))
+    if (keys.has(Key::Message)
+        && (keys.has(Key::Level) || message.topicKind == RecordKind::Logs))
         return decodeNativeLog(message, o, batch, reason);
 
     switch (message.topicKind) {
@@ -187,7 +262,7 @@ bool MessageDecoder::decodeObject(const Message &message, object o, RecordBatch 
     case RecordKind::Traces: return decodeNativeSpan(message, o, batch, reason);
     case RecordKind::Unknown: break;
     }
-    if (hasField(o, "name"))
+    if (keys.has(Key::Name))
         reason = "metric without value";
     else
         reason

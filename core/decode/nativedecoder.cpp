@@ -60,31 +60,40 @@ bool decodeNativeMetric(const Message &message, object o, RecordBatch &batch, st
         return false;
     }
 
-    std::vector<Label> labels;
+    // Labels are viewed in place; only those that are not JSON strings (numbers, booleans)
+    // need their text made, kept in `made`, reserved once so that views into it stay valid.
+    std::vector<LabelView> labels;
+    std::vector<std::string> made;
     element labelsElement;
     if (o.at_key("labels").get(labelsElement) == simdjson::SUCCESS && !labelsElement.is_null()) {
         if (!labelsElement.is_object()) {
             reason = "metric '" + name + "': field 'labels' must be an object";
             return false;
         }
-        for (auto field : object(labelsElement)) {
+        const object labelsObject(labelsElement);
+        for (auto field : labelsObject) {
             if (field.key == "__name__")
                 continue; // prometheus repeats the name as a label
+            if (field.value.is_string()) {
+                labels.emplace_back(field.key, field.value.get_string().value_unsafe());
+                continue;
+            }
             std::string text;
             if (!readText(field.value, text)) {
                 reason = "metric '" + name + "': label '" + std::string(field.key)
                     + "' must be a string";
                 return false;
             }
-            labels.emplace_back(std::string(field.key), std::move(text));
+            if (made.capacity() == 0)
+                made.reserve(labelsObject.size());
+            labels.emplace_back(field.key, made.emplace_back(std::move(text)));
         }
     }
     std::string unit;
     if (!optionalText(o, "unit", unit, reason, what))
         return false;
 
-    const std::uint32_t series
-        = batch.internSeries(SeriesKey(std::move(name), std::move(labels)), std::move(unit));
+    const std::uint32_t series = batch.internSeries(name, labels, unit);
     batch.addSample(series, time, *value, batch.internSampleOrigin(message.origin));
     return true;
 }

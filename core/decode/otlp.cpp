@@ -259,13 +259,12 @@ bool decodeOtlpMetrics(const Message &message, object o, RecordBatch &batch, std
             auto addPoint = [&](element point, const std::string &seriesName, double value) {
                 TimeUs time = message.fallbackTime();
                 readNanoTime(point, "timeUnixNano", time);
-                std::vector<Label> labels = baseLabels;
                 Attributes own;
                 own.read(point);
-                for (auto &[key, text] : own.values)
+                std::vector<LabelView> labels(baseLabels.begin(), baseLabels.end());
+                for (const auto &[key, text] : own.values)
                     labels.emplace_back(key, text);
-                const auto series = batch.internSeries(SeriesKey(seriesName, std::move(labels)),
-                                                       std::string(unit));
+                const auto series = batch.internSeries(seriesName, labels, unit);
                 samples.push_back({series, origin, time, value});
             };
             for (const char *kind : {"gauge", "sum"}) {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -50,6 +51,10 @@ public:
 
     // Index of a series in `series`, adding it on first use.
     std::uint32_t internSeries(SeriesKey key, std::string unit = {});
+    // The same from views, labels in any order: a series the batch already holds is found
+    // without building a SeriesKey (decoders call this once per sample). Reorders `labels`.
+    std::uint32_t internSeries(std::string_view name, std::span<LabelView> labels,
+                               std::string_view unit = {});
     std::uint32_t internSampleOrigin(const Origin &origin);
     void addSample(std::uint32_t seriesIndex, TimeUs time, double value,
                    std::uint32_t origin = SampleRecord::kNoOrigin)
@@ -68,8 +73,38 @@ public:
     void clear();
 
 private:
-    std::unordered_map<std::string, std::uint32_t> m_seriesIndex;
-    std::unordered_map<std::string, std::uint32_t> m_originIndex;
+    struct TextHash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const
+        {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    struct OriginKey
+    {
+        std::uint32_t topic; // index into m_topics
+        std::int32_t partition;
+        std::int64_t offset;
+        friend bool operator==(const OriginKey &, const OriginKey &) = default;
+    };
+    struct OriginKeyHash
+    {
+        std::size_t operator()(const OriginKey &key) const
+        {
+            return std::hash<std::int64_t>{}(key.offset * 1'000'003 + key.partition * 131
+                                             + key.topic);
+        }
+    };
+    std::uint32_t topicIndex(std::string_view topic);
+
+    std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> m_seriesIndex;
+    std::string m_keyBuffer;
+    std::vector<std::string> m_topics; // the few topics of the batch's sample origins
+    std::unordered_map<OriginKey, std::uint32_t, OriginKeyHash> m_originIndex;
+    // Offsets by partition number (mod the table's size): batches interleave many partitions
+    // and a message looks its partition up once.
+    std::vector<std::vector<std::uint32_t>> m_offsetsByPartition;
 };
 
 } // namespace eventscope

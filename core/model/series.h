@@ -4,13 +4,16 @@
 
 #include <bit>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace eventscope {
 
 using Label = std::pair<std::string, std::string>;
+using LabelView = std::pair<std::string_view, std::string_view>;
 
 // Identity of a metric series: its name and labels, labels kept sorted by key so that equal
 // series compare equal whatever order the producer wrote them in.
@@ -31,6 +34,12 @@ struct SeriesKey
 
     friend bool operator==(const SeriesKey &, const SeriesKey &) = default;
 };
+
+// Appends the canonical form of a series (see SeriesKey::canonical) to `out`. `labels` must be
+// stably sorted by key, as SeriesKey keeps them; sortLabels() does that.
+void appendCanonicalSeriesKey(std::string &out, std::string_view name,
+                              std::span<const LabelView> labels);
+void sortLabels(std::span<LabelView> labels);
 
 // A stored series: its key plus what the store assigned to it.
 struct SeriesInfo
