@@ -157,6 +157,8 @@ private:
     Clock::time_point m_pendingSince{};
     bool m_paused = false;
     bool m_leaving = false; // stopping: fetching stays paused while the last commit lands
+    // Stopping while no broker answers: the consumer is destroyed without leaving the group.
+    bool m_coordinatorUnreachable = false;
     bool m_limitReached = false;
     std::int64_t m_consumed = 0;
     TimeUs m_batchReceivedAt = 0; // one clock read per consumed batch, not per message
@@ -389,6 +391,21 @@ bool refusedWhileRebalancing(rd_kafka_resp_err_t error)
         || error == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION;
 }
 
+// The commit failed because no broker or coordinator answered, not because the group refused.
+bool unreachable(rd_kafka_resp_err_t error)
+{
+    switch (error) {
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+    case RD_KAFKA_RESP_ERR__WAIT_COORD:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_NOT_COORDINATOR: return true;
+    default: return false;
+    }
+}
+
 std::string commitFailure(rd_kafka_resp_err_t error)
 {
     return std::string("could not commit offsets to Kafka (the capture has them; a member taking "
@@ -420,10 +437,19 @@ void KafkaIngest::Worker::commitBeforeLeaving(rd_kafka_queue_t *queue)
         submitPending(true);
         if (!m_writer.flush(std::chrono::minutes(2)))
             noteError("the capture did not commit the last batch: " + m_writer.lastError());
+        if (!stats().brokersUp) {
+            // A commit now would wait out its timeout, and leaving the group after it would
+            // wait for a coordinator that is not there.
+            noteError("Kafka is unreachable: the last offsets stay in the capture only; a member "
+                      "taking over these partitions may read some messages again");
+            m_coordinatorUnreachable = true;
+            return;
+        }
         const rd_kafka_resp_err_t err = commitOffsets(true);
         if (!refusedWhileRebalancing(err) || Clock::now() > deadline) {
             if (err)
                 noteError(commitFailure(err));
+            m_coordinatorUnreachable = unreachable(err);
             return;
         }
         if (!told)
@@ -698,8 +724,17 @@ void KafkaIngest::Worker::run(std::atomic<bool> &finished)
     }
     commitBeforeLeaving(queue);
     rd_kafka_queue_destroy(queue);
-    rd_kafka_consumer_close(m_consumer.get());
-    m_consumer.reset();
+    if (m_coordinatorUnreachable) {
+        // Closing would leave the group, and with the coordinator unreachable librdkafka 2.0.2
+        // waits for that indefinitely (its LeaveGroup is timed out and queued again). Destroyed
+        // without the close, it waits at most session.timeout.ms for its group handler. The
+        // capture holds the offsets; the group drops this member when its session times out.
+        spdlog::info("stopping without leaving the consumer group: Kafka is unreachable");
+        rd_kafka_destroy_flags(m_consumer.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    } else {
+        rd_kafka_consumer_close(m_consumer.get());
+        m_consumer.reset();
+    }
     finished = true;
 }
 

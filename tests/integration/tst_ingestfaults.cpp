@@ -193,7 +193,7 @@ private Q_SLOTS:
         options.bootstrapServers = cluster->bootstrapServers();
         options.topics = {"scaling_events", "failure_events"};
         options.groupId = "faults";
-        options.properties = {{"reconnect.backoff.max.ms", "500"}};
+        options.properties = {{"reconnect.backoff.max.ms", "500"}, {"session.timeout.ms", "6000"}};
         auto ingest = kafka::KafkaIngest::start(options, **writer);
         QVERIFY(ingest.ok());
         QTRY_COMPARE_WITH_TIMEOUT((*ingest)->stats().messages, std::int64_t(5000), 30'000);
@@ -216,7 +216,19 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT((*ingest)->stats().messages, std::int64_t(15'000), 60'000);
         cluster->setBrokerRoundTripTime(1, 0);
 
+        // Stopping during an outage: the last commit to Kafka cannot land and the group cannot
+        // be left; the stop says so and waits for neither. librdkafka still gives its group
+        // handler up to session.timeout.ms (6 s here) to end (before: two commits of over ten
+        // seconds each, then the close). A bound on waits, not a speed target.
+        cluster->setBrokerDown(1);
+        QTRY_VERIFY_WITH_TIMEOUT(!(*ingest)->stats().brokersUp, 20'000);
+        QElapsedTimer stopping;
+        stopping.start();
         (*ingest)->stop();
+        qInfo("stopped in %lld ms with the broker down: %s", stopping.elapsed(),
+              (*ingest)->lastError().c_str());
+        QVERIFY(stopping.elapsed() < 9'000);
+        QVERIFY((*ingest)->lastError().find("unreachable") != std::string::npos);
         (*writer)->close();
         expectExactlyOnce(storedIds(capture), 15'000);
     }
