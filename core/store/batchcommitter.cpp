@@ -1,6 +1,7 @@
 #include "store/batchcommitter.h"
 
 #include "store/captureschema.h"
+#include "store/eventchunk.h"
 #include "store/queries.h"
 #include "util/jsonwriter.h"
 
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <system_error>
@@ -109,11 +111,14 @@ Result<std::unique_ptr<BatchCommitter>> BatchCommitter::open(const std::string &
     try {
         sqlite::Connection connection(path, sqlite::Connection::Mode::ReadWrite);
         capture::configureWriter(connection);
+        const auto versionBefore = connection.queryInt("PRAGMA user_version");
         if (capture::upgradeSchema(connection))
             spdlog::info("{}: upgraded to capture schema version {}", path,
                          capture::kSchemaVersion);
         std::unique_ptr<BatchCommitter> committer(new BatchCommitter(path, std::move(connection)));
         committer->prepareStatements();
+        if (versionBefore < 2)
+            committer->addChunkedEventsToHistory(); // the upgrade's SQL counted the rows
         committer->loadState();
         return committer;
     } catch (const sqlite::Error &e) {
@@ -135,6 +140,9 @@ void BatchCommitter::prepareStatements()
         "INSERT INTO events(source_id, time, type, category, severity, service, entity, cluster, "
         "message, trace_id, attributes, topic, partition, offset) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    m_insertEventChunk = m_connection.prepare(
+        "INSERT INTO event_chunks(min_time, max_time, count, categories, data) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
     m_addEventHistory = m_connection.prepare(
         "INSERT INTO event_history(type, minute, count) VALUES (?1, ?2, ?3) "
         "ON CONFLICT(type, minute) DO UPDATE SET count = count + excluded.count");
@@ -190,6 +198,7 @@ void BatchCommitter::loadState()
     }
     auto newest = m_connection.prepare(
         "SELECT max(t) FROM (SELECT max(time) AS t FROM events UNION ALL "
+        "SELECT max(max_time) FROM event_chunks UNION ALL "
         "SELECT max(max_time) FROM all_chunks UNION ALL SELECT max(time) FROM logs "
         "UNION ALL SELECT max(start_time) FROM spans)");
     if (newest.step() && !newest.columnIsNull(0)) {
@@ -250,6 +259,7 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
     summary.sequence = m_sequence + 1;
     TimeSpanTracker span;
     EventHistoryCounts eventHistory;
+    std::vector<const Event *> chunkedEvents; // into `batches`, written as chunks at the end
 
     try {
         sqlite::Transaction transaction(m_connection);
@@ -302,6 +312,13 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
             for (const Event &event : batch.events) {
                 if (isDuplicate(event.origin))
                     continue;
+                span.add(event.time);
+                ++summary.events;
+                countInHistory(eventHistory, event);
+                if (event.category != EventCategory::Failure) {
+                    chunkedEvents.push_back(&event);
+                    continue;
+                }
                 const std::string_view attributes = event.attributes.empty()
                     ? std::string_view("{}")
                     : std::string_view(event.attributes);
@@ -318,9 +335,6 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
                     .bind(11, attributes);
                 bindOrigin(m_insertEvent, 12, event.origin);
                 m_insertEvent.run();
-                span.add(event.time);
-                ++summary.events;
-                countInHistory(eventHistory, event);
             }
             for (const auto &[key, count] : eventHistory) {
                 m_addEventHistory.bind(1, key.first).bind(2, key.second).bind(3, count);
@@ -418,6 +432,7 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
                 *advance.watermark = std::max(*advance.watermark, advance.next);
         }
 
+        writeEventChunks(chunkedEvents);
         for (SeriesState *state : touched) {
             writeSeriesSamples(*state);
             summary.seriesIds.push_back(state->id);
@@ -452,6 +467,45 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
     }
     std::sort(summary.seriesIds.begin(), summary.seriesIds.end());
     return summary;
+}
+
+void BatchCommitter::addChunkedEventsToHistory()
+{
+    sqlite::Transaction transaction(m_connection);
+    auto chunks = m_connection.prepare("SELECT id, data FROM event_chunks");
+    std::vector<Event> events;
+    while (chunks.step()) {
+        events.clear();
+        std::string error;
+        if (!decodeEventChunk(chunks.columnBlob(1), events, error))
+            spdlog::warn("{}: event chunk {} is damaged ({}); the event history leaves out what "
+                         "could not be read",
+                         m_path, chunks.columnInt(0), error);
+        EventHistoryCounts counts;
+        for (const Event &event : events)
+            countInHistory(counts, event);
+        for (const auto &[key, count] : counts) {
+            m_addEventHistory.bind(1, key.first).bind(2, key.second).bind(3, count);
+            m_addEventHistory.run();
+        }
+    }
+    transaction.commit();
+}
+
+void BatchCommitter::writeEventChunks(std::span<const Event *const> events)
+{
+    while (!events.empty()) {
+        const auto part = events.first(std::min(events.size(), EventChunkEncoder::kMaxEvents));
+        EventChunkSummary chunk;
+        const std::string blob = EventChunkEncoder::encode(part, chunk);
+        m_insertEventChunk.bind(1, chunk.minTime)
+            .bind(2, chunk.maxTime)
+            .bind(3, chunk.count)
+            .bind(4, static_cast<std::int64_t>(chunk.categories))
+            .bindBlob(5, blob.data(), blob.size());
+        m_insertEventChunk.run();
+        events = events.subspan(part.size());
+    }
 }
 
 void BatchCommitter::writeSeriesSamples(SeriesState &state)
@@ -597,6 +651,88 @@ void BatchCommitter::checkpoint()
     m_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
+std::int64_t BatchCommitter::deleteEventChunksBefore(TimeUs cutoff, std::int64_t maxEvents,
+                                                     bool &moreToDo)
+{
+    // Chunks wholly before the cutoff go; one that straddles it is rewritten with the events at
+    // or after the cutoff, as retention deletes rows one by one. What goes leaves
+    // event_history too, as the trigger does for rows of events.
+    auto select = m_connection.prepare("SELECT id, count, max_time, data FROM event_chunks "
+                                       "WHERE min_time < ?1 ORDER BY min_time");
+    select.bind(1, cutoff);
+    struct Rewrite
+    {
+        std::int64_t id;
+        std::vector<Event> kept;
+    };
+    std::vector<std::int64_t> removed;
+    std::vector<Rewrite> rewritten;
+    std::vector<Event> gone;
+    std::int64_t deleted = 0;
+    while (select.step()) {
+        if (deleted >= maxEvents) {
+            moreToDo = true;
+            break;
+        }
+        const std::int64_t id = select.columnInt(0);
+        std::vector<Event> events;
+        std::string error;
+        if (!decodeEventChunk(select.columnBlob(3), events, error)) {
+            spdlog::warn("{}: retention: event chunk {} is damaged ({}); it is deleted without "
+                         "updating the event history",
+                         m_path, id, error);
+            removed.push_back(id);
+            deleted += select.columnInt(1);
+            continue;
+        }
+        const auto firstKept = std::stable_partition(
+            events.begin(), events.end(), [cutoff](const Event &e) { return e.time < cutoff; });
+        deleted += firstKept - events.begin();
+        std::move(events.begin(), firstKept, std::back_inserter(gone));
+        if (select.columnInt(2) < cutoff || firstKept == events.end())
+            removed.push_back(id);
+        else
+            rewritten.push_back({id,
+                                 std::vector<Event>(std::make_move_iterator(firstKept),
+                                                    std::make_move_iterator(events.end()))});
+    }
+    select.reset();
+
+    EventHistoryCounts counts;
+    for (const Event &event : gone)
+        countInHistory(counts, event);
+    auto subtract = m_connection.prepare(
+        "UPDATE event_history SET count = count - ?3 WHERE type = ?1 AND minute = ?2");
+    for (const auto &[key, count] : counts) {
+        subtract.bind(1, key.first).bind(2, key.second).bind(3, count);
+        subtract.run();
+    }
+    if (!counts.empty())
+        m_connection.execute("DELETE FROM event_history WHERE count <= 0");
+    auto remove = m_connection.prepare("DELETE FROM event_chunks WHERE id = ?1");
+    for (const std::int64_t id : removed) {
+        remove.bind(1, id);
+        remove.run();
+    }
+    auto update = m_connection.prepare("UPDATE event_chunks SET min_time = ?2, max_time = ?3, "
+                                       "count = ?4, categories = ?5, data = ?6 WHERE id = ?1");
+    for (const Rewrite &chunk : rewritten) {
+        std::vector<const Event *> kept;
+        for (const Event &event : chunk.kept)
+            kept.push_back(&event);
+        EventChunkSummary summary;
+        const std::string blob = EventChunkEncoder::encode(kept, summary);
+        update.bind(1, chunk.id)
+            .bind(2, summary.minTime)
+            .bind(3, summary.maxTime)
+            .bind(4, summary.count)
+            .bind(5, static_cast<std::int64_t>(summary.categories))
+            .bindBlob(6, blob.data(), blob.size());
+        update.run();
+    }
+    return deleted;
+}
+
 RetentionStep BatchCommitter::applyRetention(const RetentionPolicy &policy,
                                              std::int64_t maxRowsPerTable)
 {
@@ -612,6 +748,7 @@ RetentionStep BatchCommitter::applyRetention(const RetentionPolicy &policy,
         if (used > policy.maxBytes) {
             auto oldest = m_connection.prepare(
                 "SELECT min(t) FROM (SELECT min(time) AS t FROM events UNION ALL "
+                "SELECT min(max_time) FROM event_chunks UNION ALL "
                 "SELECT min(max_time) FROM all_chunks UNION ALL SELECT min(time) FROM logs "
                 "UNION ALL SELECT min(start_time) FROM spans)");
             if (oldest.step() && !oldest.columnIsNull(0)) {
@@ -641,6 +778,7 @@ RetentionStep BatchCommitter::applyRetention(const RetentionPolicy &policy,
            {"logs", "time"},   {"spans", "start_time"},       {"dead_letters", "received_at"}};
 
     sqlite::Transaction transaction(m_connection);
+    step.rowsDeleted += deleteEventChunksBefore(cutoff, maxRowsPerTable, step.moreToDo);
     for (const Target &target : kTargets) {
         auto remove = m_connection.prepare(std::string("DELETE FROM ") + target.table
                                            + " WHERE id IN (SELECT id FROM " + target.table

@@ -54,9 +54,10 @@ struct RetentionStep
     TimeUs cutoff = 0;
 };
 
-// Owns the capture's single write connection and turns RecordBatches into rows: events, logs,
-// spans and dead letters one row each, samples into compressed per-series chunks, offsets in
-// the same transaction. Used by StoreWriter on its thread; not thread-safe itself.
+// Owns the capture's single write connection and turns RecordBatches into rows: failures, logs,
+// spans and dead letters one row each, other events many to a row (eventchunk.h), samples into
+// compressed per-series chunks, offsets in the same transaction. Used by StoreWriter on its
+// thread; not thread-safe itself.
 //
 // A commit writes each series' new samples as chunks of their own, so its cost is proportional
 // to what it adds, however many series it touches. Partial chunks (fewer than kChunkSamples) go
@@ -110,6 +111,9 @@ private:
     void loadState();
     SeriesState &seriesFor(const SeriesDefinition &definition);
     std::int64_t *watermarkFor(const Origin &origin);
+    void addChunkedEventsToHistory();
+    void writeEventChunks(std::span<const Event *const> events);
+    std::int64_t deleteEventChunksBefore(TimeUs cutoff, std::int64_t maxEvents, bool &moreToDo);
     void writeSeriesSamples(SeriesState &state);
     void writeChunks(std::int64_t seriesId, std::span<const Sample> sortedSamples);
     void insertChunk(std::int64_t seriesId, const ChunkEncoder &chunk);
@@ -119,6 +123,7 @@ private:
     std::string m_path;
     sqlite::Connection m_connection;
     sqlite::Statement m_insertEvent;
+    sqlite::Statement m_insertEventChunk;
     sqlite::Statement m_addEventHistory;
     sqlite::Statement m_insertSeries;
     sqlite::Statement m_insertFullChunk;

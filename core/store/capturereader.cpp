@@ -1,6 +1,7 @@
 #include "store/capturereader.h"
 
 #include "store/captureschema.h"
+#include "store/eventchunkstream.h"
 #include "store/samplechunk.h"
 
 #include <simdjson.h>
@@ -227,6 +228,9 @@ Result<std::unique_ptr<CaptureReader>> CaptureReader::open(const std::string &pa
 CaptureReader::CaptureReader(std::string path, sqlite::Connection connection)
     : m_path(std::move(path))
     , m_connection(std::move(connection))
+    , m_hasEventChunks(m_connection.queryInt("SELECT count(*) FROM sqlite_master WHERE type = "
+                                             "'table' AND name = 'event_chunks'")
+                       > 0)
 { }
 
 CaptureReader::~CaptureReader() = default;
@@ -260,18 +264,23 @@ Result<CaptureInfo> CaptureReader::info()
             info.meta[meta.columnString(0)] = meta.columnString(1);
         info.schemaVersion = static_cast<int>(m_connection.queryInt("PRAGMA user_version"));
         info.events = m_connection.queryInt("SELECT count(*) FROM events");
+        if (m_hasEventChunks)
+            info.events
+                += m_connection.queryInt("SELECT coalesce(sum(count), 0) FROM event_chunks");
         info.series = m_connection.queryInt("SELECT count(*) FROM series");
         info.samples = m_connection.queryInt("SELECT coalesce(sum(count), 0) FROM all_chunks");
         info.sampleChunks = m_connection.queryInt("SELECT count(*) FROM all_chunks");
         info.logs = m_connection.queryInt("SELECT count(*) FROM logs");
         info.spans = m_connection.queryInt("SELECT count(*) FROM spans");
         info.deadLetters = m_connection.queryInt("SELECT count(*) FROM dead_letters");
-        auto span
-            = m_connection.prepare("SELECT min(lo), max(hi) FROM ("
-                                   "SELECT min(time) AS lo, max(time) AS hi FROM events UNION ALL "
-                                   "SELECT min(min_time), max(max_time) FROM all_chunks UNION ALL "
-                                   "SELECT min(time), max(time) FROM logs UNION ALL "
-                                   "SELECT min(start_time), max(start_time) FROM spans)");
+        auto span = m_connection.prepare(
+            std::string("SELECT min(lo), max(hi) FROM ("
+                        "SELECT min(time) AS lo, max(time) AS hi FROM events UNION ALL ")
+            + (m_hasEventChunks ? "SELECT min(min_time), max(max_time) FROM event_chunks UNION ALL "
+                                : "")
+            + "SELECT min(min_time), max(max_time) FROM all_chunks UNION ALL "
+              "SELECT min(time), max(time) FROM logs UNION ALL "
+              "SELECT min(start_time), max(start_time) FROM spans)");
         if (span.step() && !span.columnIsNull(0))
             info.span = {span.columnInt(0), span.columnInt(1) + 1};
         std::error_code error;
@@ -318,8 +327,29 @@ Status CaptureReader::forEachEvent(const EventQuery &query,
             + " ORDER BY time " + (query.newestFirst ? "DESC, id DESC" : "ASC, id ASC")
             + limitClause(query.limit));
         where.bind(statement);
-        while (statement.step()) {
-            if (!visit(readEvent(statement)))
+        // Rows (failures, and every event of captures before schema version 3) and chunks,
+        // merged in time order; at equal times rows come first (last, newest first).
+        std::optional<EventChunkStream> chunks;
+        if (m_hasEventChunks)
+            chunks.emplace(m_connection, query);
+        std::optional<Event> row;
+        if (statement.step())
+            row = readEvent(statement);
+        for (std::size_t emitted = 0; query.limit == 0 || emitted < query.limit; ++emitted) {
+            const Event *chunked = chunks ? chunks->peek() : nullptr;
+            if (!row && !chunked)
+                break;
+            const bool takeRow = row
+                && (!chunked
+                    || (query.newestFirst ? row->time > chunked->time
+                                          : row->time <= chunked->time));
+            Event next = takeRow ? std::move(*row) : chunks->pop();
+            if (takeRow) {
+                row.reset();
+                if (statement.step())
+                    row = readEvent(statement);
+            }
+            if (!visit(std::move(next)))
                 break;
         }
     });
@@ -329,17 +359,34 @@ Result<std::optional<Event>> CaptureReader::eventBySourceId(const std::string &s
 {
     static_assert(static_cast<int>(EventCategory::Failure) == 2, "failures_by_source_id index");
     return guarded<std::optional<Event>>("looking up an event", [&]() -> std::optional<Event> {
-        // Failures through their index first; any other event by a scan.
-        for (const char *where :
-             {" WHERE source_id = ?1 AND category = 2", " WHERE source_id = ?1"}) {
-            auto statement
-                = m_connection.prepare(std::string("SELECT ") + kEventColumns + " FROM events"
-                                       + where + " ORDER BY time, id LIMIT 1");
-            statement.bind(1, sourceId);
-            if (statement.step())
-                return readEvent(statement);
+        // Failures through their index first; any other event by a scan of the rows and the
+        // chunks, the earliest of both.
+        auto statement = m_connection.prepare(std::string("SELECT ") + kEventColumns
+                                              + " FROM events WHERE source_id = ?1 AND category "
+                                                "= 2 ORDER BY time, id LIMIT 1");
+        statement.bind(1, sourceId);
+        if (statement.step())
+            return readEvent(statement);
+        std::optional<Event> found;
+        statement = m_connection.prepare(std::string("SELECT ") + kEventColumns
+                                         + " FROM events WHERE source_id = ?1 ORDER BY time, id "
+                                           "LIMIT 1");
+        statement.bind(1, sourceId);
+        if (statement.step())
+            found = readEvent(statement);
+        if (m_hasEventChunks) {
+            EventChunkStream chunks(m_connection, EventQuery{});
+            while (const Event *event = chunks.peek()) {
+                if (found && event->time >= found->time)
+                    break; // in time order: nothing later can be earlier
+                if (event->sourceId == sourceId) {
+                    found = chunks.pop();
+                    break;
+                }
+                chunks.pop();
+            }
         }
-        return std::nullopt;
+        return found;
     });
 }
 
@@ -631,13 +678,39 @@ Result<std::vector<PartitionOffset>> CaptureReader::offsets()
 // The schema's trigger and backfill, and the fallback below, divide by this literal.
 static_assert(kEventHistoryBucket == 60'000'000);
 
+// Counts the chunks' events of the history's types into its buckets, which stay in minute order.
+void CaptureReader::addChunkedEventsToHistory(EventTypeHistory &history)
+{
+    std::map<std::pair<std::string, std::int64_t>, std::int64_t> counts;
+    EventChunkStream chunks(m_connection, EventQuery{});
+    while (chunks.peek()) {
+        const Event event = chunks.pop();
+        if (history.byType.count(event.type))
+            ++counts[{event.type, event.time / kEventHistoryBucket}];
+    }
+    for (const auto &[key, count] : counts) {
+        auto &buckets = history.byType.find(key.first)->second;
+        const auto at = std::lower_bound(buckets.begin(), buckets.end(), key.second,
+                                         [](const EventTypeHistory::Bucket &b,
+                                            std::int64_t minute) { return b.minute < minute; });
+        if (at != buckets.end() && at->minute == key.second)
+            at->count += count;
+        else
+            buckets.insert(at, {key.second, count});
+    }
+}
+
 Result<EventTypeHistory> CaptureReader::eventHistory(const std::vector<std::string> &types)
 {
     return guarded<EventTypeHistory>("reading the event history", [&] {
         EventTypeHistory history;
         // Two subqueries: each is one step along events_by_time.
         auto span = m_connection.prepare(
-            "SELECT (SELECT min(time) FROM events), (SELECT max(time) FROM events)");
+            m_hasEventChunks
+                ? "SELECT min(lo), max(hi) FROM (SELECT (SELECT min(time) FROM events) AS lo, "
+                  "(SELECT max(time) FROM events) AS hi UNION ALL SELECT min(min_time), "
+                  "max(max_time) FROM event_chunks)"
+                : "SELECT (SELECT min(time) FROM events), (SELECT max(time) FROM events)");
         if (span.step() && !span.columnIsNull(0)) {
             history.firstMinute = span.columnInt(0) / kEventHistoryBucket;
             history.lastMinute = span.columnInt(1) / kEventHistoryBucket;
@@ -672,6 +745,8 @@ Result<EventTypeHistory> CaptureReader::eventHistory(const std::vector<std::stri
                 if (it != history.byType.end())
                     it->second.push_back({statement.columnInt(1), statement.columnInt(2)});
             }
+            if (m_hasEventChunks)
+                addChunkedEventsToHistory(history);
         }
         return history;
     });

@@ -64,9 +64,11 @@ private:
     CaptureReader(std::string path, sqlite::Connection connection);
     template<typename T, typename F> Result<T> guarded(const char *what, F &&function);
     template<typename F> Status guardedStatus(const char *what, F &&function);
+    void addChunkedEventsToHistory(EventTypeHistory &history);
 
     std::string m_path;
     sqlite::Connection m_connection;
+    bool m_hasEventChunks = false; // schema version 3 and later
 };
 
 } // namespace eventscope

@@ -154,6 +154,20 @@ CREATE TABLE dead_letters (
 );
 )sql";
 
+constexpr const char *kEventChunkSchema = R"sql(
+-- Events other than failures, many to a row (see eventchunk.h); failures stay rows of events.
+-- `categories` has bit (1 << category) set for each category in the chunk.
+CREATE TABLE IF NOT EXISTS event_chunks (
+    id INTEGER PRIMARY KEY,
+    min_time INTEGER NOT NULL,
+    max_time INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    categories INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_chunks_by_time ON event_chunks(max_time, min_time);
+)sql";
+
 constexpr const char *kEventHistorySchema = R"sql(
 -- How many events of each type fell in each minute (time / 60 s). The correlation engine reads
 -- how often a type precedes a failure type across the whole capture from this small table
@@ -256,6 +270,7 @@ void createSchema(sqlite::Connection &connection, const std::string &sourceDescr
     connection.execute("PRAGMA user_version=" + std::to_string(kSchemaVersion));
     connection.execute(kSchema);
     connection.execute(kEventHistorySchema);
+    connection.execute(kEventChunkSchema);
     auto insert = connection.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2)");
     const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
@@ -280,6 +295,8 @@ bool upgradeSchema(sqlite::Connection &connection)
         connection.execute(kEventHistorySchema);
         connection.execute(kEventHistoryBackfill);
     }
+    if (version < 3)
+        connection.execute(kEventChunkSchema); // events already stored stay rows
     connection.execute("PRAGMA user_version=" + std::to_string(kSchemaVersion));
     connection.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '"
                        + std::to_string(kSchemaVersion)

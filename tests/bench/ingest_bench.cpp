@@ -5,8 +5,10 @@
 // counted on either side).
 //
 //   cmake --build --preset release --target ingest_bench eventscope
-//   ./build/release/tests/bench/ingest_bench [--messages N] [--quick] [--hold]
+//   ./build/release/tests/bench/ingest_bench [--messages N] [--quick] [--hold] [--compare BIN]
 // --hold pre-fills, prints the bootstrap servers and waits, to profile a reader by hand.
+// --compare also times another eventscope binary (a build from before a change) in the same
+// run, on the same messages, for a side-by-side figure on a noisy machine.
 
 #include "benchmessages.h"
 #include "kafka/embeddedcluster.h"
@@ -147,13 +149,19 @@ int main(int argc, char **argv)
     const double group
         = run("kcat -b " + bootstrap + " -G kcat-bench -X auto.offset.reset=earliest -e -q "
               + topics + "> /dev/null");
-    const std::string capture = scratch + "/ingest.capture";
-    const double ingest = run(binary + " ingest --bootstrap " + bootstrap + " --db " + capture
-                              + " --group ingest-bench --max-messages " + std::to_string(messages)
-                              + " --log-level warn --json > " + scratch + "/summary.json");
+    const auto ingestWith = [&](const std::string &program, const std::string &name) {
+        return run(program + " ingest --bootstrap " + bootstrap + " --db " + scratch + "/" + name
+                   + ".capture --group " + name + " --max-messages " + std::to_string(messages)
+                   + " --log-level warn --json > " + scratch + "/" + name + ".json");
+    };
+    const auto compared = args.indexOf(QStringLiteral("--compare"));
+    const std::string other
+        = compared > 0 && compared + 1 < args.size() ? args.at(compared + 1).toStdString() : "";
+    const double otherIngest = other.empty() ? 0 : ingestWith(other, "compared");
+    const double ingest = ingestWith(binary, "ingest");
     const std::string summaryText = [&] {
         std::string text;
-        std::FILE *file = std::fopen((scratch + "/summary.json").c_str(), "r");
+        std::FILE *file = std::fopen((scratch + "/ingest.json").c_str(), "r");
         char line[512];
         while (file && std::fgets(line, sizeof line, file))
             text += line;
@@ -168,9 +176,15 @@ int main(int argc, char **argv)
                 messages / group);
     std::printf("%-52s %10.2f %12.0f\n", "eventscope ingest (join, decode, SQLite commit)", ingest,
                 messages / ingest);
+    if (!other.empty())
+        std::printf("%-52s %10.2f %12.0f\n", ("--compare " + other).substr(0, 52).c_str(),
+                    otherIngest, messages / otherIngest);
     std::printf("\ningest / kcat raw   = %.2f   (target >= 0.5)\ningest / kcat group = %.2f   "
                 "(target >= 0.9)\n",
                 raw / ingest, group / ingest);
+    if (!other.empty())
+        std::printf("compared binary: / kcat raw = %.2f, / kcat group = %.2f\n", raw / otherIngest,
+                    group / otherIngest);
     // The mock cluster holds every first join for 3 s (group.initial.rebalance.delay.ms);
     // kcat -G waits the same. What is left is the work itself.
     const auto join = summaryText.find("\"join_seconds\":");

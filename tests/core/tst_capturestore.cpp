@@ -405,6 +405,158 @@ private Q_SLOTS:
         check(q, [](const Event &) { return true; });
     }
 
+    // Failures are rows, other events chunks of a commit each. Commits with times in random
+    // order give chunks whose spans overlap; reads merge both in time order, both ways.
+    void eventsOfRowsAndOverlappingChunksComeInTimeOrder()
+    {
+        const std::string path = freshPath();
+        std::vector<Event> all;
+        {
+            auto committer = openCommitter(path);
+            std::mt19937 rng(5);
+            for (int commit = 0; commit < 30; ++commit) {
+                std::vector<RecordBatch> batches(1);
+                for (int i = 0; i < 150; ++i) {
+                    const int n = commit * 150 + i;
+                    Event e = makeEvent(n, kBase + static_cast<TimeUs>(rng() % 5000) * 1000);
+                    all.push_back(e);
+                    batches[0].events.push_back(std::move(e));
+                }
+                committer->commit(batches);
+            }
+        }
+        auto reader = openReader(path);
+        QCOMPARE(valueOrFail(reader->info()).events, std::int64_t(all.size()));
+        const auto timesOf = [](const std::vector<Event> &events) {
+            std::vector<TimeUs> times;
+            for (const Event &e : events)
+                times.push_back(e.time);
+            return times;
+        };
+        const auto idsOf = [](const std::vector<Event> &events) {
+            std::multiset<std::string> ids;
+            for (const Event &e : events)
+                ids.insert(e.sourceId);
+            return ids;
+        };
+        EventQuery query;
+        query.range = {kBase + 1'000'000, kBase + 4'000'000};
+        std::vector<Event> expected;
+        for (const Event &e : all)
+            if (query.range.contains(e.time))
+                expected.push_back(e);
+        std::stable_sort(expected.begin(), expected.end(),
+                         [](const Event &a, const Event &b) { return a.time < b.time; });
+        auto got = valueOrFail(reader->events(query));
+        QCOMPARE(timesOf(got), timesOf(expected));
+        QCOMPARE(idsOf(got), idsOf(expected));
+        for (const Event &e : got) { // every field survives the chunk
+            const auto original = std::find_if(
+                all.begin(), all.end(), [&](const Event &a) { return a.sourceId == e.sourceId; });
+            QCOMPARE(e, *original);
+        }
+
+        query.newestFirst = true;
+        got = valueOrFail(reader->events(query));
+        std::reverse(expected.begin(), expected.end());
+        QCOMPARE(timesOf(got), timesOf(expected));
+        QCOMPARE(idsOf(got), idsOf(expected));
+
+        query.limit = 40;
+        got = valueOrFail(reader->events(query));
+        expected.resize(40);
+        QCOMPARE(timesOf(got), timesOf(expected));
+
+        // A producer id found among the chunks, and among the failure rows.
+        QCOMPARE(valueOrFail(reader->eventBySourceId("evt-3001"))->sourceId,
+                 std::string("evt-3001"));
+        QCOMPARE(valueOrFail(reader->eventBySourceId("evt-3000"))->category,
+                 EventCategory::Failure);
+        QVERIFY(!valueOrFail(reader->eventBySourceId("evt-999999")).has_value());
+    }
+
+    // A damaged event chunk gives an error that names it, not a crash or a silent gap.
+    void damagedEventChunkIsReported()
+    {
+        const std::string path = freshPath();
+        {
+            std::vector<RecordBatch> batches(1);
+            for (int i = 1; i < 50; i += 3)
+                batches[0].events.push_back(makeEvent(i, kBase + i * 1000));
+            openCommitter(path)->commit(batches);
+        }
+        {
+            sqlite::Connection raw(path, sqlite::Connection::Mode::ReadWrite);
+            raw.execute("UPDATE event_chunks SET data = substr(data, 1, length(data) / 2)");
+        }
+        auto reader = openReader(path);
+        const auto events = reader->events({});
+        QVERIFY(!events);
+        QVERIFY2(events.error().find("event chunk") != std::string::npos, events.error().c_str());
+        QVERIFY2(events.error().find("damaged") != std::string::npos, events.error().c_str());
+    }
+
+    // A capture from before schema version 3 keeps all events as rows: it reads as before, and
+    // once a writer upgrades it, new events go to chunks and both read together.
+    void captureWithEventsAsRowsReadsAndUpgrades()
+    {
+        const std::string path = freshPath();
+        {
+            std::vector<RecordBatch> batches(1);
+            for (int i = 0; i < 60; ++i)
+                batches[0].events.push_back(makeEvent(i, kBase + i * 1000));
+            openCommitter(path)->commit(batches);
+        }
+        {
+            // Turn it into a version 2 capture: chunked events become rows, no chunk table.
+            auto reader = openReader(path);
+            const auto events = valueOrFail(reader->events({}));
+            sqlite::Connection raw(path, sqlite::Connection::Mode::ReadWrite);
+            sqlite::Transaction transaction(raw);
+            raw.execute("DELETE FROM events");
+            auto insert = raw.prepare(
+                "INSERT INTO events(source_id, time, type, category, severity, service, entity, "
+                "cluster, message, trace_id, attributes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                "?9, ?10, ?11)");
+            for (const Event &e : events) {
+                insert.bind(1, e.sourceId)
+                    .bind(2, e.time)
+                    .bind(3, e.type)
+                    .bind(4, static_cast<int>(e.category))
+                    .bind(5, static_cast<int>(e.severity))
+                    .bind(6, e.service)
+                    .bind(7, e.entity)
+                    .bind(8, e.cluster)
+                    .bind(9, e.message)
+                    .bind(10, e.traceId)
+                    .bind(11,
+                          e.attributes.empty() ? std::string_view("{}")
+                                               : std::string_view(e.attributes));
+                insert.run();
+            }
+            raw.execute("DROP TABLE event_chunks; PRAGMA user_version=2");
+            transaction.commit();
+        }
+        {
+            auto reader = openReader(path);
+            QCOMPARE(valueOrFail(reader->events({})).size(), std::size_t(60));
+            QCOMPARE(valueOrFail(reader->info()).events, std::int64_t(60));
+        }
+        {
+            auto committer = openCommitter(path);
+            std::vector<RecordBatch> batches(1);
+            for (int i = 60; i < 90; ++i)
+                batches[0].events.push_back(makeEvent(i, kBase + (i - 45) * 1000));
+            committer->commit(batches);
+        }
+        auto reader = openReader(path);
+        const auto events = valueOrFail(reader->events({}));
+        QCOMPARE(events.size(), std::size_t(90));
+        QVERIFY(std::is_sorted(events.begin(), events.end(),
+                               [](const Event &a, const Event &b) { return a.time < b.time; }));
+        QCOMPARE(valueOrFail(reader->info()).schemaVersion, capture::kSchemaVersion);
+    }
+
     void logAndSpanQueriesFilterByTraceServiceAndTime()
     {
         const std::string path = freshPath();

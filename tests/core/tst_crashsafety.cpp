@@ -1,5 +1,4 @@
 #include "store/capturereader.h"
-#include "store/sqlite.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -7,6 +6,7 @@
 
 #include <csignal>
 #include <random>
+#include <set>
 
 using namespace eventscope;
 
@@ -46,14 +46,16 @@ CaptureState readState(const std::string &path)
             state.next = offset.nextOffset;
     state.samples = info->samples;
     state.logs = info->logs;
-    sqlite::Connection db(path, sqlite::Connection::Mode::ReadOnly);
-    auto events = db.prepare("SELECT count(*), count(DISTINCT offset), coalesce(min(offset), -1), "
-                             "coalesce(max(offset), -1) FROM events");
-    events.step();
-    state.events = events.columnInt(0);
-    state.distinctEvents = events.columnInt(1);
-    state.firstEvent = events.columnInt(2);
-    state.lastEvent = events.columnInt(3);
+    const auto events = (*reader)->events({});
+    if (!events)
+        qFatal("%s", events.error().c_str());
+    std::set<std::int64_t> offsetsSeen;
+    for (const Event &event : *events)
+        offsetsSeen.insert(event.origin.offset);
+    state.events = static_cast<std::int64_t>(events->size());
+    state.distinctEvents = static_cast<std::int64_t>(offsetsSeen.size());
+    state.firstEvent = offsetsSeen.empty() ? -1 : *offsetsSeen.begin();
+    state.lastEvent = offsetsSeen.empty() ? -1 : *offsetsSeen.rbegin();
     return state;
 }
 
