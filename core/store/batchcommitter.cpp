@@ -1,8 +1,8 @@
 #include "store/batchcommitter.h"
 
 #include "store/captureschema.h"
-#include "store/eventchunk.h"
 #include "store/queries.h"
+#include "store/recordchunk.h"
 #include "util/jsonwriter.h"
 
 #include <spdlog/spdlog.h>
@@ -14,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <system_error>
+#include <type_traits>
 #include <unistd.h>
 
 namespace eventscope {
@@ -64,6 +65,32 @@ void countInHistory(EventHistoryCounts &counts, const Event &event)
 {
     // Truncating division, as SQLite's integer division in the schema's trigger and backfill.
     ++counts[{event.type, event.time / kEventHistoryBucket}];
+}
+
+// Binds a chunk's summary and blob to an INSERT or UPDATE of a chunk table, from `first` on:
+// min_time, max_time, count, [categories,] data.
+void bindChunk(sqlite::Statement &statement, int first, const RecordChunkSummary &summary,
+               const std::string &blob, bool withCategories)
+{
+    statement.bind(first, summary.minTime)
+        .bind(first + 1, summary.maxTime)
+        .bind(first + 2, summary.count);
+    if (withCategories)
+        statement.bind(first + 3, static_cast<std::int64_t>(summary.categories));
+    statement.bindBlob(first + (withCategories ? 4 : 3), blob.data(), blob.size());
+}
+
+const char *chunkTable(const Event *)
+{
+    return "event_chunks";
+}
+const char *chunkTable(const LogRecord *)
+{
+    return "log_chunks";
+}
+const char *chunkTable(const Span *)
+{
+    return "span_chunks";
 }
 
 // Creates an empty capture at `path` all at once: the schema is written to a file beside it,
@@ -158,13 +185,10 @@ void BatchCommitter::prepareStatements()
     m_selectSmallChunks = m_connection.prepare(
         "SELECT id, data FROM recent_chunks WHERE series_id = ?1 ORDER BY id");
     m_deleteChunk = m_connection.prepare("DELETE FROM recent_chunks WHERE id = ?1");
-    m_insertLog = m_connection.prepare(
-        "INSERT INTO logs(time, level, service, entity, message, trace_id, span_id, attributes, "
-        "topic, partition, offset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-    m_insertSpan = m_connection.prepare(
-        "INSERT INTO spans(trace_id, span_id, parent_span_id, name, service, entity, kind, "
-        "start_time, end_time, status, attributes, topic, partition, offset) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    m_insertLogChunk = m_connection.prepare(
+        "INSERT INTO log_chunks(min_time, max_time, count, data) VALUES (?1, ?2, ?3, ?4)");
+    m_insertSpanChunk = m_connection.prepare(
+        "INSERT INTO span_chunks(min_time, max_time, count, data) VALUES (?1, ?2, ?3, ?4)");
     m_insertDeadLetter = m_connection.prepare(
         "INSERT INTO dead_letters(received_at, source, topic, partition, offset, reason, payload) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -198,7 +222,8 @@ void BatchCommitter::loadState()
     }
     auto newest = m_connection.prepare(
         "SELECT max(t) FROM (SELECT max(time) AS t FROM events UNION ALL "
-        "SELECT max(max_time) FROM event_chunks UNION ALL "
+        "SELECT max(max_time) FROM event_chunks UNION ALL SELECT max(max_time) FROM log_chunks "
+        "UNION ALL SELECT max(max_time) FROM span_chunks UNION ALL "
         "SELECT max(max_time) FROM all_chunks UNION ALL SELECT max(time) FROM logs "
         "UNION ALL SELECT max(start_time) FROM spans)");
     if (newest.step() && !newest.columnIsNull(0)) {
@@ -259,7 +284,10 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
     summary.sequence = m_sequence + 1;
     TimeSpanTracker span;
     EventHistoryCounts eventHistory;
-    std::vector<const Event *> chunkedEvents; // into `batches`, written as chunks at the end
+    // Into `batches`, written as chunks at the end.
+    std::vector<const Event *> chunkedEvents;
+    std::vector<const LogRecord *> chunkedLogs;
+    std::vector<const Span *> chunkedSpans;
 
     try {
         sqlite::Transaction transaction(m_connection);
@@ -371,19 +399,7 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
             for (const LogRecord &log : batch.logs) {
                 if (isDuplicate(log.origin))
                     continue;
-                const std::string_view attributes = log.attributes.empty()
-                    ? std::string_view("{}")
-                    : std::string_view(log.attributes);
-                m_insertLog.bind(1, log.time)
-                    .bind(2, static_cast<int>(log.level))
-                    .bind(3, log.service)
-                    .bind(4, log.entity)
-                    .bind(5, log.message)
-                    .bind(6, log.traceId)
-                    .bind(7, log.spanId)
-                    .bind(8, attributes);
-                bindOrigin(m_insertLog, 9, log.origin);
-                m_insertLog.run();
+                chunkedLogs.push_back(&log);
                 span.add(log.time);
                 ++summary.logs;
             }
@@ -391,22 +407,7 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
             for (const Span &s : batch.spans) {
                 if (isDuplicate(s.origin))
                     continue;
-                const std::string_view attributes = s.attributes.empty()
-                    ? std::string_view("{}")
-                    : std::string_view(s.attributes);
-                m_insertSpan.bind(1, s.traceId)
-                    .bind(2, s.spanId)
-                    .bind(3, s.parentSpanId)
-                    .bind(4, s.name)
-                    .bind(5, s.service)
-                    .bind(6, s.entity)
-                    .bind(7, s.kind)
-                    .bind(8, s.start)
-                    .bind(9, s.end)
-                    .bind(10, static_cast<int>(s.status))
-                    .bind(11, attributes);
-                bindOrigin(m_insertSpan, 12, s.origin);
-                m_insertSpan.run();
+                chunkedSpans.push_back(&s);
                 span.add(s.start);
                 ++summary.spans;
             }
@@ -432,7 +433,9 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
                 *advance.watermark = std::max(*advance.watermark, advance.next);
         }
 
-        writeEventChunks(chunkedEvents);
+        writeRecordChunks<Event>(m_insertEventChunk, chunkedEvents);
+        writeRecordChunks<LogRecord>(m_insertLogChunk, chunkedLogs);
+        writeRecordChunks<Span>(m_insertSpanChunk, chunkedSpans);
         for (SeriesState *state : touched) {
             writeSeriesSamples(*state);
             summary.seriesIds.push_back(state->id);
@@ -477,7 +480,7 @@ void BatchCommitter::addChunkedEventsToHistory()
     while (chunks.step()) {
         events.clear();
         std::string error;
-        if (!decodeEventChunk(chunks.columnBlob(1), events, error))
+        if (!decodeChunk(chunks.columnBlob(1), events, error))
             spdlog::warn("{}: event chunk {} is damaged ({}); the event history leaves out what "
                          "could not be read",
                          m_path, chunks.columnInt(0), error);
@@ -492,19 +495,17 @@ void BatchCommitter::addChunkedEventsToHistory()
     transaction.commit();
 }
 
-void BatchCommitter::writeEventChunks(std::span<const Event *const> events)
+template<typename Record>
+void BatchCommitter::writeRecordChunks(sqlite::Statement &insert,
+                                       std::span<const Record *const> records)
 {
-    while (!events.empty()) {
-        const auto part = events.first(std::min(events.size(), EventChunkEncoder::kMaxEvents));
-        EventChunkSummary chunk;
-        const std::string blob = EventChunkEncoder::encode(part, chunk);
-        m_insertEventChunk.bind(1, chunk.minTime)
-            .bind(2, chunk.maxTime)
-            .bind(3, chunk.count)
-            .bind(4, static_cast<std::int64_t>(chunk.categories))
-            .bindBlob(5, blob.data(), blob.size());
-        m_insertEventChunk.run();
-        events = events.subspan(part.size());
+    while (!records.empty()) {
+        const auto part = records.first(std::min(records.size(), kMaxChunkRecords));
+        RecordChunkSummary summary;
+        const std::string blob = encodeChunk(part, summary);
+        bindChunk(insert, 1, summary, blob, std::is_same_v<Record, Event>);
+        insert.run();
+        records = records.subspan(part.size());
     }
 }
 
@@ -651,55 +652,88 @@ void BatchCommitter::checkpoint()
     m_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
-std::int64_t BatchCommitter::deleteEventChunksBefore(TimeUs cutoff, std::int64_t maxEvents,
-                                                     bool &moreToDo)
+template<typename Record>
+std::int64_t BatchCommitter::deleteChunksBefore(TimeUs cutoff, std::int64_t maxRecords,
+                                                bool &moreToDo, std::vector<Record> &gone)
 {
-    // Chunks wholly before the cutoff go; one that straddles it is rewritten with the events at
-    // or after the cutoff, as retention deletes rows one by one. What goes leaves
-    // event_history too, as the trigger does for rows of events.
-    auto select = m_connection.prepare("SELECT id, count, max_time, data FROM event_chunks "
-                                       "WHERE min_time < ?1 ORDER BY min_time");
+    // Chunks wholly before the cutoff go; one that straddles it is rewritten with the records
+    // at or after the cutoff, as retention deletes rows one by one.
+    const std::string table = chunkTable(static_cast<const Record *>(nullptr));
+    const bool withCategories = std::is_same_v<Record, Event>;
+    auto select = m_connection.prepare("SELECT id, count, max_time, data FROM " + table
+                                       + " WHERE min_time < ?1 ORDER BY min_time");
     select.bind(1, cutoff);
     struct Rewrite
     {
         std::int64_t id;
-        std::vector<Event> kept;
+        std::vector<Record> kept;
     };
     std::vector<std::int64_t> removed;
     std::vector<Rewrite> rewritten;
-    std::vector<Event> gone;
     std::int64_t deleted = 0;
     while (select.step()) {
-        if (deleted >= maxEvents) {
+        if (deleted >= maxRecords) {
             moreToDo = true;
             break;
         }
         const std::int64_t id = select.columnInt(0);
-        std::vector<Event> events;
+        std::vector<Record> records;
         std::string error;
-        if (!decodeEventChunk(select.columnBlob(3), events, error)) {
-            spdlog::warn("{}: retention: event chunk {} is damaged ({}); it is deleted without "
-                         "updating the event history",
-                         m_path, id, error);
+        if (!decodeChunk(select.columnBlob(3), records, error)) {
+            spdlog::warn("{}: retention: {} row {} is damaged ({}); it is deleted whole", m_path,
+                         table, id, error);
             removed.push_back(id);
             deleted += select.columnInt(1);
             continue;
         }
-        const auto firstKept = std::stable_partition(
-            events.begin(), events.end(), [cutoff](const Event &e) { return e.time < cutoff; });
-        deleted += firstKept - events.begin();
-        std::move(events.begin(), firstKept, std::back_inserter(gone));
-        if (select.columnInt(2) < cutoff || firstKept == events.end())
+        const auto firstKept
+            = std::stable_partition(records.begin(), records.end(),
+                                    [cutoff](const Record &r) { return recordTime(r) < cutoff; });
+        deleted += firstKept - records.begin();
+        std::move(records.begin(), firstKept, std::back_inserter(gone));
+        if (select.columnInt(2) < cutoff || firstKept == records.end())
             removed.push_back(id);
         else
             rewritten.push_back({id,
-                                 std::vector<Event>(std::make_move_iterator(firstKept),
-                                                    std::make_move_iterator(events.end()))});
+                                 std::vector<Record>(std::make_move_iterator(firstKept),
+                                                     std::make_move_iterator(records.end()))});
     }
     select.reset();
 
+    auto remove = m_connection.prepare("DELETE FROM " + table + " WHERE id = ?1");
+    for (const std::int64_t id : removed) {
+        remove.bind(1, id);
+        remove.run();
+    }
+    auto update = m_connection.prepare(
+        "UPDATE " + table + " SET min_time = ?2, max_time = ?3, count = ?4, "
+        + (withCategories ? "categories = ?5, data = ?6" : "data = ?5") + " WHERE id = ?1");
+    for (const Rewrite &chunk : rewritten) {
+        std::vector<const Record *> kept;
+        for (const Record &record : chunk.kept)
+            kept.push_back(&record);
+        RecordChunkSummary summary;
+        const std::string blob = encodeChunk(kept, summary);
+        update.bind(1, chunk.id);
+        bindChunk(update, 2, summary, blob, withCategories);
+        update.run();
+    }
+    return deleted;
+}
+
+std::int64_t BatchCommitter::deleteChunkedRecordsBefore(TimeUs cutoff, std::int64_t maxRecords,
+                                                        bool &moreToDo)
+{
+    std::vector<Event> goneEvents;
+    std::int64_t deleted = deleteChunksBefore(cutoff, maxRecords, moreToDo, goneEvents);
+    std::vector<LogRecord> goneLogs;
+    deleted += deleteChunksBefore(cutoff, maxRecords, moreToDo, goneLogs);
+    std::vector<Span> goneSpans;
+    deleted += deleteChunksBefore(cutoff, maxRecords, moreToDo, goneSpans);
+
+    // Deleted events leave event_history too, as the trigger does for rows of events.
     EventHistoryCounts counts;
-    for (const Event &event : gone)
+    for (const Event &event : goneEvents)
         countInHistory(counts, event);
     auto subtract = m_connection.prepare(
         "UPDATE event_history SET count = count - ?3 WHERE type = ?1 AND minute = ?2");
@@ -709,27 +743,6 @@ std::int64_t BatchCommitter::deleteEventChunksBefore(TimeUs cutoff, std::int64_t
     }
     if (!counts.empty())
         m_connection.execute("DELETE FROM event_history WHERE count <= 0");
-    auto remove = m_connection.prepare("DELETE FROM event_chunks WHERE id = ?1");
-    for (const std::int64_t id : removed) {
-        remove.bind(1, id);
-        remove.run();
-    }
-    auto update = m_connection.prepare("UPDATE event_chunks SET min_time = ?2, max_time = ?3, "
-                                       "count = ?4, categories = ?5, data = ?6 WHERE id = ?1");
-    for (const Rewrite &chunk : rewritten) {
-        std::vector<const Event *> kept;
-        for (const Event &event : chunk.kept)
-            kept.push_back(&event);
-        EventChunkSummary summary;
-        const std::string blob = EventChunkEncoder::encode(kept, summary);
-        update.bind(1, chunk.id)
-            .bind(2, summary.minTime)
-            .bind(3, summary.maxTime)
-            .bind(4, summary.count)
-            .bind(5, static_cast<std::int64_t>(summary.categories))
-            .bindBlob(6, blob.data(), blob.size());
-        update.run();
-    }
     return deleted;
 }
 
@@ -749,6 +762,8 @@ RetentionStep BatchCommitter::applyRetention(const RetentionPolicy &policy,
             auto oldest = m_connection.prepare(
                 "SELECT min(t) FROM (SELECT min(time) AS t FROM events UNION ALL "
                 "SELECT min(max_time) FROM event_chunks UNION ALL "
+                "SELECT min(max_time) FROM log_chunks UNION ALL "
+                "SELECT min(max_time) FROM span_chunks UNION ALL "
                 "SELECT min(max_time) FROM all_chunks UNION ALL SELECT min(time) FROM logs "
                 "UNION ALL SELECT min(start_time) FROM spans)");
             if (oldest.step() && !oldest.columnIsNull(0)) {
@@ -778,7 +793,7 @@ RetentionStep BatchCommitter::applyRetention(const RetentionPolicy &policy,
            {"logs", "time"},   {"spans", "start_time"},       {"dead_letters", "received_at"}};
 
     sqlite::Transaction transaction(m_connection);
-    step.rowsDeleted += deleteEventChunksBefore(cutoff, maxRowsPerTable, step.moreToDo);
+    step.rowsDeleted += deleteChunkedRecordsBefore(cutoff, maxRowsPerTable, step.moreToDo);
     for (const Target &target : kTargets) {
         auto remove = m_connection.prepare(std::string("DELETE FROM ") + target.table
                                            + " WHERE id IN (SELECT id FROM " + target.table

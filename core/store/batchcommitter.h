@@ -54,10 +54,10 @@ struct RetentionStep
     TimeUs cutoff = 0;
 };
 
-// Owns the capture's single write connection and turns RecordBatches into rows: failures, logs,
-// spans and dead letters one row each, other events many to a row (eventchunk.h), samples into
-// compressed per-series chunks, offsets in the same transaction. Used by StoreWriter on its
-// thread; not thread-safe itself.
+// Owns the capture's single write connection and turns RecordBatches into rows: failures and
+// dead letters one row each, other events, logs and spans many to a row (recordchunk.h),
+// samples into compressed per-series chunks, offsets in the same transaction. Used by StoreWriter
+// on its thread; not thread-safe itself.
 //
 // A commit writes each series' new samples as chunks of their own, so its cost is proportional
 // to what it adds, however many series it touches. Partial chunks (fewer than kChunkSamples) go
@@ -112,8 +112,12 @@ private:
     SeriesState &seriesFor(const SeriesDefinition &definition);
     std::int64_t *watermarkFor(const Origin &origin);
     void addChunkedEventsToHistory();
-    void writeEventChunks(std::span<const Event *const> events);
-    std::int64_t deleteEventChunksBefore(TimeUs cutoff, std::int64_t maxEvents, bool &moreToDo);
+    template<typename Record>
+    void writeRecordChunks(sqlite::Statement &insert, std::span<const Record *const> records);
+    template<typename Record>
+    std::int64_t deleteChunksBefore(TimeUs cutoff, std::int64_t maxRecords, bool &moreToDo,
+                                    std::vector<Record> &gone);
+    std::int64_t deleteChunkedRecordsBefore(TimeUs cutoff, std::int64_t maxRecords, bool &moreToDo);
     void writeSeriesSamples(SeriesState &state);
     void writeChunks(std::int64_t seriesId, std::span<const Sample> sortedSamples);
     void insertChunk(std::int64_t seriesId, const ChunkEncoder &chunk);
@@ -130,8 +134,8 @@ private:
     sqlite::Statement m_insertRecentChunk;
     sqlite::Statement m_selectSmallChunks;
     sqlite::Statement m_deleteChunk;
-    sqlite::Statement m_insertLog;
-    sqlite::Statement m_insertSpan;
+    sqlite::Statement m_insertLogChunk;
+    sqlite::Statement m_insertSpanChunk;
     sqlite::Statement m_insertDeadLetter;
     sqlite::Statement m_upsertOffset;
 

@@ -1,7 +1,7 @@
 #include "store/capturereader.h"
 
 #include "store/captureschema.h"
-#include "store/eventchunkstream.h"
+#include "store/recordchunkstream.h"
 #include "store/samplechunk.h"
 
 #include <simdjson.h>
@@ -73,6 +73,40 @@ Event readEvent(const sqlite::Statement &statement)
     event.attributes = attributesOrEmpty(statement, 10);
     event.origin = readOrigin(statement, 11);
     return event;
+}
+
+LogRecord readLog(const sqlite::Statement &statement)
+{
+    LogRecord log;
+    log.time = statement.columnInt(0);
+    log.level = static_cast<Severity>(
+        std::clamp<std::int64_t>(statement.columnInt(1), 0, kSeverityCount - 1));
+    log.service = statement.columnString(2);
+    log.entity = statement.columnString(3);
+    log.message = statement.columnString(4);
+    log.traceId = statement.columnString(5);
+    log.spanId = statement.columnString(6);
+    log.attributes = attributesOrEmpty(statement, 7);
+    log.origin = readOrigin(statement, 8);
+    return log;
+}
+
+Span readSpan(const sqlite::Statement &statement)
+{
+    Span span;
+    span.traceId = statement.columnString(0);
+    span.spanId = statement.columnString(1);
+    span.parentSpanId = statement.columnString(2);
+    span.name = statement.columnString(3);
+    span.service = statement.columnString(4);
+    span.entity = statement.columnString(5);
+    span.kind = static_cast<std::int32_t>(statement.columnInt(6));
+    span.start = statement.columnInt(7);
+    span.end = statement.columnInt(8);
+    span.status = static_cast<SpanStatus>(std::clamp<std::int64_t>(statement.columnInt(9), 0, 2));
+    span.attributes = attributesOrEmpty(statement, 10);
+    span.origin = readOrigin(statement, 11);
+    return span;
 }
 
 std::string likePattern(const std::string &text)
@@ -199,6 +233,44 @@ template<typename T, typename ForEach> Result<std::vector<T>> collectAll(ForEach
     return out;
 }
 
+// Visits the rows of a query (ordered by SQL) and the records of its chunks merged in time
+// order; at equal times rows come first (last, newest first). Stops after `limit` records (0:
+// no limit) or when `visit` returns false.
+template<typename Record, typename ReadRow>
+void mergeRowsAndChunks(sqlite::Statement &rows, ReadRow &&readRow,
+                        std::optional<RecordChunkStream<Record>> &chunks, bool newestFirst,
+                        std::size_t limit, const std::function<bool(Record &&)> &visit)
+{
+    std::optional<Record> row;
+    if (rows.step())
+        row = readRow(rows);
+    for (std::size_t emitted = 0; limit == 0 || emitted < limit; ++emitted) {
+        const Record *chunked = chunks ? chunks->peek() : nullptr;
+        if (!row && !chunked)
+            break;
+        const bool takeRow = row
+            && (!chunked
+                || (newestFirst ? recordTime(*row) > recordTime(*chunked)
+                                : recordTime(*row) <= recordTime(*chunked)));
+        Record next = takeRow ? std::move(*row) : chunks->pop();
+        if (takeRow) {
+            row.reset();
+            if (rows.step())
+                row = readRow(rows);
+        }
+        if (!visit(std::move(next)))
+            break;
+    }
+}
+
+bool hasTable(const sqlite::Connection &connection, const char *name)
+{
+    auto statement = connection.prepare(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
+    statement.bind(1, std::string_view(name));
+    return statement.step() && statement.columnInt(0) > 0;
+}
+
 } // namespace
 
 Result<std::unique_ptr<CaptureReader>> CaptureReader::open(const std::string &path)
@@ -228,9 +300,8 @@ Result<std::unique_ptr<CaptureReader>> CaptureReader::open(const std::string &pa
 CaptureReader::CaptureReader(std::string path, sqlite::Connection connection)
     : m_path(std::move(path))
     , m_connection(std::move(connection))
-    , m_hasEventChunks(m_connection.queryInt("SELECT count(*) FROM sqlite_master WHERE type = "
-                                             "'table' AND name = 'event_chunks'")
-                       > 0)
+    , m_hasEventChunks(hasTable(m_connection, "event_chunks"))
+    , m_hasLogAndSpanChunks(hasTable(m_connection, "log_chunks"))
 { }
 
 CaptureReader::~CaptureReader() = default;
@@ -272,12 +343,20 @@ Result<CaptureInfo> CaptureReader::info()
         info.sampleChunks = m_connection.queryInt("SELECT count(*) FROM all_chunks");
         info.logs = m_connection.queryInt("SELECT count(*) FROM logs");
         info.spans = m_connection.queryInt("SELECT count(*) FROM spans");
+        if (m_hasLogAndSpanChunks) {
+            info.logs += m_connection.queryInt("SELECT coalesce(sum(count), 0) FROM log_chunks");
+            info.spans += m_connection.queryInt("SELECT coalesce(sum(count), 0) FROM span_chunks");
+        }
         info.deadLetters = m_connection.queryInt("SELECT count(*) FROM dead_letters");
         auto span = m_connection.prepare(
             std::string("SELECT min(lo), max(hi) FROM ("
                         "SELECT min(time) AS lo, max(time) AS hi FROM events UNION ALL ")
             + (m_hasEventChunks ? "SELECT min(min_time), max(max_time) FROM event_chunks UNION ALL "
                                 : "")
+            + (m_hasLogAndSpanChunks
+                   ? "SELECT min(min_time), max(max_time) FROM log_chunks UNION ALL "
+                     "SELECT min(min_time), max(max_time) FROM span_chunks UNION ALL "
+                   : "")
             + "SELECT min(min_time), max(max_time) FROM all_chunks UNION ALL "
               "SELECT min(time), max(time) FROM logs UNION ALL "
               "SELECT min(start_time), max(start_time) FROM spans)");
@@ -327,31 +406,14 @@ Status CaptureReader::forEachEvent(const EventQuery &query,
             + " ORDER BY time " + (query.newestFirst ? "DESC, id DESC" : "ASC, id ASC")
             + limitClause(query.limit));
         where.bind(statement);
-        // Rows (failures, and every event of captures before schema version 3) and chunks,
-        // merged in time order; at equal times rows come first (last, newest first).
-        std::optional<EventChunkStream> chunks;
+        // Rows (failures, and every event of captures before schema version 3) and chunks.
+        std::optional<RecordChunkStream<Event>> chunks;
         if (m_hasEventChunks)
-            chunks.emplace(m_connection, query);
-        std::optional<Event> row;
-        if (statement.step())
-            row = readEvent(statement);
-        for (std::size_t emitted = 0; query.limit == 0 || emitted < query.limit; ++emitted) {
-            const Event *chunked = chunks ? chunks->peek() : nullptr;
-            if (!row && !chunked)
-                break;
-            const bool takeRow = row
-                && (!chunked
-                    || (query.newestFirst ? row->time > chunked->time
-                                          : row->time <= chunked->time));
-            Event next = takeRow ? std::move(*row) : chunks->pop();
-            if (takeRow) {
-                row.reset();
-                if (statement.step())
-                    row = readEvent(statement);
-            }
-            if (!visit(std::move(next)))
-                break;
-        }
+            chunks.emplace(
+                m_connection, "event_chunks", query.range, query.newestFirst,
+                [&query](const Event &event) { return matchesQuery(query, event); },
+                query.categories);
+        mergeRowsAndChunks(statement, readEvent, chunks, query.newestFirst, query.limit, visit);
     });
 }
 
@@ -375,7 +437,8 @@ Result<std::optional<Event>> CaptureReader::eventBySourceId(const std::string &s
         if (statement.step())
             found = readEvent(statement);
         if (m_hasEventChunks) {
-            EventChunkStream chunks(m_connection, EventQuery{});
+            RecordChunkStream<Event> chunks(m_connection, "event_chunks", TimeRange::all(), false,
+                                            [](const Event &) { return true; });
             while (const Event *event = chunks.peek()) {
                 if (found && event->time >= found->time)
                     break; // in time order: nothing later can be earlier
@@ -578,21 +641,11 @@ Status CaptureReader::forEachLog(const LogQuery &query,
             "partition, offset FROM logs"
             + where.sql() + " ORDER BY time, id" + limitClause(query.limit));
         where.bind(statement);
-        while (statement.step()) {
-            LogRecord log;
-            log.time = statement.columnInt(0);
-            log.level = static_cast<Severity>(
-                std::clamp<std::int64_t>(statement.columnInt(1), 0, kSeverityCount - 1));
-            log.service = statement.columnString(2);
-            log.entity = statement.columnString(3);
-            log.message = statement.columnString(4);
-            log.traceId = statement.columnString(5);
-            log.spanId = statement.columnString(6);
-            log.attributes = attributesOrEmpty(statement, 7);
-            log.origin = readOrigin(statement, 8);
-            if (!visit(std::move(log)))
-                break;
-        }
+        std::optional<RecordChunkStream<LogRecord>> chunks;
+        if (m_hasLogAndSpanChunks)
+            chunks.emplace(m_connection, "log_chunks", query.range, false,
+                           [&query](const LogRecord &log) { return matchesQuery(query, log); });
+        mergeRowsAndChunks(statement, readLog, chunks, false, query.limit, visit);
     });
 }
 
@@ -619,24 +672,11 @@ Status CaptureReader::forEachSpan(const SpanQuery &query, const std::function<bo
             "end_time, status, attributes, topic, partition, offset FROM spans"
             + where.sql() + " ORDER BY start_time, id" + limitClause(query.limit));
         where.bind(statement);
-        while (statement.step()) {
-            Span span;
-            span.traceId = statement.columnString(0);
-            span.spanId = statement.columnString(1);
-            span.parentSpanId = statement.columnString(2);
-            span.name = statement.columnString(3);
-            span.service = statement.columnString(4);
-            span.entity = statement.columnString(5);
-            span.kind = static_cast<std::int32_t>(statement.columnInt(6));
-            span.start = statement.columnInt(7);
-            span.end = statement.columnInt(8);
-            span.status
-                = static_cast<SpanStatus>(std::clamp<std::int64_t>(statement.columnInt(9), 0, 2));
-            span.attributes = attributesOrEmpty(statement, 10);
-            span.origin = readOrigin(statement, 11);
-            if (!visit(std::move(span)))
-                break;
-        }
+        std::optional<RecordChunkStream<Span>> chunks;
+        if (m_hasLogAndSpanChunks)
+            chunks.emplace(m_connection, "span_chunks", query.range, false,
+                           [&query](const Span &span) { return matchesQuery(query, span); });
+        mergeRowsAndChunks(statement, readSpan, chunks, false, query.limit, visit);
     });
 }
 
@@ -682,11 +722,12 @@ static_assert(kEventHistoryBucket == 60'000'000);
 void CaptureReader::addChunkedEventsToHistory(EventTypeHistory &history)
 {
     std::map<std::pair<std::string, std::int64_t>, std::int64_t> counts;
-    EventChunkStream chunks(m_connection, EventQuery{});
+    RecordChunkStream<Event> chunks(
+        m_connection, "event_chunks", TimeRange::all(), false,
+        [&history](const Event &event) { return history.byType.count(event.type) > 0; });
     while (chunks.peek()) {
         const Event event = chunks.pop();
-        if (history.byType.count(event.type))
-            ++counts[{event.type, event.time / kEventHistoryBucket}];
+        ++counts[{event.type, event.time / kEventHistoryBucket}];
     }
     for (const auto &[key, count] : counts) {
         auto &buckets = history.byType.find(key.first)->second;

@@ -69,6 +69,7 @@ private:
     std::string m_path;
     sqlite::Connection m_connection;
     bool m_hasEventChunks = false; // schema version 3 and later
+    bool m_hasLogAndSpanChunks = false; // schema version 4 and later
 };
 
 } // namespace eventscope

@@ -155,7 +155,7 @@ CREATE TABLE dead_letters (
 )sql";
 
 constexpr const char *kEventChunkSchema = R"sql(
--- Events other than failures, many to a row (see eventchunk.h); failures stay rows of events.
+-- Events other than failures, many to a row (see recordchunk.h); failures stay rows of events.
 -- `categories` has bit (1 << category) set for each category in the chunk.
 CREATE TABLE IF NOT EXISTS event_chunks (
     id INTEGER PRIMARY KEY,
@@ -166,6 +166,26 @@ CREATE TABLE IF NOT EXISTS event_chunks (
     data BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS event_chunks_by_time ON event_chunks(max_time, min_time);
+)sql";
+
+constexpr const char *kLogAndSpanChunkSchema = R"sql(
+-- Logs and spans, many to a row (see recordchunk.h); spans by their start time.
+CREATE TABLE IF NOT EXISTS log_chunks (
+    id INTEGER PRIMARY KEY,
+    min_time INTEGER NOT NULL,
+    max_time INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS log_chunks_by_time ON log_chunks(max_time, min_time);
+CREATE TABLE IF NOT EXISTS span_chunks (
+    id INTEGER PRIMARY KEY,
+    min_time INTEGER NOT NULL,
+    max_time INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS span_chunks_by_time ON span_chunks(max_time, min_time);
 )sql";
 
 constexpr const char *kEventHistorySchema = R"sql(
@@ -271,6 +291,7 @@ void createSchema(sqlite::Connection &connection, const std::string &sourceDescr
     connection.execute(kSchema);
     connection.execute(kEventHistorySchema);
     connection.execute(kEventChunkSchema);
+    connection.execute(kLogAndSpanChunkSchema);
     auto insert = connection.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2)");
     const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
@@ -297,6 +318,8 @@ bool upgradeSchema(sqlite::Connection &connection)
     }
     if (version < 3)
         connection.execute(kEventChunkSchema); // events already stored stay rows
+    if (version < 4)
+        connection.execute(kLogAndSpanChunkSchema); // so do logs and spans
     connection.execute("PRAGMA user_version=" + std::to_string(kSchemaVersion));
     connection.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '"
                        + std::to_string(kSchemaVersion)

@@ -32,6 +32,8 @@ struct EventQuery
     }
 };
 
+// Logs and spans are stored in time-ordered chunks with no index on trace id: a query by
+// trace id reads every chunk its range overlaps, so give it the range the trace lies in.
 struct LogQuery
 {
     TimeRange range;

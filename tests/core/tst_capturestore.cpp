@@ -1,6 +1,7 @@
 #include "testcapture.h"
 
 #include "store/captureschema.h"
+#include "store/recordchunk.h"
 #include "store/sqlite.h"
 #include "store/storewriter.h"
 
@@ -475,6 +476,71 @@ private Q_SLOTS:
         QVERIFY(!valueOrFail(reader->eventBySourceId("evt-999999")).has_value());
     }
 
+    // Logs and spans are chunks of a commit each; commits with times in random order give
+    // chunks whose spans overlap. Reads come in time order with every field, filters apply.
+    void logsAndSpansOfOverlappingChunksComeInTimeOrder()
+    {
+        const std::string path = freshPath();
+        std::vector<LogRecord> logs;
+        std::vector<Span> spans;
+        {
+            auto committer = openCommitter(path);
+            std::mt19937 rng(9);
+            for (int commit = 0; commit < 20; ++commit) {
+                std::vector<RecordBatch> batches(1);
+                for (int i = 0; i < 100; ++i) {
+                    const int n = commit * 100 + i;
+                    logs.push_back(makeLog(n, kBase + static_cast<TimeUs>(rng() % 3000) * 1000));
+                    spans.push_back(makeSpan(n, kBase + static_cast<TimeUs>(rng() % 3000) * 1000));
+                    batches[0].logs.push_back(logs.back());
+                    batches[0].spans.push_back(spans.back());
+                }
+                committer->commit(batches);
+            }
+        }
+        const auto byTime
+            = [](const auto &a, const auto &b) { return recordTime(a) < recordTime(b); };
+        std::stable_sort(logs.begin(), logs.end(), byTime);
+        std::stable_sort(spans.begin(), spans.end(), byTime);
+        auto reader = openReader(path);
+        const auto info = valueOrFail(reader->info());
+        QCOMPARE(info.logs, std::int64_t(logs.size()));
+        QCOMPARE(info.spans, std::int64_t(spans.size()));
+
+        LogQuery logQuery;
+        logQuery.range = {kBase + 500'000, kBase + 2'500'000};
+        logQuery.minLevel = Severity::Warning;
+        logQuery.text = "LINE 1";
+        std::vector<LogRecord> expectedLogs;
+        for (const LogRecord &log : logs)
+            if (logQuery.range.contains(log.time) && log.level >= Severity::Warning
+                && log.message.starts_with("log line 1"))
+                expectedLogs.push_back(log);
+        const auto gotLogs = valueOrFail(reader->logs(logQuery));
+        QCOMPARE(gotLogs.size(), expectedLogs.size());
+        QVERIFY(std::is_sorted(gotLogs.begin(), gotLogs.end(), byTime));
+        for (const LogRecord &log : gotLogs)
+            QVERIFY(std::find(expectedLogs.begin(), expectedLogs.end(), log) != expectedLogs.end());
+
+        SpanQuery spanQuery;
+        spanQuery.traceId = "trace-100";
+        const auto gotSpans = valueOrFail(reader->spans(spanQuery));
+        QCOMPARE(gotSpans.size(), std::size_t(3));
+        for (const Span &span : gotSpans)
+            QVERIFY(std::find(spans.begin(), spans.end(), span) != spans.end());
+        spanQuery = {};
+        spanQuery.errorsOnly = true;
+        spanQuery.limit = 30;
+        const auto errors = valueOrFail(reader->spans(spanQuery));
+        QCOMPARE(errors.size(), std::size_t(30));
+        std::vector<TimeUs> expectedTimes;
+        for (const Span &span : spans)
+            if (span.status == SpanStatus::Error && expectedTimes.size() < 30)
+                expectedTimes.push_back(span.start);
+        for (std::size_t i = 0; i < errors.size(); ++i)
+            QCOMPARE(errors[i].start, expectedTimes[i]);
+    }
+
     // A damaged event chunk gives an error that names it, not a crash or a silent gap.
     void damagedEventChunkIsReported()
     {
@@ -496,8 +562,8 @@ private Q_SLOTS:
         QVERIFY2(events.error().find("damaged") != std::string::npos, events.error().c_str());
     }
 
-    // A capture from before schema version 3 keeps all events as rows: it reads as before, and
-    // once a writer upgrades it, new events go to chunks and both read together.
+    // A capture from before schema version 3 keeps all events, logs and spans as rows: it reads
+    // as before, and once a writer upgrades it, new ones go to chunks and both read together.
     void captureWithEventsAsRowsReadsAndUpgrades()
     {
         const std::string path = freshPath();
@@ -534,26 +600,63 @@ private Q_SLOTS:
                                                : std::string_view(e.attributes));
                 insert.run();
             }
-            raw.execute("DROP TABLE event_chunks; PRAGMA user_version=2");
+            // Logs and spans as rows, as version 2 wrote them.
+            for (int i = 0; i < 20; ++i) {
+                const LogRecord log = makeLog(i, kBase + i * 2000);
+                auto addLog = raw.prepare("INSERT INTO logs(time, level, service, entity, message, "
+                                          "trace_id, span_id, attributes) VALUES (?1, ?2, ?3, ?4, "
+                                          "?5, ?6, ?7, '{}')");
+                addLog.bind(1, log.time)
+                    .bind(2, static_cast<int>(log.level))
+                    .bind(3, log.service)
+                    .bind(4, log.entity)
+                    .bind(5, log.message)
+                    .bind(6, log.traceId)
+                    .bind(7, log.spanId);
+                addLog.run();
+                auto addSpan = raw.prepare(
+                    "INSERT INTO spans(trace_id, span_id, parent_span_id, name, service, entity, "
+                    "kind, start_time, end_time, status, attributes) VALUES (?1, ?2, '', 'op', "
+                    "'svc', 'pod', 1, ?3, ?4, 1, '{}')");
+                addSpan.bind(1, std::string_view("trace-old"))
+                    .bind(2, "span-" + std::to_string(i))
+                    .bind(3, kBase + i * 2000)
+                    .bind(4, kBase + i * 2000 + 10);
+                addSpan.run();
+            }
+            raw.execute("DROP TABLE event_chunks; DROP TABLE log_chunks; DROP TABLE span_chunks; "
+                        "PRAGMA user_version=2");
             transaction.commit();
         }
         {
             auto reader = openReader(path);
             QCOMPARE(valueOrFail(reader->events({})).size(), std::size_t(60));
             QCOMPARE(valueOrFail(reader->info()).events, std::int64_t(60));
+            QCOMPARE(valueOrFail(reader->logs({})).size(), std::size_t(20));
+            QCOMPARE(valueOrFail(reader->spans({})).size(), std::size_t(20));
         }
         {
             auto committer = openCommitter(path);
             std::vector<RecordBatch> batches(1);
-            for (int i = 60; i < 90; ++i)
+            for (int i = 60; i < 90; ++i) {
                 batches[0].events.push_back(makeEvent(i, kBase + (i - 45) * 1000));
+                batches[0].logs.push_back(makeLog(i, kBase + (i - 50) * 1000));
+                batches[0].spans.push_back(makeSpan(i, kBase + (i - 50) * 1000));
+            }
             committer->commit(batches);
         }
         auto reader = openReader(path);
         const auto events = valueOrFail(reader->events({}));
         QCOMPARE(events.size(), std::size_t(90));
-        QVERIFY(std::is_sorted(events.begin(), events.end(),
-                               [](const Event &a, const Event &b) { return a.time < b.time; }));
+        const auto byTime
+            = [](const auto &a, const auto &b) { return recordTime(a) < recordTime(b); };
+        QVERIFY(std::is_sorted(events.begin(), events.end(), byTime));
+        const auto logs = valueOrFail(reader->logs({}));
+        QCOMPARE(logs.size(), std::size_t(50));
+        QVERIFY(std::is_sorted(logs.begin(), logs.end(), byTime));
+        const auto spans = valueOrFail(reader->spans({}));
+        QCOMPARE(spans.size(), std::size_t(50));
+        QVERIFY(std::is_sorted(spans.begin(), spans.end(), byTime));
         QCOMPARE(valueOrFail(reader->info()).schemaVersion, capture::kSchemaVersion);
     }
 
@@ -651,10 +754,11 @@ private Q_SLOTS:
         const std::string path = freshPath();
         auto committer = openCommitter(path);
         {
-            // A trigger makes the transaction fail after the events and samples went in.
+            // A trigger makes the transaction fail after the events went in.
             sqlite::Connection side(path, sqlite::Connection::Mode::ReadWrite);
-            side.execute("CREATE TRIGGER poison BEFORE INSERT ON logs WHEN NEW.message = 'poison' "
-                         "BEGIN SELECT RAISE(ABORT, 'poisoned log'); END");
+            side.execute("CREATE TRIGGER poison BEFORE INSERT ON log_chunks WHEN "
+                         "instr(NEW.data, 'poison') > 0 BEGIN SELECT RAISE(ABORT, 'poisoned log'); "
+                         "END");
         }
         RecordBatch batch;
         for (int i = 0; i < 10; ++i)
