@@ -23,7 +23,7 @@ namespace eventscope {
 // entity, cluster, topic, span name) as dictionary indexes; the rest inline (varint length +
 // bytes); partition and offset as zigzag varints. Spans also keep their end time as a zigzag
 // varint after the start.
-constexpr std::size_t kMaxChunkRecords = 4096;
+constexpr std::size_t kMaxChunkRecords = 1024;
 
 struct RecordChunkSummary
 {
