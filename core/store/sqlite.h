@@ -75,6 +75,8 @@ public:
     Statement &bind(int index, double value);
     // Text and blobs are not copied: they must stay alive until the statement is stepped.
     Statement &bind(int index, std::string_view text);
+    // A temporary string would be gone by then.
+    Statement &bind(int index, std::string &&text) = delete;
     Statement &bindBlob(int index, const void *data, std::size_t size);
     Statement &bindNull(int index);
 

@@ -618,8 +618,9 @@ private Q_SLOTS:
                     "INSERT INTO spans(trace_id, span_id, parent_span_id, name, service, entity, "
                     "kind, start_time, end_time, status, attributes) VALUES (?1, ?2, '', 'op', "
                     "'svc', 'pod', 1, ?3, ?4, 1, '{}')");
+                const std::string spanId = "span-" + std::to_string(i);
                 addSpan.bind(1, std::string_view("trace-old"))
-                    .bind(2, "span-" + std::to_string(i))
+                    .bind(2, spanId)
                     .bind(3, kBase + i * 2000)
                     .bind(4, kBase + i * 2000 + 10);
                 addSpan.run();
