@@ -248,11 +248,9 @@ bool MessageDecoder::decodeObject(const Message &message, object o, RecordBatch 
         return decodeNativeSpan(message, o, batch, reason);
     if (keys.hasAll({Key::Type, Key::Id}))
         return decodeNativeEvent(message, o, batch, reason);
-    if (keys.has(Key::Name)
-        && (keys.has(Key::Value) || message.topicKind == RecordKind::Metrics))
+    if (keys.has(Key::Name) && (keys.has(Key::Value) || message.topicKind == RecordKind::Metrics))
         return decodeNativeMetric(message, o, batch, reason);
-    if (keys.has(Key::Message)
-        && (keys.has(Key::Level) || message.topicKind == RecordKind::Logs))
+    if (keys.has(Key::Message) && (keys.has(Key::Level) || message.topicKind == RecordKind::Logs))
         return decodeNativeLog(message, o, batch, reason);
 
     switch (message.topicKind) {

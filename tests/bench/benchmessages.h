@@ -17,7 +17,7 @@ namespace eventscope::bench {
 
 // One realistic message for a topic, cycling through the formats that topic carries.
 inline std::string makeMessage(std::string_view topic, int n, std::mt19937_64 &rng,
-                        std::vector<std::pair<std::string, std::string>> &headers)
+                               std::vector<std::pair<std::string, std::string>> &headers)
 {
     headers.clear();
     const int k = n / 6; // the message's number within its topic: picks the format

@@ -166,8 +166,8 @@ int main(int argc, char **argv)
     std::filesystem::remove_all(scratch);
 
     const double decode = median(decodeSeconds);
-    std::printf("%-18s %8.3f s %8.3f s CPU %8.2f us/message %10.0f messages/s\n", "decode",
-                decode, median(decodeCpu), decode * 1e6 / count, count / decode);
+    std::printf("%-18s %8.3f s %8.3f s CPU %8.2f us/message %10.0f messages/s\n", "decode", decode,
+                median(decodeCpu), decode * 1e6 / count, count / decode);
     if (!decodeOnly) {
         const double store = median(storeSeconds);
         std::printf("%-18s %8.3f s %8.3f s CPU %8.2f us/record  %10.0f records/s\n",
