@@ -437,17 +437,12 @@ Result<std::optional<Event>> CaptureReader::eventBySourceId(const std::string &s
         if (statement.step())
             found = readEvent(statement);
         if (m_hasEventChunks) {
-            RecordChunkStream<Event> chunks(m_connection, "event_chunks", TimeRange::all(), false,
-                                            [](const Event &) { return true; });
-            while (const Event *event = chunks.peek()) {
-                if (found && event->time >= found->time)
-                    break; // in time order: nothing later can be earlier
-                if (event->sourceId == sourceId) {
-                    found = chunks.pop();
-                    break;
-                }
-                chunks.pop();
-            }
+            // Only matches are queued; the first in time order is the earliest. A row wins a tie.
+            RecordChunkStream<Event> chunks(
+                m_connection, "event_chunks", TimeRange::all(), false,
+                [&sourceId](const Event &event) { return event.sourceId == sourceId; });
+            if (const Event *event = chunks.peek(); event && (!found || event->time < found->time))
+                found = chunks.pop();
         }
         return found;
     });

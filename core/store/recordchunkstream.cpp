@@ -12,16 +12,11 @@ char asciiLower(char c)
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-std::string lowered(std::string text)
+// Whether `needle` occurs in `text`, ASCII letters compared without case (as SQL LIKE does).
+bool containsIgnoringCase(std::string_view text, std::string_view needle)
 {
-    std::transform(text.begin(), text.end(), text.begin(), asciiLower);
-    return text;
-}
-
-bool containsIgnoringCase(std::string_view text, std::string_view loweredNeedle)
-{
-    return std::search(text.begin(), text.end(), loweredNeedle.begin(), loweredNeedle.end(),
-                       [](char a, char b) { return asciiLower(a) == b; })
+    return std::search(text.begin(), text.end(), needle.begin(), needle.end(),
+                       [](char a, char b) { return asciiLower(a) == asciiLower(b); })
         != text.end();
 }
 
@@ -41,7 +36,7 @@ bool matchesQuery(const EventQuery &query, const Event &event)
         return false;
     if (query.text.empty())
         return true;
-    const std::string needle = lowered(query.text);
+    const std::string_view needle = query.text;
     return containsIgnoringCase(event.message, needle) || containsIgnoringCase(event.type, needle)
         || containsIgnoringCase(event.entity, needle)
         || containsIgnoringCase(event.service, needle);
@@ -52,7 +47,7 @@ bool matchesQuery(const LogQuery &query, const LogRecord &log)
     return query.range.contains(log.time) && log.level >= query.minLevel
         && sameOrAny(query.service, log.service) && sameOrAny(query.entity, log.entity)
         && sameOrAny(query.traceId, log.traceId)
-        && (query.text.empty() || containsIgnoringCase(log.message, lowered(query.text)));
+        && (query.text.empty() || containsIgnoringCase(log.message, query.text));
 }
 
 bool matchesQuery(const SpanQuery &query, const Span &span)
