@@ -268,7 +268,7 @@ bool decodeCloudEventStructured(const Message &message, object o, RecordBatch &b
             }
         } else if (key == "data") {
             hasData = true;
-            e.dataJson = simdjson::minify(value);
+            jsonfields::minifyInto(value, e.dataJson);
             if (value.is_object())
                 e.dataObject = value;
         } else if (key == "data_base64") {
@@ -380,7 +380,7 @@ bool decodeCloudEventBinary(const Message &message, simdjson::dom::parser &parse
                     + " but the value is not valid JSON";
                 return false;
             }
-            e.dataJson = simdjson::minify(data);
+            jsonfields::minifyInto(data, e.dataJson);
             if (data.is_object())
                 e.dataObject = data;
         } else if (jsonfields::firstInvalidUtf8(payload) == std::string_view::npos) {

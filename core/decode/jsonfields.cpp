@@ -171,6 +171,16 @@ bool requiredTime(object o, std::string_view key, TimeUs &out, std::string &reas
     return true;
 }
 
+void minifyInto(element value, std::string &out)
+{
+    thread_local simdjson::internal::string_builder<> builder;
+    builder.clear();
+    builder.append(value);
+    out.assign(builder.str());
+    if (out.size() > (1U << 20))
+        builder = {}; // give back the memory of a huge value
+}
+
 bool optionalAttributes(object o, std::string &out, std::string &reason, std::string_view what)
 {
     element value;
@@ -183,7 +193,7 @@ bool optionalAttributes(object o, std::string &out, std::string &reason, std::st
         return false;
     }
     if (object(value).size() > 0)
-        out = simdjson::minify(value);
+        minifyInto(value, out);
     return true;
 }
 

@@ -31,6 +31,9 @@ bool requiredText(simdjson::dom::object o, std::string_view key, std::string &ou
 std::optional<TimeUs> readTime(simdjson::dom::element value);
 bool requiredTime(simdjson::dom::object o, std::string_view key, TimeUs &out, std::string &reason,
                   std::string_view what);
+// `value` as minified JSON (simdjson::minify's form) into `out`, reusing one buffer per thread
+// rather than allocating a formatter for every call.
+void minifyInto(simdjson::dom::element value, std::string &out);
 // "attributes": an object, kept as minified JSON.
 bool optionalAttributes(simdjson::dom::object o, std::string &out, std::string &reason,
                         std::string_view what);

@@ -2,37 +2,72 @@
 
 namespace eventscope {
 
+namespace {
+bool sameSeries(const SeriesKey &key, std::string_view name, std::span<const LabelView> labels)
+{
+    if (key.name != name || key.labels.size() != labels.size())
+        return false;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        if (key.labels[i].first != labels[i].first || key.labels[i].second != labels[i].second)
+            return false;
+    }
+    return true;
+}
+} // namespace
+
+template<typename Matches>
+std::uint32_t RecordBatch::findSeries(std::uint64_t identity, const Matches &matches) const
+{
+    const auto found = m_seriesIndex.find(identity);
+    if (found == m_seriesIndex.end())
+        return kNotFound;
+    if (matches(series[found->second].key))
+        return found->second;
+    for (const std::uint32_t index : m_identityCollisions) {
+        if (series[index].identity == identity && matches(series[index].key))
+            return index;
+    }
+    return kNotFound;
+}
+
+std::uint32_t RecordBatch::addSeries(SeriesDefinition definition)
+{
+    const auto index = static_cast<std::uint32_t>(series.size());
+    if (!m_seriesIndex.try_emplace(definition.identity, index).second)
+        m_identityCollisions.push_back(index);
+    series.push_back(std::move(definition));
+    return index;
+}
+
 std::uint32_t RecordBatch::internSeries(SeriesKey key, std::string unit)
 {
-    auto [it, inserted]
-        = m_seriesIndex.try_emplace(key.canonical(), static_cast<std::uint32_t>(series.size()));
-    if (inserted)
-        series.push_back({std::move(key), std::move(unit)});
-    else if (!unit.empty() && series[it->second].unit.empty())
-        series[it->second].unit = std::move(unit);
-    return it->second;
+    const std::uint64_t identity = key.identity();
+    const std::uint32_t index
+        = findSeries(identity, [&key](const SeriesKey &candidate) { return candidate == key; });
+    if (index == kNotFound)
+        return addSeries({std::move(key), std::move(unit), identity});
+    if (!unit.empty() && series[index].unit.empty())
+        series[index].unit = std::move(unit);
+    return index;
 }
 
 std::uint32_t RecordBatch::internSeries(std::string_view name, std::span<LabelView> labels,
                                         std::string_view unit)
 {
     sortLabels(labels);
-    m_keyBuffer.clear();
-    appendCanonicalSeriesKey(m_keyBuffer, name, labels);
-    if (const auto found = m_seriesIndex.find(std::string_view(m_keyBuffer));
-        found != m_seriesIndex.end()) {
-        if (!unit.empty() && series[found->second].unit.empty())
-            series[found->second].unit = std::string(unit);
-        return found->second;
+    const std::uint64_t identity = seriesIdentity(name, labels);
+    const auto matches
+        = [&](const SeriesKey &candidate) { return sameSeries(candidate, name, labels); };
+    if (const std::uint32_t index = findSeries(identity, matches); index != kNotFound) {
+        if (!unit.empty() && series[index].unit.empty())
+            series[index].unit = std::string(unit);
+        return index;
     }
     std::vector<Label> owned;
     owned.reserve(labels.size());
     for (const auto &[key, value] : labels)
         owned.emplace_back(std::string(key), std::string(value));
-    const auto index = static_cast<std::uint32_t>(series.size());
-    m_seriesIndex.emplace(m_keyBuffer, index);
-    series.push_back({SeriesKey(std::string(name), std::move(owned)), std::string(unit)});
-    return index;
+    return addSeries({SeriesKey(std::string(name), std::move(owned)), std::string(unit), identity});
 }
 
 std::uint32_t RecordBatch::topicIndex(std::string_view topic)
@@ -85,6 +120,7 @@ void RecordBatch::clear()
     deadLetters.clear();
     offsets.clear();
     m_seriesIndex.clear();
+    m_identityCollisions.clear();
     m_topics.clear();
     m_originIndex.clear();
     m_offsetsByPartition.clear();

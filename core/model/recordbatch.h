@@ -33,6 +33,7 @@ struct SeriesDefinition
 {
     SeriesKey key;
     std::string unit;
+    std::uint64_t identity = 0; // key.identity(), computed once by RecordBatch::internSeries
 };
 
 // Everything decoded from a run of messages, plus the partition offsets it covers. The store
@@ -73,14 +74,6 @@ public:
     void clear();
 
 private:
-    struct TextHash
-    {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view text) const
-        {
-            return std::hash<std::string_view>{}(text);
-        }
-    };
     struct OriginKey
     {
         std::uint32_t topic; // index into m_topics
@@ -98,8 +91,15 @@ private:
     };
     std::uint32_t topicIndex(std::string_view topic);
 
-    std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> m_seriesIndex;
-    std::string m_keyBuffer;
+    template<typename Matches>
+    std::uint32_t findSeries(std::uint64_t identity, const Matches &matches) const;
+    std::uint32_t addSeries(SeriesDefinition definition);
+
+    static constexpr std::uint32_t kNotFound = std::numeric_limits<std::uint32_t>::max();
+    // Series by identity; the rare series whose identity another one already has are kept in
+    // m_identityCollisions and found by comparing keys.
+    std::unordered_map<std::uint64_t, std::uint32_t> m_seriesIndex;
+    std::vector<std::uint32_t> m_identityCollisions;
     std::vector<std::string> m_topics; // the few topics of the batch's sample origins
     std::unordered_map<OriginKey, std::uint32_t, OriginKeyHash> m_originIndex;
     // Offsets by partition number (mod the table's size): batches interleave many partitions

@@ -31,6 +31,8 @@ struct SeriesKey
     // `name{k1=v1,k2=v2}`, the form shown to people and used as the identity in the store.
     // Characters `\`, `,`, `=`, `}` in label values are escaped with a backslash.
     std::string canonical() const;
+    // seriesIdentity() of this key: equal keys have equal identities.
+    std::uint64_t identity() const;
 
     friend bool operator==(const SeriesKey &, const SeriesKey &) = default;
 };
@@ -40,6 +42,11 @@ struct SeriesKey
 void appendCanonicalSeriesKey(std::string &out, std::string_view name,
                               std::span<const LabelView> labels);
 void sortLabels(std::span<LabelView> labels);
+// A 64-bit hash of a series' name and labels (stably sorted by key, as for
+// appendCanonicalSeriesKey), computed without building the canonical form. Decoders and the
+// capture writer find series by it once per sample and per batch; two different keys can share
+// an identity, so a match is confirmed by comparing the keys.
+std::uint64_t seriesIdentity(std::string_view name, std::span<const LabelView> labels);
 
 // A stored series: its key plus what the store assigned to it.
 struct SeriesInfo

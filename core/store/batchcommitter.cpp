@@ -1,6 +1,7 @@
 #include "store/batchcommitter.h"
 
 #include "store/captureschema.h"
+#include "store/failureindex.h"
 #include "store/queries.h"
 #include "store/recordchunk.h"
 #include "util/jsonwriter.h"
@@ -163,10 +164,8 @@ BatchCommitter::~BatchCommitter() = default;
 
 void BatchCommitter::prepareStatements()
 {
-    m_insertEvent = m_connection.prepare(
-        "INSERT INTO events(source_id, time, type, category, severity, service, entity, cluster, "
-        "message, trace_id, attributes, topic, partition, offset) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    m_writeChunkFailures = m_connection.prepare(
+        "INSERT OR REPLACE INTO event_chunk_failures(chunk_id, source_id_hashes) VALUES (?1, ?2)");
     m_insertEventChunk = m_connection.prepare(
         "INSERT INTO event_chunks(min_time, max_time, count, categories, data) "
         "VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -243,19 +242,31 @@ std::vector<PartitionOffset> BatchCommitter::offsets() const
 
 BatchCommitter::SeriesState &BatchCommitter::seriesFor(const SeriesDefinition &definition)
 {
+    const auto [first, last] = m_seriesByIdentity.equal_range(definition.identity);
+    for (auto it = first; it != last; ++it) {
+        if (it->second->key == definition.key)
+            return *it->second;
+    }
+    // The first time this writer meets the series: by its canonical key, as the capture
+    // stores it.
     std::string key = definition.key.canonical();
-    auto it = m_series.find(key);
-    if (it != m_series.end())
-        return *it->second;
-    const std::string labels = labelsJson(definition.key);
-    m_insertSeries.bind(1, key)
-        .bind(2, definition.key.name)
-        .bind(3, labels)
-        .bind(4, definition.unit);
-    m_insertSeries.run();
-    auto state = std::make_unique<SeriesState>();
-    state->id = m_connection.lastInsertRowId();
-    return *m_series.emplace(std::move(key), std::move(state)).first->second;
+    SeriesState *state = nullptr;
+    if (auto it = m_series.find(key); it != m_series.end()) {
+        state = it->second.get();
+    } else {
+        const std::string labels = labelsJson(definition.key);
+        m_insertSeries.bind(1, key)
+            .bind(2, definition.key.name)
+            .bind(3, labels)
+            .bind(4, definition.unit);
+        m_insertSeries.run();
+        auto created = std::make_unique<SeriesState>();
+        created->id = m_connection.lastInsertRowId();
+        state = m_series.emplace(std::move(key), std::move(created)).first->second.get();
+    }
+    state->key = definition.key;
+    m_seriesByIdentity.emplace(definition.identity, state);
+    return *state;
 }
 
 std::int64_t *BatchCommitter::watermarkFor(const Origin &origin)
@@ -343,26 +354,7 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
                 span.add(event.time);
                 ++summary.events;
                 countInHistory(eventHistory, event);
-                if (event.category != EventCategory::Failure) {
-                    chunkedEvents.push_back(&event);
-                    continue;
-                }
-                const std::string_view attributes = event.attributes.empty()
-                    ? std::string_view("{}")
-                    : std::string_view(event.attributes);
-                m_insertEvent.bind(1, event.sourceId)
-                    .bind(2, event.time)
-                    .bind(3, event.type)
-                    .bind(4, static_cast<int>(event.category))
-                    .bind(5, static_cast<int>(event.severity))
-                    .bind(6, event.service)
-                    .bind(7, event.entity)
-                    .bind(8, event.cluster)
-                    .bind(9, event.message)
-                    .bind(10, event.traceId)
-                    .bind(11, attributes);
-                bindOrigin(m_insertEvent, 12, event.origin);
-                m_insertEvent.run();
+                chunkedEvents.push_back(&event);
             }
             for (const auto &[key, count] : eventHistory) {
                 m_addEventHistory.bind(1, key.first).bind(2, key.second).bind(3, count);
@@ -456,8 +448,15 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
         m_watermarks = savedWatermarks;
         for (SeriesState *state : touched)
             state->pending.clear();
-        for (const std::string &key : createdSeries)
-            m_series.erase(key); // after the loop above: `touched` points into these
+        for (const std::string &key : createdSeries) {
+            // After the loop above: `touched` points into these.
+            const auto created = m_series.find(key);
+            if (created == m_series.end())
+                continue;
+            std::erase_if(m_seriesByIdentity,
+                          [&](const auto &entry) { return entry.second == created->second.get(); });
+            m_series.erase(created);
+        }
         throw;
     }
 
@@ -505,8 +504,25 @@ void BatchCommitter::writeRecordChunks(sqlite::Statement &insert,
         const std::string blob = encodeChunk(part, summary);
         bindChunk(insert, 1, summary, blob, std::is_same_v<Record, Event>);
         insert.run();
+        if constexpr (std::is_same_v<Record, Event>) {
+            if (summary.categories & (1U << static_cast<unsigned>(EventCategory::Failure)))
+                writeChunkFailures(m_connection.lastInsertRowId(), part);
+        }
         records = records.subspan(part.size());
     }
+}
+
+void BatchCommitter::writeChunkFailures(std::int64_t chunkId, std::span<const Event *const> events)
+{
+    const std::string hashes = failureindex::encode(events);
+    if (hashes.empty()) {
+        m_connection.prepare("DELETE FROM event_chunk_failures WHERE chunk_id = ?1")
+            .bind(1, chunkId)
+            .run();
+        return;
+    }
+    m_writeChunkFailures.bind(1, chunkId).bindBlob(2, hashes.data(), hashes.size());
+    m_writeChunkFailures.run();
 }
 
 void BatchCommitter::writeSeriesSamples(SeriesState &state)
@@ -701,9 +717,17 @@ std::int64_t BatchCommitter::deleteChunksBefore(TimeUs cutoff, std::int64_t maxR
     select.reset();
 
     auto remove = m_connection.prepare("DELETE FROM " + table + " WHERE id = ?1");
+    std::optional<sqlite::Statement> removeFailures;
+    if constexpr (std::is_same_v<Record, Event>)
+        removeFailures
+            = m_connection.prepare("DELETE FROM event_chunk_failures WHERE chunk_id = ?1");
     for (const std::int64_t id : removed) {
         remove.bind(1, id);
         remove.run();
+        if (removeFailures) {
+            removeFailures->bind(1, id);
+            removeFailures->run();
+        }
     }
     auto update = m_connection.prepare(
         "UPDATE " + table + " SET min_time = ?2, max_time = ?3, count = ?4, "
@@ -717,6 +741,8 @@ std::int64_t BatchCommitter::deleteChunksBefore(TimeUs cutoff, std::int64_t maxR
         update.bind(1, chunk.id);
         bindChunk(update, 2, summary, blob, withCategories);
         update.run();
+        if constexpr (std::is_same_v<Record, Event>)
+            writeChunkFailures(chunk.id, kept);
     }
     return deleted;
 }

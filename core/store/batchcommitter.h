@@ -54,8 +54,8 @@ struct RetentionStep
     TimeUs cutoff = 0;
 };
 
-// Owns the capture's single write connection and turns RecordBatches into rows: failures and
-// dead letters one row each, other events, logs and spans many to a row (recordchunk.h),
+// Owns the capture's single write connection and turns RecordBatches into rows: dead letters
+// one row each, events, logs and spans many to a row (recordchunk.h, failureindex.h),
 // samples into compressed per-series chunks, offsets in the same transaction. Used by StoreWriter
 // on its thread; not thread-safe itself.
 //
@@ -98,6 +98,7 @@ private:
     {
         std::int64_t id = 0;
         std::vector<Sample> pending;
+        SeriesKey key; // set once the series is found by identity (m_seriesByIdentity)
     };
     struct SmallChunks
     {
@@ -118,6 +119,8 @@ private:
     std::int64_t deleteChunksBefore(TimeUs cutoff, std::int64_t maxRecords, bool &moreToDo,
                                     std::vector<Record> &gone);
     std::int64_t deleteChunkedRecordsBefore(TimeUs cutoff, std::int64_t maxRecords, bool &moreToDo);
+    // Indexes the failures of an event chunk (failureindex.h), or drops its entry if it has none.
+    void writeChunkFailures(std::int64_t chunkId, std::span<const Event *const> events);
     void writeSeriesSamples(SeriesState &state);
     void writeChunks(std::int64_t seriesId, std::span<const Sample> sortedSamples);
     void insertChunk(std::int64_t seriesId, const ChunkEncoder &chunk);
@@ -126,7 +129,7 @@ private:
 
     std::string m_path;
     sqlite::Connection m_connection;
-    sqlite::Statement m_insertEvent;
+    sqlite::Statement m_writeChunkFailures;
     sqlite::Statement m_insertEventChunk;
     sqlite::Statement m_addEventHistory;
     sqlite::Statement m_insertSeries;
@@ -139,7 +142,10 @@ private:
     sqlite::Statement m_insertDeadLetter;
     sqlite::Statement m_upsertOffset;
 
-    std::unordered_map<std::string, std::unique_ptr<SeriesState>> m_series;
+    std::unordered_map<std::string, std::unique_ptr<SeriesState>> m_series; // by canonical key
+    // The series used since the capture was opened, by SeriesDefinition::identity: a batch's
+    // series are found without building their canonical keys.
+    std::unordered_multimap<std::uint64_t, SeriesState *> m_seriesByIdentity;
     WatermarkMap m_watermarks;
     std::unordered_map<std::int64_t, SmallChunks> m_smallChunks; // by series id
     std::set<std::int64_t> m_compactionQueue; // series ids

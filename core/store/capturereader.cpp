@@ -1,6 +1,7 @@
 #include "store/capturereader.h"
 
 #include "store/captureschema.h"
+#include "store/failureindex.h"
 #include "store/recordchunkstream.h"
 #include "store/samplechunk.h"
 
@@ -302,6 +303,7 @@ CaptureReader::CaptureReader(std::string path, sqlite::Connection connection)
     , m_connection(std::move(connection))
     , m_hasEventChunks(hasTable(m_connection, "event_chunks"))
     , m_hasLogAndSpanChunks(hasTable(m_connection, "log_chunks"))
+    , m_hasFailureIndex(hasTable(m_connection, "event_chunk_failures"))
 { }
 
 CaptureReader::~CaptureReader() = default;
@@ -421,15 +423,46 @@ Result<std::optional<Event>> CaptureReader::eventBySourceId(const std::string &s
 {
     static_assert(static_cast<int>(EventCategory::Failure) == 2, "failures_by_source_id index");
     return guarded<std::optional<Event>>("looking up an event", [&]() -> std::optional<Event> {
-        // Failures through their index first; any other event by a scan of the rows and the
-        // chunks, the earliest of both.
+        // Failures through their indexes first: rows (captures before schema version 5) and
+        // chunks, the earliest of both. Any other event by a scan of the rows and the chunks.
+        std::optional<Event> found;
         auto statement = m_connection.prepare(std::string("SELECT ") + kEventColumns
                                               + " FROM events WHERE source_id = ?1 AND category "
                                                 "= 2 ORDER BY time, id LIMIT 1");
         statement.bind(1, sourceId);
         if (statement.step())
-            return readEvent(statement);
-        std::optional<Event> found;
+            found = readEvent(statement);
+        if (m_hasFailureIndex) {
+            const std::uint64_t hash = failureindex::sourceIdHash(sourceId);
+            std::vector<std::int64_t> candidates;
+            auto lists = m_connection.prepare(
+                "SELECT chunk_id, source_id_hashes FROM event_chunk_failures");
+            while (lists.step()) {
+                if (failureindex::contains(lists.columnBlob(1), hash))
+                    candidates.push_back(lists.columnInt(0));
+            }
+            auto chunk = m_connection.prepare("SELECT data FROM event_chunks WHERE id = ?1");
+            std::vector<Event> events;
+            for (const std::int64_t id : candidates) {
+                chunk.bind(1, id);
+                if (chunk.step()) {
+                    events.clear();
+                    std::string error;
+                    if (!decodeChunk(chunk.columnBlob(0), events, error))
+                        throw sqlite::Error(SQLITE_CORRUPT,
+                                            "event chunk " + std::to_string(id)
+                                                + " does not decode: " + error);
+                    for (Event &event : events) {
+                        if (event.sourceId == sourceId && event.category == EventCategory::Failure
+                            && (!found || event.time < found->time))
+                            found = std::move(event);
+                    }
+                }
+                chunk.reset();
+            }
+        }
+        if (found)
+            return found;
         statement = m_connection.prepare(std::string("SELECT ") + kEventColumns
                                          + " FROM events WHERE source_id = ?1 ORDER BY time, id "
                                            "LIMIT 1");

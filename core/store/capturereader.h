@@ -70,6 +70,7 @@ private:
     sqlite::Connection m_connection;
     bool m_hasEventChunks = false; // schema version 3 and later
     bool m_hasLogAndSpanChunks = false; // schema version 4 and later
+    bool m_hasFailureIndex = false; // schema version 5 and later: failures in event chunks
 };
 
 } // namespace eventscope

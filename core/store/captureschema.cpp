@@ -155,7 +155,8 @@ CREATE TABLE dead_letters (
 )sql";
 
 constexpr const char *kEventChunkSchema = R"sql(
--- Events other than failures, many to a row (see recordchunk.h); failures stay rows of events.
+-- Events, many to a row (see recordchunk.h). Events of captures before schema version 3, and
+-- failures of captures before version 5, are rows of events.
 -- `categories` has bit (1 << category) set for each category in the chunk.
 CREATE TABLE IF NOT EXISTS event_chunks (
     id INTEGER PRIMARY KEY,
@@ -166,6 +167,15 @@ CREATE TABLE IF NOT EXISTS event_chunks (
     data BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS event_chunks_by_time ON event_chunks(max_time, min_time);
+)sql";
+
+constexpr const char *kFailureIndexSchema = R"sql(
+-- For each event chunk that holds failures: their source ids' hashes (failureindex.h), so that
+-- a failure is found by its id without decoding every chunk.
+CREATE TABLE IF NOT EXISTS event_chunk_failures (
+    chunk_id INTEGER PRIMARY KEY,
+    source_id_hashes BLOB NOT NULL
+);
 )sql";
 
 constexpr const char *kLogAndSpanChunkSchema = R"sql(
@@ -292,6 +302,7 @@ void createSchema(sqlite::Connection &connection, const std::string &sourceDescr
     connection.execute(kEventHistorySchema);
     connection.execute(kEventChunkSchema);
     connection.execute(kLogAndSpanChunkSchema);
+    connection.execute(kFailureIndexSchema);
     auto insert = connection.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2)");
     const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
@@ -320,6 +331,8 @@ bool upgradeSchema(sqlite::Connection &connection)
         connection.execute(kEventChunkSchema); // events already stored stay rows
     if (version < 4)
         connection.execute(kLogAndSpanChunkSchema); // so do logs and spans
+    if (version < 5)
+        connection.execute(kFailureIndexSchema); // and failures
     connection.execute("PRAGMA user_version=" + std::to_string(kSchemaVersion));
     connection.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '"
                        + std::to_string(kSchemaVersion)

@@ -111,7 +111,12 @@ void StoreWriter::close()
     if (m_thread.joinable())
         m_thread.join();
     try {
+        const auto checkpointStart = std::chrono::steady_clock::now();
         m_committer->checkpoint();
+        spdlog::debug(
+            "{}: checkpoint on close took {:.3f} s", m_path,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - checkpointStart)
+                .count());
     } catch (const sqlite::Error &e) {
         spdlog::warn("{}: checkpoint on close failed: {}", m_path, e.what());
     }
@@ -282,7 +287,15 @@ void StoreWriter::run()
         for (int step = 0; step < 1000 && retentionStep(); ++step) { }
     }
     try {
-        while (m_committer->compact(1'000'000, true).series > 0) { }
+        const auto compactionStart = Clock::now();
+        CompactionStep total;
+        for (CompactionStep step; (step = m_committer->compact(1'000'000, true)).series > 0;) {
+            total.series += step.series;
+            total.samples += step.samples;
+        }
+        spdlog::debug("{}: final compaction merged {} series ({} samples) in {:.3f} s", m_path,
+                      total.series, total.samples,
+                      std::chrono::duration<double>(Clock::now() - compactionStart).count());
     } catch (const sqlite::Error &e) {
         spdlog::warn("{}: final compaction failed: {}", m_path, e.what());
     }

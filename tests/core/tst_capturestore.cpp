@@ -1,6 +1,7 @@
 #include "testcapture.h"
 
 #include "store/captureschema.h"
+#include "store/failureindex.h"
 #include "store/recordchunk.h"
 #include "store/sqlite.h"
 #include "store/storewriter.h"
@@ -406,8 +407,8 @@ private Q_SLOTS:
         check(q, [](const Event &) { return true; });
     }
 
-    // Failures are rows, other events chunks of a commit each. Commits with times in random
-    // order give chunks whose spans overlap; reads merge both in time order, both ways.
+    // Events are chunks of a commit each. Commits with times in random order give chunks whose
+    // spans overlap; reads merge them in time order, both ways.
     void eventsOfRowsAndOverlappingChunksComeInTimeOrder()
     {
         const std::string path = freshPath();
@@ -474,6 +475,95 @@ private Q_SLOTS:
         QCOMPARE(valueOrFail(reader->eventBySourceId("evt-3000"))->category,
                  EventCategory::Failure);
         QVERIFY(!valueOrFail(reader->eventBySourceId("evt-999999")).has_value());
+    }
+
+    void failureIndexListsHoldExactlyTheirHashes()
+    {
+        std::vector<Event> events;
+        for (int n = 0; n < 300; ++n)
+            events.push_back(makeEvent(n, kBase + n));
+        std::vector<const Event *> pointers;
+        for (const Event &e : events)
+            pointers.push_back(&e);
+        const std::string list = failureindex::encode(pointers);
+        QCOMPARE(list.size(), std::size_t(100 * 8)); // makeEvent: every third is a failure
+        for (const Event &e : events) {
+            QCOMPARE(failureindex::contains(list, failureindex::sourceIdHash(e.sourceId)),
+                     e.category == EventCategory::Failure);
+        }
+        QVERIFY(failureindex::encode(std::span(pointers).subspan(1, 2)).empty());
+        // The hash is stored in captures: it must stay FNV-1a.
+        QCOMPARE(failureindex::sourceIdHash(""), 0xcbf29ce484222325ULL);
+        QCOMPARE(failureindex::sourceIdHash("a"), 0xaf63dc4c8601ec8cULL);
+        QVERIFY(!failureindex::contains(list.substr(0, list.size() - 3),
+                                        failureindex::sourceIdHash("evt-0")));
+    }
+
+    // Failures are stored in event chunks like other events and found by id through the
+    // chunks' hash lists: the earliest of repeated ids, none of those retention removed.
+    void failuresInChunksAreFoundByIdAndLeaveWithRetention()
+    {
+        const std::string path = freshPath();
+        auto committer = openCommitter(path);
+        const TimeUs hour = 3600 * kMicrosPerSecond;
+        for (int h = 0; h < 6; ++h) {
+            std::vector<RecordBatch> batches(1);
+            for (int i = 0; i < 3000; ++i) // three chunks per commit
+                batches[0].events.push_back(
+                    makeEvent(h * 3000 + i, kBase + h * hour + i * kMicrosPerSecond));
+            committer->commit(batches);
+        }
+        {
+            // The same producer id again, earlier than the first: the earliest is the one found.
+            std::vector<RecordBatch> batches(1);
+            Event again = makeEvent(4500, kBase - kMicrosPerSecond);
+            batches[0].events.push_back(again);
+            committer->commit(batches);
+        }
+        auto reader = openReader(path);
+        std::mt19937 rng(11);
+        for (int check = 0; check < 200; ++check) {
+            const int n = static_cast<int>(rng() % 18000) / 3 * 3 + 3; // a failure, not 4500
+            if (n == 4500 || n >= 18000)
+                continue;
+            const auto found = valueOrFail(reader->eventBySourceId("evt-" + std::to_string(n)));
+            QVERIFY(found.has_value());
+            QCOMPARE(*found, makeEvent(n, kBase + n / 3000 * hour + n % 3000 * kMicrosPerSecond));
+        }
+        QCOMPARE(valueOrFail(reader->eventBySourceId("evt-4500"))->time, kBase - kMicrosPerSecond);
+        QCOMPARE(valueOrFail(reader->eventBySourceId("evt-4501"))->sourceId,
+                 std::string("evt-4501")); // not a failure: found by a scan
+        QVERIFY(!valueOrFail(reader->eventBySourceId("evt-18000")).has_value());
+
+        const auto chunksWithFailures = [&] {
+            sqlite::Connection raw(path, sqlite::Connection::Mode::ReadOnly);
+            return raw.queryInt("SELECT count(*) FROM event_chunks WHERE categories & 4");
+        };
+        // -1 when a list belongs to no chunk.
+        const auto failureLists = [&] {
+            sqlite::Connection raw(path, sqlite::Connection::Mode::ReadOnly);
+            if (raw.queryInt("SELECT count(*) FROM event_chunk_failures WHERE chunk_id NOT IN "
+                             "(SELECT id FROM event_chunks)")
+                != 0)
+                return std::int64_t(-1);
+            return raw.queryInt("SELECT count(*) FROM event_chunk_failures");
+        };
+        QCOMPARE(failureLists(), chunksWithFailures());
+        QCOMPARE(failureLists(), std::int64_t(6 * 3 + 1));
+
+        // Keep the last 2.5 hours: whole chunks go, one straddling chunk is rewritten.
+        RetentionPolicy policy;
+        policy.maxAge = 2 * hour + hour / 2;
+        for (int step = 0; step < 100 && committer->applyRetention(policy, 100'000).moreToDo;
+             ++step) { }
+        const TimeUs cutoff = kBase + 5 * hour + 2999 * kMicrosPerSecond - policy.maxAge;
+        QCOMPARE(failureLists(), chunksWithFailures());
+        reader = openReader(path);
+        for (int n = 0; n < 18000; n += 3) {
+            const TimeUs time = kBase + n / 3000 * hour + n % 3000 * kMicrosPerSecond;
+            const auto found = valueOrFail(reader->eventBySourceId("evt-" + std::to_string(n)));
+            QVERIFY2(found.has_value() == (time >= cutoff), std::to_string(n).c_str());
+        }
     }
 
     // Logs and spans are chunks of a commit each; commits with times in random order give
@@ -644,11 +734,19 @@ private Q_SLOTS:
                 batches[0].logs.push_back(makeLog(i, kBase + (i - 50) * 1000));
                 batches[0].spans.push_back(makeSpan(i, kBase + (i - 50) * 1000));
             }
+            // Failures with the ids of failure rows: one earlier than its row, one later.
+            batches[0].events.push_back(makeEvent(6, kBase - 5000));
+            batches[0].events.push_back(makeEvent(9, kBase + 100'000));
             committer->commit(batches);
         }
         auto reader = openReader(path);
         const auto events = valueOrFail(reader->events({}));
-        QCOMPARE(events.size(), std::size_t(90));
+        QCOMPARE(events.size(), std::size_t(92));
+        // Failures are found among the rows and the chunks, the earliest of both.
+        QCOMPARE(valueOrFail(reader->eventBySourceId("evt-3"))->time, kBase + 3000);
+        QCOMPARE(valueOrFail(reader->eventBySourceId("evt-63"))->time, kBase + 18'000);
+        QCOMPARE(valueOrFail(reader->eventBySourceId("evt-6"))->time, kBase - 5000);
+        QCOMPARE(valueOrFail(reader->eventBySourceId("evt-9"))->time, kBase + 9000);
         const auto byTime
             = [](const auto &a, const auto &b) { return recordTime(a) < recordTime(b); };
         QVERIFY(std::is_sorted(events.begin(), events.end(), byTime));
@@ -1011,7 +1109,7 @@ private Q_SLOTS:
         QSignalSpy failures(writer.get(), &StoreWriter::writeFailed);
         {
             sqlite::Connection side(path, sqlite::Connection::Mode::ReadWrite);
-            side.execute("CREATE TRIGGER full_disk BEFORE INSERT ON events "
+            side.execute("CREATE TRIGGER full_disk BEFORE INSERT ON event_chunks "
                          "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
         }
         for (int b = 0; b < 3; ++b) {
