@@ -645,6 +645,70 @@ CompactionStep BatchCommitter::compact(std::int64_t sampleBudget, bool everythin
     return step;
 }
 
+CompactionStep BatchCommitter::compactEverything(std::int64_t maxSamplesInMemory)
+{
+    const auto compactSeriesBySeries = [&] {
+        CompactionStep total;
+        for (CompactionStep step; (step = compact(1'000'000, true)).series > 0;) {
+            total.series += step.series;
+            total.samples += step.samples;
+        }
+        return total;
+    };
+    std::int64_t chunks = 0, samples = 0;
+    {
+        auto totals = m_connection.prepare("SELECT count(*), coalesce(sum(count), 0), "
+                                           "count(DISTINCT series_id) FROM recent_chunks");
+        totals.step();
+        chunks = totals.columnInt(0);
+        samples = totals.columnInt(1);
+        if (chunks == totals.columnInt(2))
+            return {}; // one small chunk per series: nothing to merge
+    }
+    if (samples > maxSamplesInMemory)
+        return compactSeriesBySeries();
+
+    struct DamagedChunk
+    {
+    };
+    const auto savedSmall = m_smallChunks;
+    const auto savedQueue = m_compactionQueue;
+    CompactionStep step;
+    bool damaged = false;
+    try {
+        sqlite::Transaction transaction(m_connection);
+        // In id order, then a stable sort per series: equal times keep their storage order, as
+        // compact() keeps them.
+        std::map<std::int64_t, std::vector<Sample>> bySeries;
+        auto all = m_connection.prepare("SELECT series_id, data FROM recent_chunks ORDER BY id");
+        while (!damaged && all.step())
+            damaged = !decodeChunk(all.columnBlob(1), bySeries[all.columnInt(0)]);
+        all.reset();
+        if (damaged)
+            throw DamagedChunk{}; // rolls back what is still nothing
+        m_connection.execute("DELETE FROM recent_chunks");
+        m_smallChunks.clear();
+        m_compactionQueue.clear();
+        for (auto &[series, seriesSamples] : bySeries) {
+            std::stable_sort(seriesSamples.begin(), seriesSamples.end(),
+                             [](const Sample &a, const Sample &b) { return a.time < b.time; });
+            writeChunks(series, seriesSamples);
+            ++step.series;
+            step.samples += static_cast<std::int64_t>(seriesSamples.size());
+        }
+        m_compactionQueue.clear(); // each series has at most one small chunk now
+        transaction.commit();
+    } catch (const DamagedChunk &) {
+        // A damaged chunk must stay as it is: the per-series path compacts around it.
+        return compactSeriesBySeries();
+    } catch (...) {
+        m_smallChunks = savedSmall;
+        m_compactionQueue = savedQueue;
+        throw;
+    }
+    return step;
+}
+
 void BatchCommitter::setMeta(const std::string &key, const std::string &value)
 {
     sqlite::Transaction transaction(m_connection);

@@ -288,11 +288,7 @@ void StoreWriter::run()
     }
     try {
         const auto compactionStart = Clock::now();
-        CompactionStep total;
-        for (CompactionStep step; (step = m_committer->compact(1'000'000, true)).series > 0;) {
-            total.series += step.series;
-            total.samples += step.samples;
-        }
+        const CompactionStep total = m_committer->compactEverything();
         spdlog::debug("{}: final compaction merged {} series ({} samples) in {:.3f} s", m_path,
                       total.series, total.samples,
                       std::chrono::duration<double>(Clock::now() - compactionStart).count());

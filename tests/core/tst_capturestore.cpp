@@ -351,6 +351,73 @@ private Q_SLOTS:
         }
     }
 
+    // The closing compaction (one pass over all small chunks) stores what the per-series one
+    // stores: the same samples in the same order, equal times in storage order, at most one
+    // small chunk per series. A damaged chunk sends it to the per-series path, which keeps it.
+    void closingCompactionMatchesPerSeriesCompaction()
+    {
+        const auto fill = [](const std::string &path) {
+            auto committer = openCommitter(path);
+            for (int commit = 0; commit < 40; ++commit) {
+                std::vector<RecordBatch> batches(1);
+                for (int s = 0; s < 30; ++s) {
+                    const auto index
+                        = batches[0].internSeries(SeriesKey("m", {{"n", std::to_string(s)}}));
+                    for (int i = 0; i < s + 1; ++i) // series 29 fills more than a chunk
+                        batches[0].addSample(index, kBase + (commit % 7) * 1000 + i,
+                                             commit * 100 + i);
+                }
+                committer->commit(batches);
+            }
+        };
+        const auto contents = [](const std::string &path) {
+            auto reader = openReader(path);
+            std::map<std::string, std::vector<Sample>> out;
+            for (const SeriesInfo &series : valueOrFail(reader->series()))
+                out[series.key.canonical()] = valueOrFail(reader->samples(series.id, {}));
+            return out;
+        };
+        const auto smallChunksPerSeries = [](const std::string &path) {
+            sqlite::Connection raw(path, sqlite::Connection::Mode::ReadOnly);
+            return raw.queryInt("SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM "
+                                "recent_chunks GROUP BY series_id)");
+        };
+
+        const std::string onePass = freshPath();
+        const std::string perSeries = freshPath();
+        fill(onePass);
+        fill(perSeries);
+        const auto before = contents(onePass);
+        QCOMPARE(smallChunksPerSeries(onePass), std::int64_t(40));
+        QCOMPARE(openCommitter(onePass)->compactEverything().series, 30);
+        QVERIFY(openCommitter(perSeries)->compactEverything(10).series >= 30); // over the limit
+        QCOMPARE(contents(onePass), before);
+        QCOMPARE(contents(perSeries), before);
+        QCOMPARE(smallChunksPerSeries(onePass), std::int64_t(1));
+        QCOMPARE(smallChunksPerSeries(perSeries), std::int64_t(1));
+        QCOMPARE(openCommitter(onePass)->compactEverything().series, 0); // nothing left to do
+
+        // One damaged small chunk: it stays, the rest is merged around it.
+        const std::string damaged = freshPath();
+        fill(damaged);
+        std::int64_t damagedId = 0;
+        {
+            sqlite::Connection raw(damaged, sqlite::Connection::Mode::ReadWrite);
+            damagedId = raw.queryInt("SELECT min(id) FROM recent_chunks WHERE series_id = "
+                                     "(SELECT id FROM series WHERE key = 'm{n=3}')");
+            raw.execute("UPDATE recent_chunks SET data = x'0102' WHERE id = "
+                        + std::to_string(damagedId));
+        }
+        QVERIFY(openCommitter(damaged)->compactEverything().series >= 29);
+        sqlite::Connection raw(damaged, sqlite::Connection::Mode::ReadOnly);
+        QCOMPARE(raw.queryInt("SELECT count(*) FROM recent_chunks WHERE id = "
+                              + std::to_string(damagedId)),
+                 std::int64_t(1));
+        QCOMPARE(raw.queryInt("SELECT count(*) FROM recent_chunks WHERE series_id = "
+                              "(SELECT id FROM series WHERE key = 'm{n=4}')"),
+                 std::int64_t(1));
+    }
+
     void eventQueriesFilterLikeTheirFields()
     {
         const std::string path = freshPath();
