@@ -100,18 +100,44 @@ bool readText(element value, std::string &out)
     }
 }
 
-// Optional text field; false with a reason when present with a type that is not a scalar.
-bool optionalText(object o, std::string_view key, std::string &out, std::string &reason,
-                  std::string_view what)
+Field field(object o, std::string_view key)
 {
-    element value;
-    if (o.at_key(key).get(value) != simdjson::SUCCESS) {
+    Field f{key, {}, false};
+    f.present = o.at_key(key).get(f.value) == simdjson::SUCCESS;
+    return f;
+}
+
+// Optional text field; false with a reason when present with a type that is not a scalar.
+bool optionalText(const Field &f, std::string &out, std::string &reason, std::string_view what)
+{
+    if (!f.present) {
         out.clear();
         return true;
     }
-    if (!readText(value, out)) {
-        reason = std::string(what) + ": field '" + std::string(key) + "' must be a string, not "
-            + std::string(typeName(value.type()));
+    if (!readText(f.value, out)) {
+        reason = std::string(what) + ": field '" + std::string(f.key) + "' must be a string, not "
+            + std::string(typeName(f.value.type()));
+        return false;
+    }
+    return true;
+}
+
+bool optionalText(object o, std::string_view key, std::string &out, std::string &reason,
+                  std::string_view what)
+{
+    return optionalText(field(o, key), out, reason, what);
+}
+
+bool requiredText(const Field &f, std::string &out, std::string &reason, std::string_view what)
+{
+    if (!f.present) {
+        reason = std::string(what) + ": required field '" + std::string(f.key) + "' is missing";
+        return false;
+    }
+    if (!optionalText(f, out, reason, what))
+        return false;
+    if (out.empty()) {
+        reason = std::string(what) + ": required field '" + std::string(f.key) + "' is empty";
         return false;
     }
     return true;
@@ -120,17 +146,7 @@ bool optionalText(object o, std::string_view key, std::string &out, std::string 
 bool requiredText(object o, std::string_view key, std::string &out, std::string &reason,
                   std::string_view what)
 {
-    if (!hasField(o, key)) {
-        reason = std::string(what) + ": required field '" + std::string(key) + "' is missing";
-        return false;
-    }
-    if (!optionalText(o, key, out, reason, what))
-        return false;
-    if (out.empty()) {
-        reason = std::string(what) + ": required field '" + std::string(key) + "' is empty";
-        return false;
-    }
-    return true;
+    return requiredText(field(o, key), out, reason, what);
 }
 
 std::optional<TimeUs> readTime(element value)
@@ -151,24 +167,29 @@ std::optional<TimeUs> readTime(element value)
     }
 }
 
-bool requiredTime(object o, std::string_view key, TimeUs &out, std::string &reason,
-                  std::string_view what)
+bool requiredTime(const Field &f, TimeUs &out, std::string &reason, std::string_view what)
 {
-    element value;
-    if (o.at_key(key).get(value) != simdjson::SUCCESS) {
-        reason = std::string(what) + ": required field '" + std::string(key) + "' is missing";
+    if (!f.present) {
+        reason = std::string(what) + ": required field '" + std::string(f.key) + "' is missing";
         return false;
     }
+    const element value = f.value;
     const auto time = readTime(value);
     if (!time) {
         std::string shown = value.type() == element_type::STRING ? quoted(std::string_view(value))
                                                                  : simdjson::minify(value);
-        reason = std::string(what) + ": field '" + std::string(key)
+        reason = std::string(what) + ": field '" + std::string(f.key)
             + "' is not a timestamp: " + shown + " (expected RFC 3339 or epoch seconds/ms/µs/ns)";
         return false;
     }
     out = *time;
     return true;
+}
+
+bool requiredTime(object o, std::string_view key, TimeUs &out, std::string &reason,
+                  std::string_view what)
+{
+    return requiredTime(field(o, key), out, reason, what);
 }
 
 void minifyInto(element value, std::string &out)
@@ -181,20 +202,25 @@ void minifyInto(element value, std::string &out)
         builder = {}; // give back the memory of a huge value
 }
 
-bool optionalAttributes(object o, std::string &out, std::string &reason, std::string_view what)
+bool optionalAttributes(const Field &f, std::string &out, std::string &reason,
+                        std::string_view what)
 {
-    element value;
     out.clear();
-    if (o.at_key("attributes").get(value) != simdjson::SUCCESS || value.is_null())
+    if (!f.present || f.value.is_null())
         return true;
-    if (!value.is_object()) {
-        reason = std::string(what) + ": field 'attributes' must be an object, not "
-            + std::string(typeName(value.type()));
+    if (!f.value.is_object()) {
+        reason = std::string(what) + ": field '" + std::string(f.key) + "' must be an object, not "
+            + std::string(typeName(f.value.type()));
         return false;
     }
-    if (object(value).size() > 0)
-        minifyInto(value, out);
+    if (object(f.value).size() > 0)
+        minifyInto(f.value, out);
     return true;
+}
+
+bool optionalAttributes(object o, std::string &out, std::string &reason, std::string_view what)
+{
+    return optionalAttributes(field(o, "attributes"), out, reason, what);
 }
 
 // A metric value: a number, or a string holding one (prometheus-kafka-adapter writes strings,

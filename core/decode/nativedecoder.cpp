@@ -11,26 +11,43 @@ using simdjson::dom::object;
 bool decodeNativeEvent(const Message &message, object o, RecordBatch &batch, std::string &reason)
 {
     constexpr std::string_view what = "event";
+    enum {
+        Id,
+        Time,
+        Type,
+        Category,
+        SeverityField,
+        Service,
+        Entity,
+        Cluster,
+        Text,
+        TraceId,
+        Attributes
+    };
+    const auto f = fields(
+        o,
+        std::array<std::string_view, 11>{"id", "time", "type", "category", "severity", "service",
+                                         "entity", "cluster", "message", "trace_id", "attributes"});
     Event event;
-    if (!requiredText(o, "id", event.sourceId, reason, what)
-        || !requiredTime(o, "time", event.time, reason, what)
-        || !requiredText(o, "type", event.type, reason, what))
+    if (!requiredText(f[Id], event.sourceId, reason, what)
+        || !requiredTime(f[Time], event.time, reason, what)
+        || !requiredText(f[Type], event.type, reason, what))
         return false;
 
     std::string category, severity;
-    if (!optionalText(o, "category", category, reason, what)
-        || !optionalText(o, "severity", severity, reason, what))
+    if (!optionalText(f[Category], category, reason, what)
+        || !optionalText(f[SeverityField], severity, reason, what))
         return false;
     // An unknown category or severity is not worth losing the event over: infer instead.
     event.category = resolveCategory(category, event.type);
     event.severity = resolveSeverity(severity, event.category);
 
-    if (!optionalText(o, "service", event.service, reason, what)
-        || !optionalText(o, "entity", event.entity, reason, what)
-        || !optionalText(o, "cluster", event.cluster, reason, what)
-        || !optionalText(o, "message", event.message, reason, what)
-        || !optionalText(o, "trace_id", event.traceId, reason, what)
-        || !optionalAttributes(o, event.attributes, reason, what))
+    if (!optionalText(f[Service], event.service, reason, what)
+        || !optionalText(f[Entity], event.entity, reason, what)
+        || !optionalText(f[Cluster], event.cluster, reason, what)
+        || !optionalText(f[Text], event.message, reason, what)
+        || !optionalText(f[TraceId], event.traceId, reason, what)
+        || !optionalAttributes(f[Attributes], event.attributes, reason, what))
         return false;
     event.origin = message.origin;
     batch.events.push_back(std::move(event));
@@ -40,19 +57,22 @@ bool decodeNativeEvent(const Message &message, object o, RecordBatch &batch, std
 bool decodeNativeMetric(const Message &message, object o, RecordBatch &batch, std::string &reason)
 {
     constexpr std::string_view what = "metric";
+    enum { Name, Time, Timestamp, Value, Labels, Unit };
+    const auto f = fields(
+        o, std::array<std::string_view, 6>{"name", "time", "timestamp", "value", "labels", "unit"});
     std::string name;
-    if (!requiredText(o, "name", name, reason, what))
+    if (!requiredText(f[Name], name, reason, what))
         return false;
     TimeUs time = 0;
     // prometheus-kafka-adapter names the field "timestamp".
-    const char *timeKey = hasField(o, "time") || !hasField(o, "timestamp") ? "time" : "timestamp";
-    if (!requiredTime(o, timeKey, time, reason, what))
+    const Field &timeField = f[Time].present || !f[Timestamp].present ? f[Time] : f[Timestamp];
+    if (!requiredTime(timeField, time, reason, what))
         return false;
-    element valueElement;
-    if (o.at_key("value").get(valueElement) != simdjson::SUCCESS) {
+    if (!f[Value].present) {
         reason = "metric without value";
         return false;
     }
+    const element valueElement = f[Value].value;
     const auto value = readMetricValue(valueElement);
     if (!value) {
         reason = "metric '" + name
@@ -64,8 +84,8 @@ bool decodeNativeMetric(const Message &message, object o, RecordBatch &batch, st
     // need their text made, kept in `made`, reserved once so that views into it stay valid.
     std::vector<LabelView> labels;
     std::vector<std::string> made;
-    element labelsElement;
-    if (o.at_key("labels").get(labelsElement) == simdjson::SUCCESS && !labelsElement.is_null()) {
+    const element labelsElement = f[Labels].value;
+    if (f[Labels].present && !labelsElement.is_null()) {
         if (!labelsElement.is_object()) {
             reason = "metric '" + name + "': field 'labels' must be an object";
             return false;
@@ -90,7 +110,7 @@ bool decodeNativeMetric(const Message &message, object o, RecordBatch &batch, st
         }
     }
     std::string unit;
-    if (!optionalText(o, "unit", unit, reason, what))
+    if (!optionalText(f[Unit], unit, reason, what))
         return false;
 
     const std::uint32_t series = batch.internSeries(name, labels, unit);
@@ -101,23 +121,28 @@ bool decodeNativeMetric(const Message &message, object o, RecordBatch &batch, st
 bool decodeNativeLog(const Message &message, object o, RecordBatch &batch, std::string &reason)
 {
     constexpr std::string_view what = "log";
+    enum { Time, Level, Text, Service, Entity, TraceId, SpanId, Attributes };
+    const auto f
+        = fields(o,
+                 std::array<std::string_view, 8>{"time", "level", "message", "service", "entity",
+                                                 "trace_id", "span_id", "attributes"});
     LogRecord log;
-    if (!requiredTime(o, "time", log.time, reason, what))
+    if (!requiredTime(f[Time], log.time, reason, what))
         return false;
     std::string level;
-    if (!optionalText(o, "level", level, reason, what))
+    if (!optionalText(f[Level], level, reason, what))
         return false;
     log.level = parseSeverity(level).value_or(Severity::Info);
-    if (!hasField(o, "message")) {
+    if (!f[Text].present) {
         reason = "log: required field 'message' is missing";
         return false;
     }
-    if (!optionalText(o, "message", log.message, reason, what)
-        || !optionalText(o, "service", log.service, reason, what)
-        || !optionalText(o, "entity", log.entity, reason, what)
-        || !optionalText(o, "trace_id", log.traceId, reason, what)
-        || !optionalText(o, "span_id", log.spanId, reason, what)
-        || !optionalAttributes(o, log.attributes, reason, what))
+    if (!optionalText(f[Text], log.message, reason, what)
+        || !optionalText(f[Service], log.service, reason, what)
+        || !optionalText(f[Entity], log.entity, reason, what)
+        || !optionalText(f[TraceId], log.traceId, reason, what)
+        || !optionalText(f[SpanId], log.spanId, reason, what)
+        || !optionalAttributes(f[Attributes], log.attributes, reason, what))
         return false;
     log.origin = message.origin;
     batch.logs.push_back(std::move(log));
