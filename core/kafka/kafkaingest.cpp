@@ -144,6 +144,10 @@ private:
     // A partition reached its end (an EOF event), or has a message again.
     void noteAtEnd(const rd_kafka_message_t *message, bool atEnd);
     RecordKind kindOf(const std::string &topic);
+    void publishCounts();
+    // The topic of a message, by name, from the few topics seen so far (no string per message).
+    const std::string &topicOf(const rd_kafka_message_t *message);
+    std::vector<std::string> m_topicNames;
 
     IngestOptions m_options;
     StoreWriter &m_writer;
@@ -167,6 +171,14 @@ private:
     std::vector<MessageHeader> m_headers;
     std::vector<std::string> m_secrets;
 
+    // What the messages of the current poll added; published into m_stats once per poll rather
+    // than under the lock for every message.
+    struct Counts
+    {
+        std::int64_t messages = 0, bytes = 0, events = 0, samples = 0, logs = 0, spans = 0,
+                     deadLetters = 0;
+    };
+    Counts m_unpublished;
     mutable std::mutex m_statsMutex;
     IngestStats m_stats;
     std::string m_lastError;
@@ -272,9 +284,21 @@ RecordKind KafkaIngest::Worker::kindOf(const std::string &topic)
     return kind;
 }
 
+const std::string &KafkaIngest::Worker::topicOf(const rd_kafka_message_t *message)
+{
+    const std::string_view name = rd_kafka_topic_name(message->rkt);
+    for (const std::string &known : m_topicNames) {
+        if (known == name)
+            return known;
+    }
+    if (m_topicNames.size() >= 64)
+        m_topicNames.erase(m_topicNames.begin()); // a regex subscription over many topics
+    return m_topicNames.emplace_back(name);
+}
+
 void KafkaIngest::Worker::handleMessage(const rd_kafka_message_t *message)
 {
-    const std::string topic = rd_kafka_topic_name(message->rkt);
+    const std::string &topic = topicOf(message);
     m_headers.clear();
     rd_kafka_headers_t *headers = nullptr;
     if (rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers) {
@@ -310,18 +334,32 @@ void KafkaIngest::Worker::handleMessage(const rd_kafka_message_t *message)
         m_pendingSince = Clock::now();
     ++m_consumed;
 
+    ++m_unpublished.messages;
+    m_unpublished.bytes += static_cast<std::int64_t>(message->len);
+    m_unpublished.events += static_cast<std::int64_t>(m_pending.events.size() - events);
+    m_unpublished.samples += static_cast<std::int64_t>(m_pending.samples.size() - samples);
+    m_unpublished.logs += static_cast<std::int64_t>(m_pending.logs.size() - logs);
+    m_unpublished.spans += static_cast<std::int64_t>(m_pending.spans.size() - spans);
+    m_unpublished.deadLetters += static_cast<std::int64_t>(m_pending.deadLetters.size() - dead);
+}
+
+void KafkaIngest::Worker::publishCounts()
+{
+    if (m_unpublished.messages == 0)
+        return;
     std::lock_guard lock(m_statsMutex);
-    ++m_stats.messages;
-    m_stats.bytes += static_cast<std::int64_t>(message->len);
-    m_stats.events += static_cast<std::int64_t>(m_pending.events.size() - events);
-    m_stats.samples += static_cast<std::int64_t>(m_pending.samples.size() - samples);
-    m_stats.logs += static_cast<std::int64_t>(m_pending.logs.size() - logs);
-    m_stats.spans += static_cast<std::int64_t>(m_pending.spans.size() - spans);
-    m_stats.deadLetters += static_cast<std::int64_t>(m_pending.deadLetters.size() - dead);
+    m_stats.messages += m_unpublished.messages;
+    m_stats.bytes += m_unpublished.bytes;
+    m_stats.events += m_unpublished.events;
+    m_stats.samples += m_unpublished.samples;
+    m_stats.logs += m_unpublished.logs;
+    m_stats.spans += m_unpublished.spans;
+    m_stats.deadLetters += m_unpublished.deadLetters;
     if (!m_stats.brokersUp) {
         m_stats.brokersUp = true;
         m_stats.brokerState = "connected";
     }
+    m_unpublished = {};
 }
 
 bool KafkaIngest::Worker::submitPending(bool block)
@@ -465,6 +503,7 @@ void KafkaIngest::Worker::commitBeforeLeaving(rd_kafka_queue_t *queue)
             = rd_kafka_consume_batch_queue(queue, 200, messages.data(), messages.size());
         for (ssize_t i = 0; i < got; ++i)
             consume(messages[static_cast<std::size_t>(i)]);
+        publishCounts();
     }
 }
 
@@ -704,6 +743,7 @@ void KafkaIngest::Worker::run(std::atomic<bool> &finished)
         m_batchReceivedAt = nowUs();
         for (ssize_t i = 0; i < got; ++i)
             consume(messages[static_cast<std::size_t>(i)]);
+        publishCounts();
         if (m_options.maxMessages > 0 && m_consumed >= m_options.maxMessages)
             m_limitReached = true;
         const bool full

@@ -5,7 +5,9 @@
 // counted on either side).
 //
 //   cmake --build --preset release --target ingest_bench eventscope
-//   ./build/release/tests/bench/ingest_bench [--messages N] [--quick] [--hold] [--compare BIN]
+//   ./build/release/tests/bench/ingest_bench [--messages N] [--quick] [--runs R] [--hold]
+//                                             [--compare BIN]
+// --runs times every reader R times, in turn, and prints medians (the machine is noisy).
 // --hold pre-fills, prints the bootstrap servers and waits, to profile a reader by hand.
 // --compare also times another eventscope binary (a build from before a change) in the same
 // run, on the same messages, for a side-by-side figure on a noisy machine.
@@ -20,12 +22,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <vector>
 
 using namespace eventscope;
 using Clock = std::chrono::steady_clock;
@@ -43,6 +47,13 @@ double run(const std::string &command)
         std::exit(1);
     }
     return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> values)
+{
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 std::int64_t highWatermarks(const std::string &bootstrap)
@@ -142,34 +153,62 @@ int main(int argc, char **argv)
     for (const std::string_view topic : kafka::kDefaultTopics)
         topics += std::string(topic) + " ";
 
-    double raw = 0;
-    for (const std::string_view topic : kafka::kDefaultTopics)
-        raw += run("kcat -C -b " + bootstrap + " -t " + std::string(topic)
-                   + " -e -o beginning -q > /dev/null");
-    const double group
-        = run("kcat -b " + bootstrap + " -G kcat-bench -X auto.offset.reset=earliest -e -q "
-              + topics + "> /dev/null");
-    const auto ingestWith = [&](const std::string &program, const std::string &name) {
-        return run(program + " ingest --bootstrap " + bootstrap + " --db " + scratch + "/" + name
-                   + ".capture --group " + name + " --max-messages " + std::to_string(messages)
-                   + " --log-level warn --json > " + scratch + "/" + name + ".json");
-    };
+    int runs = 1;
+    if (const auto i = args.indexOf(QStringLiteral("--runs")); i > 0 && i + 1 < args.size())
+        runs = std::max(1, args.at(i + 1).toInt());
     const auto compared = args.indexOf(QStringLiteral("--compare"));
     const std::string other
         = compared > 0 && compared + 1 < args.size() ? args.at(compared + 1).toStdString() : "";
-    const double otherIngest = other.empty() ? 0 : ingestWith(other, "compared");
-    const double ingest = ingestWith(binary, "ingest");
-    const std::string summaryText = [&] {
-        std::string text;
+
+    // Each run times every reader once, in turn, so that the machine's slow and fast moments
+    // fall on all of them; the figures are medians over the runs. Every group reader uses a new
+    // group, so each one reads everything from the beginning.
+    std::vector<double> raws, groups, ingests, others, joins;
+    std::string summaryText;
+    for (int r = 0; r < runs; ++r) {
+        const std::string suffix = std::to_string(r);
+        double raw = 0;
+        for (const std::string_view topic : kafka::kDefaultTopics)
+            raw += run("kcat -C -b " + bootstrap + " -t " + std::string(topic)
+                       + " -e -o beginning -q > /dev/null");
+        raws.push_back(raw);
+        groups.push_back(run("kcat -b " + bootstrap + " -G kcat-bench-" + suffix
+                             + " -X auto.offset.reset=earliest -e -q " + topics + "> /dev/null"));
+        const auto ingestWith = [&](const std::string &program, const std::string &name) {
+            std::filesystem::remove(scratch + "/" + name + ".capture");
+            return run(program + " ingest --bootstrap " + bootstrap + " --db " + scratch + "/"
+                       + name + ".capture --group " + name + "-" + suffix + " --max-messages "
+                       + std::to_string(messages) + " --log-level warn --json > " + scratch + "/"
+                       + name + ".json");
+        };
+        if (!other.empty())
+            others.push_back(ingestWith(other, "compared"));
+        ingests.push_back(ingestWith(binary, "ingest"));
+        summaryText.clear();
         std::FILE *file = std::fopen((scratch + "/ingest.json").c_str(), "r");
         char line[512];
         while (file && std::fgets(line, sizeof line, file))
-            text += line;
+            summaryText += line;
         if (file)
             std::fclose(file);
-        return text;
-    }();
-    std::printf("\n%-52s %10s %12s\n", "reader (same messages, same run)", "seconds", "messages/s");
+        // The mock cluster holds every first join for 3 s (group.initial.rebalance.delay.ms);
+        // kcat -G waits the same. What is left is the work itself.
+        const auto join = summaryText.find("\"join_seconds\":");
+        if (join != std::string::npos)
+            joins.push_back(std::atof(summaryText.c_str() + join + 15));
+        if (runs > 1) {
+            std::printf("run %d: kcat -C %.2f s, kcat -G %.2f s, ingest %.2f s", r + 1, raw,
+                        groups.back(), ingests.back());
+            if (!other.empty())
+                std::printf(", compared %.2f s", others.back());
+            std::printf("\n");
+        }
+    }
+    const double raw = median(raws), group = median(groups), ingest = median(ingests);
+    std::printf("\n%-52s %10s %12s\n",
+                runs > 1 ? "reader (same messages; medians of the runs)"
+                         : "reader (same messages, same run)",
+                "seconds", "messages/s");
     std::printf("%-52s %10.2f %12.0f\n", "kcat -C, topic by topic (raw limit)", raw,
                 messages / raw);
     std::printf("%-52s %10.2f %12.0f\n", "kcat -G group consumer (join included)", group,
@@ -178,22 +217,28 @@ int main(int argc, char **argv)
                 messages / ingest);
     if (!other.empty())
         std::printf("%-52s %10.2f %12.0f\n", ("--compare " + other).substr(0, 52).c_str(),
-                    otherIngest, messages / otherIngest);
+                    median(others), messages / median(others));
     std::printf("\ningest / kcat raw   = %.2f   (target >= 0.5)\ningest / kcat group = %.2f   "
                 "(target >= 0.9)\n",
                 raw / ingest, group / ingest);
     if (!other.empty())
-        std::printf("compared binary: / kcat raw = %.2f, / kcat group = %.2f\n", raw / otherIngest,
-                    group / otherIngest);
-    // The mock cluster holds every first join for 3 s (group.initial.rebalance.delay.ms);
-    // kcat -G waits the same. What is left is the work itself.
-    const auto join = summaryText.find("\"join_seconds\":");
-    if (join != std::string::npos) {
-        const double joinSeconds = std::atof(summaryText.c_str() + join + 15);
+        std::printf("compared binary: / kcat raw = %.2f, / kcat group = %.2f\n",
+                    raw / median(others), group / median(others));
+    if (runs > 1) {
+        std::vector<double> ratios;
+        for (int r = 0; r < runs; ++r)
+            ratios.push_back(groups[static_cast<std::size_t>(r)]
+                             / ingests[static_cast<std::size_t>(r)]);
+        std::sort(ratios.begin(), ratios.end());
+        std::printf("ingest / kcat group per run: %.2f (lowest) to %.2f (highest)\n",
+                    ratios.front(), ratios.back());
+    }
+    if (!joins.empty()) {
+        const double joinSeconds = median(joins);
         std::printf("ingest after its %.2f s group join: %.2f s, %.0f messages/s\n", joinSeconds,
                     ingest - joinSeconds, messages / (ingest - joinSeconds));
     }
-    std::printf("ingest summary: %s", summaryText.c_str());
+    std::printf("ingest summary (last run): %s", summaryText.c_str());
     std::filesystem::remove_all(scratch);
     return 0;
 }
