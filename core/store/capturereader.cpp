@@ -448,7 +448,8 @@ Result<std::optional<Event>> CaptureReader::eventBySourceId(const std::string &s
                 if (chunk.step()) {
                     events.clear();
                     std::string error;
-                    if (!decodeChunk(chunk.columnBlob(0), events, error))
+                    if (!decodeChunk(chunk.columnBlob(0), events, error,
+                                     EventQuery::categoryBit(EventCategory::Failure)))
                         throw sqlite::Error(SQLITE_CORRUPT,
                                             "event chunk " + std::to_string(id)
                                                 + " does not decode: " + error);

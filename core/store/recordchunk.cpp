@@ -166,6 +166,22 @@ public:
     {
         return repeated(out.topic) && signedNumber(out.partition) && signedNumber(out.offset);
     }
+    // Steps over a field, checking it as reading it would, without making its string.
+    bool skipText()
+    {
+        std::string_view value;
+        return view(value);
+    }
+    bool skipRepeated()
+    {
+        std::uint64_t index = 0;
+        return varint(index) && index < m_dictionary.size();
+    }
+    bool skipOrigin()
+    {
+        std::int64_t number = 0;
+        return skipRepeated() && signedNumber(number) && signedNumber(number);
+    }
     bool atEnd() const { return m_at == m_end; }
 
 private:
@@ -198,7 +214,8 @@ private:
     std::vector<std::string_view> m_dictionary;
 };
 
-// Decodes every record with `read` (false for a damaged one), then checks nothing is left.
+// Decodes every record with `read` (false for a damaged one; `keep` false for one that is
+// valid but not wanted), then checks nothing is left.
 template<typename Record, typename Read>
 bool decodeRecords(std::string_view blob, std::vector<Record> &out, std::string &error,
                    const char *kind, Read &&read)
@@ -212,12 +229,14 @@ bool decodeRecords(std::string_view blob, std::vector<Record> &out, std::string 
     out.reserve(out.size() + count);
     for (std::uint64_t i = 0; i < count; ++i) {
         Record record;
-        if (!read(reader, record)) {
+        bool keep = true;
+        if (!read(reader, record, keep)) {
             error = std::string(kind) + " chunk: record " + std::to_string(i + 1) + " of "
                 + std::to_string(count) + " is damaged";
             return false;
         }
-        out.push_back(std::move(record));
+        if (keep)
+            out.push_back(std::move(record));
     }
     if (!reader.atEnd()) {
         error = std::string(kind) + " chunk has trailing bytes";
@@ -288,24 +307,37 @@ std::string encodeChunk(std::span<const Span *const> records, RecordChunkSummary
 
 bool decodeChunk(std::string_view blob, std::vector<Event> &out, std::string &error)
 {
-    return decodeRecords(blob, out, error, "event", [](ChunkReader &reader, Event &event) {
+    return decodeChunk(blob, out, error, ~std::uint32_t{0});
+}
+
+bool decodeChunk(std::string_view blob, std::vector<Event> &out, std::string &error,
+                 std::uint32_t categories)
+{
+    const auto read = [categories](ChunkReader &reader, Event &event, bool &keep) {
         std::uint8_t kinds = 0;
-        const bool ok = reader.time(event.time) && reader.byte(kinds) && reader.repeated(event.type)
-            && reader.repeated(event.service) && reader.repeated(event.entity)
-            && reader.repeated(event.cluster) && reader.text(event.sourceId)
-            && reader.text(event.message) && reader.text(event.traceId)
-            && reader.text(event.attributes) && reader.origin(event.origin);
-        if (!ok || (kinds >> 4) >= kEventCategoryCount || (kinds & 0xf) >= kSeverityCount)
+        if (!reader.time(event.time) || !reader.byte(kinds) || (kinds >> 4) >= kEventCategoryCount
+            || (kinds & 0xf) >= kSeverityCount)
             return false;
         event.category = static_cast<EventCategory>(kinds >> 4);
         event.severity = static_cast<Severity>(kinds & 0xf);
-        return true;
-    });
+        keep = (categories >> (kinds >> 4)) & 1U;
+        if (!keep) {
+            return reader.skipRepeated() && reader.skipRepeated() && reader.skipRepeated()
+                && reader.skipRepeated() && reader.skipText() && reader.skipText()
+                && reader.skipText() && reader.skipText() && reader.skipOrigin();
+        }
+        return reader.repeated(event.type) && reader.repeated(event.service)
+            && reader.repeated(event.entity) && reader.repeated(event.cluster)
+            && reader.text(event.sourceId) && reader.text(event.message)
+            && reader.text(event.traceId) && reader.text(event.attributes)
+            && reader.origin(event.origin);
+    };
+    return decodeRecords(blob, out, error, "event", read);
 }
 
 bool decodeChunk(std::string_view blob, std::vector<LogRecord> &out, std::string &error)
 {
-    return decodeRecords(blob, out, error, "log", [](ChunkReader &reader, LogRecord &log) {
+    return decodeRecords(blob, out, error, "log", [](ChunkReader &reader, LogRecord &log, bool &) {
         std::uint8_t level = 0;
         const bool ok = reader.time(log.time) && reader.byte(level) && reader.repeated(log.service)
             && reader.repeated(log.entity) && reader.text(log.message) && reader.text(log.traceId)
@@ -319,7 +351,7 @@ bool decodeChunk(std::string_view blob, std::vector<LogRecord> &out, std::string
 
 bool decodeChunk(std::string_view blob, std::vector<Span> &out, std::string &error)
 {
-    return decodeRecords(blob, out, error, "span", [](ChunkReader &reader, Span &span) {
+    return decodeRecords(blob, out, error, "span", [](ChunkReader &reader, Span &span, bool &) {
         TimeUs duration = 0;
         std::uint8_t status = 0;
         const bool ok = reader.time(span.start) && reader.signedNumber(duration)

@@ -55,6 +55,10 @@ std::string encodeChunk(std::span<const Span *const> records, RecordChunkSummary
 // Appends the records of a chunk to `out`. Returns false, with `error` saying why, for a blob
 // that is not one (a damaged capture); `out` then holds what came before the damage.
 bool decodeChunk(std::string_view blob, std::vector<Event> &out, std::string &error);
+// The same, appending only events whose category bit (1 << category) is in `categories`; the
+// others are checked and stepped over without making their strings.
+bool decodeChunk(std::string_view blob, std::vector<Event> &out, std::string &error,
+                 std::uint32_t categories);
 bool decodeChunk(std::string_view blob, std::vector<LogRecord> &out, std::string &error);
 bool decodeChunk(std::string_view blob, std::vector<Span> &out, std::string &error);
 

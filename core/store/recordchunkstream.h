@@ -11,6 +11,7 @@
 #include <queue>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 namespace eventscope {
@@ -37,6 +38,7 @@ public:
                       bool newestFirst, Matches matches,
                       std::uint32_t categories = EventQuery::kAllCategories)
         : m_newestFirst(newestFirst)
+        , m_categories(categories)
         , m_matches(std::move(matches))
         , m_queue(Later{newestFirst})
     {
@@ -106,7 +108,12 @@ private:
         const std::int64_t chunk = m_chunks.columnInt(0);
         m_decoded.clear();
         std::string error;
-        if (!decodeChunk(m_chunks.columnBlob(3), m_decoded, error))
+        bool decoded = false;
+        if constexpr (std::is_same_v<Record, Event>)
+            decoded = decodeChunk(m_chunks.columnBlob(3), m_decoded, error, m_categories);
+        else
+            decoded = decodeChunk(m_chunks.columnBlob(3), m_decoded, error);
+        if (!decoded)
             throw sqlite::Error(SQLITE_CORRUPT, error + " (chunk " + std::to_string(chunk) + ")");
         for (std::size_t i = 0; i < m_decoded.size(); ++i) {
             if (m_matches(m_decoded[i])) {
@@ -123,6 +130,7 @@ private:
     }
 
     bool m_newestFirst;
+    std::uint32_t m_categories; // events of other categories are not even decoded
     Matches m_matches;
     sqlite::Statement m_chunks;
     // The next chunk's bound: min_time reading forward, max_time newest first.

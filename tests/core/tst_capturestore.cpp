@@ -544,6 +544,39 @@ private Q_SLOTS:
         QVERIFY(!valueOrFail(reader->eventBySourceId("evt-999999")).has_value());
     }
 
+    // A chunk decoded for some categories gives exactly those events of a full decode, in
+    // order, and a damaged chunk is refused whatever is asked for.
+    void eventChunkDecodesOnlyTheCategoriesAsked()
+    {
+        std::vector<Event> events;
+        for (int n = 0; n < 500; ++n) {
+            Event e = makeEvent(n, kBase + n * 17, "scaling_events", n % 3, n);
+            e.category = static_cast<EventCategory>(n % kEventCategoryCount);
+            events.push_back(std::move(e));
+        }
+        std::vector<const Event *> pointers;
+        for (const Event &e : events)
+            pointers.push_back(&e);
+        RecordChunkSummary summary;
+        const std::string blob = encodeChunk(pointers, summary);
+        std::vector<Event> all;
+        std::string error;
+        QVERIFY2(decodeChunk(blob, all, error), error.c_str());
+        QCOMPARE(all, events);
+        for (std::uint32_t mask = 0; mask < (1U << kEventCategoryCount); mask += 5) {
+            std::vector<Event> some, expected;
+            QVERIFY2(decodeChunk(blob, some, error, mask), error.c_str());
+            for (const Event &e : all) {
+                if (mask & EventQuery::categoryBit(e.category))
+                    expected.push_back(e);
+            }
+            QCOMPARE(some, expected);
+        }
+        std::vector<Event> none;
+        QVERIFY(!decodeChunk(std::string_view(blob).substr(0, blob.size() - 7), none, error,
+                             EventQuery::categoryBit(EventCategory::Failure)));
+    }
+
     void failureIndexListsHoldExactlyTheirHashes()
     {
         std::vector<Event> events;
