@@ -274,9 +274,15 @@ Status validateFile(const std::string &path)
     if (pageSize == 1)
         pageSize = 65536;
     const std::uint32_t pageCount = readBigEndian32(&header[28]);
-    // The in-header size is only valid when the change counters agree (SQLite >= 3.7.0).
+    // The in-header size is only valid when the change counters agree (SQLite >= 3.7.0). With
+    // a write-ahead log beside the file it proves nothing: a checkpoint copies page 1 (and its
+    // new size) first and the pages that grow the file after it, so a writer killed during a
+    // checkpoint leaves a file shorter than its header says, which SQLite completes from the
+    // log when it opens it.
+    std::error_code walError;
+    const bool hasLog = fs::file_size(path + "-wal", walError) > 0 && !walError;
     const bool pageCountValid
-        = pageCount != 0 && readBigEndian32(&header[24]) == readBigEndian32(&header[92]);
+        = !hasLog && pageCount != 0 && readBigEndian32(&header[24]) == readBigEndian32(&header[92]);
     if (pageCountValid) {
         const std::uint64_t expected = std::uint64_t{pageCount} * pageSize;
         if (size < expected)

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -546,6 +547,55 @@ private Q_SLOTS:
 
     // A chunk decoded for some categories gives exactly those events of a full decode, in
     // order, and a damaged chunk is refused whatever is asked for.
+    // A writer killed during a checkpoint leaves a file shorter than the size in its header (the
+    // checkpoint wrote page 1 first) next to the log that completes it. Such a capture opens and
+    // reads in full; without its log it is refused as truncated.
+    void captureKilledDuringCheckpointOpens()
+    {
+        const std::string path = freshPath();
+        const std::string copy = freshPath();
+        auto committer = openCommitter(path);
+        for (int commit = 0; commit < 20; ++commit) {
+            std::vector<RecordBatch> batches(1);
+            for (int i = 0; i < 200; ++i)
+                batches[0].events.push_back(
+                    makeEvent(commit * 200 + i, kBase + (commit * 200 + i) * 1000));
+            committer->commit(batches);
+        }
+        // The files as a kill would leave them, while the writer still has them open.
+        for (const char *suffix : {"", "-wal", "-shm"}) {
+            if (std::filesystem::exists(path + suffix))
+                std::filesystem::copy_file(path + suffix, copy + suffix);
+        }
+        QVERIFY(std::filesystem::file_size(copy + "-wal") > 0);
+        {
+            // Page 1 as the checkpoint wrote it: the grown size, change counters that agree.
+            std::fstream file(copy, std::ios::in | std::ios::out | std::ios::binary);
+            const auto pages = static_cast<std::uint32_t>(std::filesystem::file_size(copy) / 8192);
+            const std::uint32_t claimed = pages + 40;
+            char header[100];
+            file.read(header, sizeof header);
+            const unsigned char bigEndian[4]
+                = {static_cast<unsigned char>(claimed >> 24),
+                   static_cast<unsigned char>(claimed >> 16),
+                   static_cast<unsigned char>(claimed >> 8), static_cast<unsigned char>(claimed)};
+            file.seekp(28);
+            file.write(reinterpret_cast<const char *>(bigEndian), 4);
+            file.seekp(92);
+            file.write(header + 24, 4);
+        }
+        const std::string alone = freshPath();
+        std::filesystem::copy_file(copy, alone);
+        const Status withoutLog = capture::validateFile(alone);
+        QVERIFY(!withoutLog);
+        QVERIFY2(withoutLog.error().find("file is truncated") != std::string::npos,
+                 withoutLog.error().c_str());
+
+        QVERIFY2(capture::validateFile(copy), capture::validateFile(copy).error().c_str());
+        auto reader = openReader(copy);
+        QCOMPARE(valueOrFail(reader->events({})).size(), std::size_t(4000));
+    }
+
     void eventChunkDecodesOnlyTheCategoriesAsked()
     {
         std::vector<Event> events;
