@@ -143,11 +143,15 @@ private:
     void noteError(const std::string &message);
     // A partition reached its end (an EOF event), or has a message again.
     void noteAtEnd(const rd_kafka_message_t *message, bool atEnd);
-    RecordKind kindOf(const std::string &topic);
     void publishCounts();
-    // The topic of a message, by name, from the few topics seen so far (no string per message).
-    const std::string &topicOf(const rd_kafka_message_t *message);
-    std::vector<std::string> m_topicNames;
+    struct Topic
+    {
+        std::string name;
+        RecordKind kind; // configured for the topic, or guessed from its name
+    };
+    // The topic of a message among the few seen so far: no string made per message.
+    const Topic &topicOf(const rd_kafka_message_t *message);
+    std::vector<Topic> m_topics;
 
     IngestOptions m_options;
     StoreWriter &m_writer;
@@ -167,7 +171,6 @@ private:
     std::int64_t m_consumed = 0;
     TimeUs m_batchReceivedAt = 0; // one clock read per consumed batch, not per message
     std::atomic<bool> m_stopRequested{false};
-    std::map<std::string, RecordKind> m_kinds;
     std::vector<MessageHeader> m_headers;
     std::vector<std::string> m_secrets;
 
@@ -272,33 +275,26 @@ Status KafkaIngest::Worker::create()
     return {};
 }
 
-RecordKind KafkaIngest::Worker::kindOf(const std::string &topic)
-{
-    auto it = m_kinds.find(topic);
-    if (it != m_kinds.end())
-        return it->second;
-    auto configured = m_options.topicKinds.find(topic);
-    const RecordKind kind
-        = configured != m_options.topicKinds.end() ? configured->second : kindForTopic(topic);
-    m_kinds.emplace(topic, kind);
-    return kind;
-}
-
-const std::string &KafkaIngest::Worker::topicOf(const rd_kafka_message_t *message)
+const KafkaIngest::Worker::Topic &KafkaIngest::Worker::topicOf(const rd_kafka_message_t *message)
 {
     const std::string_view name = rd_kafka_topic_name(message->rkt);
-    for (const std::string &known : m_topicNames) {
-        if (known == name)
+    for (const Topic &known : m_topics) {
+        if (known.name == name)
             return known;
     }
-    if (m_topicNames.size() >= 64)
-        m_topicNames.erase(m_topicNames.begin()); // a regex subscription over many topics
-    return m_topicNames.emplace_back(name);
+    if (m_topics.size() >= 64)
+        m_topics.erase(m_topics.begin()); // a regex subscription over many topics
+    std::string owned(name);
+    const auto configured = m_options.topicKinds.find(owned);
+    const RecordKind kind
+        = configured != m_options.topicKinds.end() ? configured->second : kindForTopic(owned);
+    return m_topics.emplace_back(Topic{std::move(owned), kind});
 }
 
 void KafkaIngest::Worker::handleMessage(const rd_kafka_message_t *message)
 {
-    const std::string &topic = topicOf(message);
+    const Topic &known = topicOf(message);
+    const std::string &topic = known.name;
     m_headers.clear();
     rd_kafka_headers_t *headers = nullptr;
     if (rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers) {
@@ -317,7 +313,7 @@ void KafkaIngest::Worker::handleMessage(const rd_kafka_message_t *message)
         ? std::string_view(static_cast<const char *>(message->payload), message->len)
         : std::string_view();
     decoded.headers = m_headers;
-    decoded.topicKind = kindOf(topic);
+    decoded.topicKind = known.kind;
     decoded.origin = {topic, message->partition, message->offset};
     rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
     const std::int64_t timestampMs = rd_kafka_message_timestamp(message, &type);

@@ -58,13 +58,14 @@ void sortLabels(std::span<LabelView> labels)
     }
 }
 
-void appendCanonicalSeriesKey(std::string &out, std::string_view name,
-                              std::span<const LabelView> labels)
+std::string SeriesKey::canonical() const
 {
+    std::string out;
+    out.reserve(name.size() + 2 + labels.size() * 24);
     appendEscaped(out, name);
     out += '{';
     bool first = true;
-    for (const auto &[key, value] : labels) {
+    for (const auto &[key, value] : labels) { // kept sorted
         if (!first)
             out += ',';
         first = false;
@@ -73,17 +74,6 @@ void appendCanonicalSeriesKey(std::string &out, std::string_view name,
         appendEscaped(out, value);
     }
     out += '}';
-}
-
-std::string SeriesKey::canonical() const
-{
-    std::vector<LabelView> views;
-    views.reserve(labels.size());
-    for (const auto &[key, value] : labels)
-        views.emplace_back(key, value);
-    std::string out;
-    out.reserve(name.size() + 2 + labels.size() * 24);
-    appendCanonicalSeriesKey(out, name, views); // labels are kept sorted
     return out;
 }
 

@@ -37,15 +37,12 @@ struct SeriesKey
     friend bool operator==(const SeriesKey &, const SeriesKey &) = default;
 };
 
-// Appends the canonical form of a series (see SeriesKey::canonical) to `out`. `labels` must be
-// stably sorted by key, as SeriesKey keeps them; sortLabels() does that.
-void appendCanonicalSeriesKey(std::string &out, std::string_view name,
-                              std::span<const LabelView> labels);
+// Sorts labels stably by key, as SeriesKey keeps them.
 void sortLabels(std::span<LabelView> labels);
-// A 64-bit hash of a series' name and labels (stably sorted by key, as for
-// appendCanonicalSeriesKey), computed without building the canonical form. Decoders and the
-// capture writer find series by it once per sample and per batch; two different keys can share
-// an identity, so a match is confirmed by comparing the keys.
+// A 64-bit hash of a series' name and labels (sorted as sortLabels() does), computed without
+// building the canonical form. Decoders and the capture writer find series by it once per
+// sample and per batch; two different keys can share an identity, so a match is confirmed by
+// comparing the keys.
 std::uint64_t seriesIdentity(std::string_view name, std::span<const LabelView> labels);
 
 // A stored series: its key plus what the store assigned to it.

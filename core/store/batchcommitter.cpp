@@ -166,6 +166,8 @@ void BatchCommitter::prepareStatements()
 {
     m_writeChunkFailures = m_connection.prepare(
         "INSERT OR REPLACE INTO event_chunk_failures(chunk_id, source_id_hashes) VALUES (?1, ?2)");
+    m_deleteChunkFailures
+        = m_connection.prepare("DELETE FROM event_chunk_failures WHERE chunk_id = ?1");
     m_insertEventChunk = m_connection.prepare(
         "INSERT INTO event_chunks(min_time, max_time, count, categories, data) "
         "VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -516,9 +518,8 @@ void BatchCommitter::writeChunkFailures(std::int64_t chunkId, std::span<const Ev
 {
     const std::string hashes = failureindex::encode(events);
     if (hashes.empty()) {
-        m_connection.prepare("DELETE FROM event_chunk_failures WHERE chunk_id = ?1")
-            .bind(1, chunkId)
-            .run();
+        m_deleteChunkFailures.bind(1, chunkId);
+        m_deleteChunkFailures.run();
         return;
     }
     m_writeChunkFailures.bind(1, chunkId).bindBlob(2, hashes.data(), hashes.size());
@@ -668,27 +669,24 @@ CompactionStep BatchCommitter::compactEverything(std::int64_t maxSamplesInMemory
     if (samples > maxSamplesInMemory)
         return compactSeriesBySeries();
 
-    struct DamagedChunk
+    // Read first, in id order (a stable sort per series then keeps equal times in storage
+    // order, as compact() does). A damaged chunk must stay as it is: the per-series path
+    // compacts around it.
+    std::map<std::int64_t, std::vector<Sample>> bySeries;
     {
-    };
+        auto all = m_connection.prepare("SELECT series_id, data FROM recent_chunks ORDER BY id");
+        while (all.step()) {
+            if (!decodeChunk(all.columnBlob(1), bySeries[all.columnInt(0)]))
+                return compactSeriesBySeries();
+        }
+    }
     const auto savedSmall = m_smallChunks;
     const auto savedQueue = m_compactionQueue;
     CompactionStep step;
-    bool damaged = false;
     try {
         sqlite::Transaction transaction(m_connection);
-        // In id order, then a stable sort per series: equal times keep their storage order, as
-        // compact() keeps them.
-        std::map<std::int64_t, std::vector<Sample>> bySeries;
-        auto all = m_connection.prepare("SELECT series_id, data FROM recent_chunks ORDER BY id");
-        while (!damaged && all.step())
-            damaged = !decodeChunk(all.columnBlob(1), bySeries[all.columnInt(0)]);
-        all.reset();
-        if (damaged)
-            throw DamagedChunk{}; // rolls back what is still nothing
         m_connection.execute("DELETE FROM recent_chunks");
         m_smallChunks.clear();
-        m_compactionQueue.clear();
         for (auto &[series, seriesSamples] : bySeries) {
             std::stable_sort(seriesSamples.begin(), seriesSamples.end(),
                              [](const Sample &a, const Sample &b) { return a.time < b.time; });
@@ -698,9 +696,6 @@ CompactionStep BatchCommitter::compactEverything(std::int64_t maxSamplesInMemory
         }
         m_compactionQueue.clear(); // each series has at most one small chunk now
         transaction.commit();
-    } catch (const DamagedChunk &) {
-        // A damaged chunk must stay as it is: the per-series path compacts around it.
-        return compactSeriesBySeries();
     } catch (...) {
         m_smallChunks = savedSmall;
         m_compactionQueue = savedQueue;
@@ -781,16 +776,12 @@ std::int64_t BatchCommitter::deleteChunksBefore(TimeUs cutoff, std::int64_t maxR
     select.reset();
 
     auto remove = m_connection.prepare("DELETE FROM " + table + " WHERE id = ?1");
-    std::optional<sqlite::Statement> removeFailures;
-    if constexpr (std::is_same_v<Record, Event>)
-        removeFailures
-            = m_connection.prepare("DELETE FROM event_chunk_failures WHERE chunk_id = ?1");
     for (const std::int64_t id : removed) {
         remove.bind(1, id);
         remove.run();
-        if (removeFailures) {
-            removeFailures->bind(1, id);
-            removeFailures->run();
+        if constexpr (std::is_same_v<Record, Event>) {
+            m_deleteChunkFailures.bind(1, id);
+            m_deleteChunkFailures.run();
         }
     }
     auto update = m_connection.prepare(

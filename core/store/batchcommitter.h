@@ -136,6 +136,7 @@ private:
     std::string m_path;
     sqlite::Connection m_connection;
     sqlite::Statement m_writeChunkFailures;
+    sqlite::Statement m_deleteChunkFailures;
     sqlite::Statement m_insertEventChunk;
     sqlite::Statement m_addEventHistory;
     sqlite::Statement m_insertSeries;

@@ -704,8 +704,9 @@ private Q_SLOTS:
         // Keep the last 2.5 hours: whole chunks go, one straddling chunk is rewritten.
         RetentionPolicy policy;
         policy.maxAge = 2 * hour + hour / 2;
-        for (int step = 0; step < 100 && committer->applyRetention(policy, 100'000).moreToDo;
-             ++step) { }
+        int steps = 0;
+        while (committer->applyRetention(policy, 100'000).moreToDo)
+            QVERIFY2(++steps < 100, "retention keeps reporting more to do");
         const TimeUs cutoff = kBase + 5 * hour + 2999 * kMicrosPerSecond - policy.maxAge;
         QCOMPARE(failureLists(), chunksWithFailures());
         reader = openReader(path);
