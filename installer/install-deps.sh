@@ -15,6 +15,7 @@ packages=(
     libsqlite3-dev sqlite3
     libspdlog-dev libfmt-dev
     libsimdjson-dev
+    libjemalloc-dev
     # tests and tools
     kcat xvfb xauth fonts-dejavu-core procps python3 python3-yaml
 )
