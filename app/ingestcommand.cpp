@@ -156,16 +156,19 @@ int runIngest(const QStringList &arguments)
     // assignment, once every partition is read to its end, and restarts at every rebalance:
     // joining a group takes seconds, and a member waiting for the group to settle is not
     // looking at an idle topic.
+    // The wait ends as soon as the consumer stops by itself (the message limit); a stop signal
+    // is seen within a tick.
     constexpr double kJoinTimeoutSeconds = 60;
-    const timespec tick{0, 100'000'000};
+    constexpr std::chrono::milliseconds tick(100);
+    const timespec noWait{0, 0};
     auto lastProgress = std::chrono::steady_clock::now();
     std::int64_t lastCount = -1;
     std::int64_t lastRebalanceEvents = 0;
     bool assigned = false;
     int exitCode = kExitOk;
-    while ((*ingest)->isRunning()) {
+    while (!(*ingest)->waitUntilFinished(tick)) {
         siginfo_t info;
-        if (sigtimedwait(&stopSignals, &info, &tick) > 0) {
+        if (sigtimedwait(&stopSignals, &info, &noWait) > 0) {
             spdlog::info("stopping on {}", info.si_signo == SIGINT ? "SIGINT" : "SIGTERM");
             break;
         }

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -99,7 +100,7 @@ public:
     ~Worker() { m_consumer.reset(); }
 
     Status create();
-    void run(std::atomic<bool> &finished);
+    void run();
     void requestStop() { m_stopRequested = true; }
 
     IngestStats stats() const
@@ -722,7 +723,7 @@ void KafkaIngest::Worker::consume(rd_kafka_message_t *message)
     rd_kafka_message_destroy(message);
 }
 
-void KafkaIngest::Worker::run(std::atomic<bool> &finished)
+void KafkaIngest::Worker::run()
 {
     rd_kafka_queue_t *queue = rd_kafka_queue_get_consumer(m_consumer.get());
     std::vector<rd_kafka_message_t *> messages(1000);
@@ -775,7 +776,6 @@ void KafkaIngest::Worker::run(std::atomic<bool> &finished)
         rd_kafka_consumer_close(m_consumer.get());
         m_consumer.reset();
     }
-    finished = true;
 }
 
 Result<std::unique_ptr<KafkaIngest>> KafkaIngest::start(IngestOptions options, StoreWriter &writer)
@@ -789,7 +789,14 @@ Result<std::unique_ptr<KafkaIngest>> KafkaIngest::start(IngestOptions options, S
 KafkaIngest::KafkaIngest(std::unique_ptr<Worker> worker)
     : m_worker(std::move(worker))
 {
-    m_thread = std::thread([this] { m_worker->run(m_finished); });
+    m_thread = std::thread([this] {
+        m_worker->run();
+        {
+            std::lock_guard lock(m_finishedMutex);
+            m_finished = true;
+        }
+        m_finishedChanged.notify_all();
+    });
 }
 
 KafkaIngest::~KafkaIngest()
@@ -802,6 +809,18 @@ void KafkaIngest::stop()
     m_worker->requestStop();
     if (m_thread.joinable())
         m_thread.join();
+}
+
+bool KafkaIngest::isRunning() const
+{
+    std::lock_guard lock(m_finishedMutex);
+    return !m_finished;
+}
+
+bool KafkaIngest::waitUntilFinished(std::chrono::milliseconds timeout) const
+{
+    std::unique_lock lock(m_finishedMutex);
+    return m_finishedChanged.wait_for(lock, timeout, [this] { return m_finished; });
 }
 
 IngestStats KafkaIngest::stats() const

@@ -4,8 +4,8 @@
 #include "model/timerange.h"
 #include "util/result.h"
 
-#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -98,7 +98,11 @@ public:
     // Stops consuming, hands the last batch to the writer, waits for it to commit, commits the
     // offsets to Kafka and leaves the group. Idempotent.
     void stop();
-    bool isRunning() const { return !m_finished.load(); }
+    bool isRunning() const;
+    // Waits until the consumer has stopped by itself (message limit, fatal error) or by stop(),
+    // at most `timeout`; whether it has. Callers that poll for other things between waits still
+    // see the end at once, not at their next tick.
+    bool waitUntilFinished(std::chrono::milliseconds timeout) const;
     IngestStats stats() const;
     std::string lastError() const;
 
@@ -107,7 +111,9 @@ private:
     explicit KafkaIngest(std::unique_ptr<Worker> worker);
 
     std::unique_ptr<Worker> m_worker;
-    std::atomic<bool> m_finished{false};
+    mutable std::mutex m_finishedMutex;
+    mutable std::condition_variable m_finishedChanged;
+    bool m_finished = false;
     std::thread m_thread;
 };
 
