@@ -2,6 +2,8 @@
 
 #include "util/timeformat.h"
 
+#include <QScopeGuard>
+
 #include <spdlog/spdlog.h>
 
 #include <utility>
@@ -91,6 +93,9 @@ bool StoreWriter::flush(std::chrono::milliseconds timeout)
     std::unique_lock lock(m_mutex);
     const std::uint64_t target = m_submitted;
     const std::uint64_t failuresBefore = m_totalFailures;
+    ++m_flushWaiters;
+    m_queueChanged.notify_all();
+    const auto waiting = qScopeGuard([this] { --m_flushWaiters; });
     m_queueChanged.wait_for(lock, timeout, [&] {
         return m_committedBatches >= target || m_threadExited
             || (m_consecutiveFailures >= kFailuresBeforeGivingUp
@@ -171,6 +176,7 @@ void StoreWriter::run()
     auto nextRetention = Clock::now() + m_options.retentionInterval;
     auto retryDelay = std::chrono::milliseconds(50);
     std::int64_t lastCommitSamples = 0;
+    auto lastCommitStart = Clock::time_point::min();
 
     for (;;) {
         const bool compactionDue = m_committer->hasCompactionWork();
@@ -185,11 +191,15 @@ void StoreWriter::run()
                     else
                         m_queueChanged.wait(lock, ready);
                 }
-                // Linger briefly so that a trickle of small batches shares one transaction.
+                // Linger so that the batches of a stream share transactions: briefly after
+                // the first one, and until the commit interval has passed since the last
+                // commit began.
                 if (!m_queue.empty() && !m_stopping) {
-                    const auto deadline = Clock::now() + m_options.linger;
+                    const auto deadline = std::max(Clock::now() + m_options.linger,
+                                                   lastCommitStart + m_options.commitInterval);
                     m_queueChanged.wait_until(lock, deadline, [&] {
-                        return m_stopping || m_queuedRecords >= m_options.maxRecordsPerTransaction;
+                        return m_stopping || m_flushWaiters > 0
+                            || m_queuedRecords >= m_options.maxRecordsPerTransaction;
                     });
                 }
                 std::size_t records = 0;
@@ -207,6 +217,7 @@ void StoreWriter::run()
         }
 
         if (!pending.empty()) {
+            lastCommitStart = Clock::now();
             try {
                 const CommitSummary summary = m_committer->commit(pending);
                 lastCommitSamples = summary.samples;

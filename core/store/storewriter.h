@@ -22,6 +22,10 @@ struct StoreWriterOptions
     std::size_t maxQueuedRecords = 1'000'000; // back-pressure: submit() waits beyond this
     std::size_t maxRecordsPerTransaction = 200'000;
     std::chrono::milliseconds linger{5}; // how long a commit waits for more batches
+    // Commits start at most this often while batches stream in, unless a transaction's worth
+    // is queued or flush() or close() is waiting. Each commit writes every series it touches
+    // as a small chunk of its own, so fewer, larger commits cost the writer less.
+    std::chrono::milliseconds commitInterval{100};
     RetentionPolicy retention;
     std::chrono::milliseconds retentionInterval{1000};
     // Called on the writer thread after every commit, before the committed() signal.
@@ -30,7 +34,8 @@ struct StoreWriterOptions
 
 // Owns the capture's writer thread. Producers (Kafka ingest, import) hand it RecordBatches;
 // the thread groups whatever is queued into one transaction (up to a record count, or after
-// `linger`), commits it, and announces the commit. A batch is never split across commits.
+// `linger` and `commitInterval`), commits it, and announces the commit. A batch is never split
+// across commits.
 //
 // Lives on the thread that created it; the writer thread is internal. submit/trySubmit/flush
 // may be called from any thread.
@@ -92,6 +97,7 @@ private:
     std::size_t m_queuedRecords = 0;
     std::uint64_t m_submitted = 0; // batches accepted
     std::uint64_t m_committedBatches = 0;
+    int m_flushWaiters = 0; // flush() calls waiting: the writer commits without lingering
     std::vector<PartitionOffset> m_offsets;
     std::string m_lastError;
     int m_consecutiveFailures = 0;
