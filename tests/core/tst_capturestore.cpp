@@ -1253,6 +1253,37 @@ private Q_SLOTS:
         QCOMPARE(series.size(), std::size_t(3));
     }
 
+    void streamedBatchesShareCommitsAndFlushDoesNotWait()
+    {
+        const std::string path = freshPath();
+        StoreWriterOptions options;
+        options.commitInterval = std::chrono::hours(1); // only flush() and close() end a wait
+        auto writer = valueOrFail(StoreWriter::open(path, options));
+        QSignalSpy spy(writer.get(), &StoreWriter::committed);
+        const auto submitBatches = [&](int first, int count) {
+            for (int b = first; b < first + count; ++b) {
+                RecordBatch batch;
+                batch.events.push_back(makeEvent(b, kBase + b));
+                QVERIFY(writer->submit(std::move(batch)));
+            }
+        };
+        submitBatches(0, 1);
+        QVERIFY(writer->flush(std::chrono::seconds(30))); // the first commit: nothing before it
+        QTRY_COMPARE(spy.count(), 1);
+        submitBatches(1, 10);
+        QTest::qWait(50);
+        QCOMPARE(spy.count(), 1); // within the interval: the batches wait for each other
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(writer->flush(std::chrono::seconds(30)));
+        QVERIFY(timer.elapsed() < 20'000); // ended by flush, not by the hour-long interval
+        QTRY_COMPARE(spy.count(), 2);
+        QCOMPARE(spy.at(1).at(0).value<CommitSummary>().batches, std::int64_t(10));
+        submitBatches(11, 3);
+        writer->close(); // close does not wait out the interval either
+        QCOMPARE(valueOrFail(openReader(path)->events({})).size(), std::size_t(14));
+    }
+
     void failingCommitsAreReportedAndRetriedWithoutLoss()
     {
         const std::string path = freshPath();
