@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <forward_list>
 
 namespace eventscope::decode {
 
@@ -105,10 +106,13 @@ void appendAnyValueJson(std::string &out, element value)
     }
 }
 
-// Attributes of a resource, scope, data point, log or span.
+// Attributes of a resource, scope, data point, log or span, as views: keys and string values
+// point into the parsed message; other values (numbers, lists) are rendered into `rendered`.
+// Valid while the message's document is.
 struct Attributes
 {
-    std::vector<std::pair<std::string, std::string>> values; // key → text
+    std::vector<std::pair<std::string_view, std::string_view>> values; // key → text
+    std::forward_list<std::string> rendered; // texts of values that are not strings
 
     void read(element owner)
     {
@@ -116,15 +120,26 @@ struct Attributes
         if (owner["attributes"].get(list) != simdjson::SUCCESS)
             return;
         for (element entry : list) {
-            std::string_view key;
-            element value;
-            std::string text;
-            if (entry["key"].get(key) == simdjson::SUCCESS
-                && entry["value"].get(value) == simdjson::SUCCESS && anyValueText(value, text))
-                values.emplace_back(std::string(key), std::move(text));
+            object pair;
+            if (entry.get(pair) != simdjson::SUCCESS)
+                continue;
+            const auto [key, value] = jsonfields::fields<2>(pair, {"key", "value"});
+            std::string_view name;
+            if (!key.present || !value.present || key.value.get(name) != simdjson::SUCCESS)
+                continue;
+            object any;
+            std::string_view text;
+            if (value.value.get(any) == simdjson::SUCCESS
+                && any.at_key("stringValue").get(text) == simdjson::SUCCESS) {
+                values.emplace_back(name, text);
+                continue;
+            }
+            std::string &other = rendered.emplace_front();
+            if (anyValueText(value.value, other))
+                values.emplace_back(name, other);
         }
     }
-    std::string get(std::string_view key) const
+    std::string_view get(std::string_view key) const
     {
         for (const auto &[k, v] : values)
             if (k == key)
@@ -151,21 +166,21 @@ constexpr std::pair<std::string_view, std::string_view> kResourceLabels[]
        {"k8s.node.name", "node"},
        {"k8s.namespace.name", "namespace"}};
 
-std::vector<Label> resourceLabels(const Attributes &resource)
+std::vector<LabelView> resourceLabels(const Attributes &resource)
 {
-    std::vector<Label> labels;
+    std::vector<LabelView> labels;
     for (const auto &[key, label] : kResourceLabels) {
-        std::string value = resource.get(key);
+        const std::string_view value = resource.get(key);
         if (!value.empty())
-            labels.emplace_back(std::string(label), std::move(value));
+            labels.emplace_back(label, value);
     }
     return labels;
 }
 
-std::string entityOf(const Attributes &resource, const Attributes &own)
+std::string_view entityOf(const Attributes &resource, const Attributes &own)
 {
-    for (const char *key : {"k8s.pod.name", "host.name", "service.instance.id"}) {
-        std::string value = own.get(key);
+    for (const std::string_view key : {"k8s.pod.name", "host.name", "service.instance.id"}) {
+        std::string_view value = own.get(key);
         if (value.empty())
             value = resource.get(key);
         if (!value.empty())
@@ -177,21 +192,27 @@ std::string entityOf(const Attributes &resource, const Attributes &own)
 std::string lowercaseHex(std::string_view id)
 {
     std::string out(id);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (char &c : out) {
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a'); // ASCII only: ids are hex, not text
+    }
     return out;
 }
 
-bool readNanoTime(element owner, std::string_view key, TimeUs &out)
+bool readNanoTime(const jsonfields::Field &field, TimeUs &out)
 {
-    element value;
-    if (owner[key].get(value) != simdjson::SUCCESS)
+    if (!field.present)
         return false;
-    const auto time = jsonfields::readTime(value);
+    const auto time = jsonfields::readTime(field.value);
     if (!time || *time == 0)
         return false;
     out = *time;
     return true;
+}
+
+bool readNanoTime(element owner, std::string_view key, TimeUs &out)
+{
+    return readNanoTime(jsonfields::field(owner, key), out);
 }
 
 // Iterates resource → scope → items, handing each item its resource attributes.
@@ -255,7 +276,7 @@ bool decodeOtlpMetrics(const Message &message, object o, RecordBatch &batch, std
             std::string_view unit;
             if (metric["unit"].get(unit) != simdjson::SUCCESS)
                 unit = {};
-            const std::vector<Label> baseLabels = resourceLabels(resource);
+            const std::vector<LabelView> baseLabels = resourceLabels(resource);
             auto addPoint = [&](element point, const std::string &seriesName, double value) {
                 TimeUs time = message.fallbackTime();
                 readNanoTime(point, "timeUnixNano", time);
@@ -340,8 +361,8 @@ bool decodeOtlpLogs(const Message &message, object o, RecordBatch &batch, std::s
                 log.message = std::string(eventName);
             Attributes own;
             own.read(record);
-            log.service = resource.get("service.name");
-            log.entity = entityOf(resource, own);
+            log.service = std::string(resource.get("service.name"));
+            log.entity = std::string(entityOf(resource, own));
             if (record["traceId"].get(text) == simdjson::SUCCESS)
                 log.traceId = lowercaseHex(text);
             if (record["spanId"].get(text) == simdjson::SUCCESS)
@@ -360,42 +381,53 @@ bool decodeOtlpLogs(const Message &message, object o, RecordBatch &batch, std::s
 
 bool decodeOtlpTraces(const Message &message, object o, RecordBatch &batch, std::string &reason)
 {
+    enum SpanField { TraceId, SpanId, ParentSpanId, Name, Start, End, Kind, Status, Count };
     std::vector<Span> spans;
     const bool ok = forEachItem(
         o, "resourceSpans", "scopeSpans", "spans", reason,
         [&](const Attributes &resource, element item) {
+            object fields;
+            if (item.get(fields) != simdjson::SUCCESS) {
+                reason = "OTLP span is not an object";
+                return false;
+            }
+            const auto f = jsonfields::fields<Count>(fields,
+                                                     {"traceId", "spanId", "parentSpanId", "name",
+                                                      "startTimeUnixNano", "endTimeUnixNano",
+                                                      "kind", "status"});
             Span span;
             std::string_view text;
-            if (item["traceId"].get(text) != simdjson::SUCCESS || text.empty()) {
+            if (!f[TraceId].present || f[TraceId].value.get(text) != simdjson::SUCCESS
+                || text.empty()) {
                 reason = "OTLP span without traceId";
                 return false;
             }
             span.traceId = lowercaseHex(text);
-            if (item["spanId"].get(text) != simdjson::SUCCESS || text.empty()) {
+            if (!f[SpanId].present || f[SpanId].value.get(text) != simdjson::SUCCESS
+                || text.empty()) {
                 reason = "OTLP span of trace " + span.traceId + " without spanId";
                 return false;
             }
             span.spanId = lowercaseHex(text);
-            if (item["parentSpanId"].get(text) == simdjson::SUCCESS)
+            if (f[ParentSpanId].present && f[ParentSpanId].value.get(text) == simdjson::SUCCESS)
                 span.parentSpanId = lowercaseHex(text);
-            if (item["name"].get(text) == simdjson::SUCCESS)
+            if (f[Name].present && f[Name].value.get(text) == simdjson::SUCCESS)
                 span.name = std::string(text);
-            if (!readNanoTime(item, "startTimeUnixNano", span.start)
-                || !readNanoTime(item, "endTimeUnixNano", span.end)) {
+            if (!readNanoTime(f[Start], span.start) || !readNanoTime(f[End], span.end)) {
                 reason = "OTLP span " + span.spanId
                     + ": startTimeUnixNano and endTimeUnixNano are required";
                 return false;
             }
             std::int64_t number = 0;
-            if (item["kind"].get(number) == simdjson::SUCCESS)
+            if (f[Kind].present && f[Kind].value.get(number) == simdjson::SUCCESS)
                 span.kind = static_cast<std::int32_t>(std::clamp<std::int64_t>(number, 0, 5));
-            if (item["status"]["code"].get(number) == simdjson::SUCCESS)
+            if (f[Status].present && f[Status].value["code"].get(number) == simdjson::SUCCESS)
                 span.status = number == 2 ? SpanStatus::Error
                                           : (number == 1 ? SpanStatus::Ok : SpanStatus::Unset);
             Attributes own;
             own.read(item);
-            span.service = resource.get("service.name");
-            span.entity = entityOf(resource, own);
+            span.service = std::string(resource.get("service.name"));
+            span.entity = std::string(entityOf(resource, own));
             span.attributes = attributesJson(item);
             span.origin = message.origin;
             spans.push_back(std::move(span));
