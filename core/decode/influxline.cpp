@@ -3,17 +3,38 @@
 #include "util/timeformat.h"
 
 #include <charconv>
+#include <forward_list>
+#include <string>
 #include <vector>
 
 namespace eventscope::decode {
 
 namespace {
 
-// Reads up to an unescaped delimiter; backslash escapes the next character.
-bool readToken(std::string_view line, std::size_t &pos, std::string_view delimiters,
-               std::string &out)
+// Reads up to an unescaped delimiter; backslash escapes the next character. A token without
+// escapes (nearly all) is a view into the line; one with escapes is unescaped into a string
+// kept in `unescaped`.
+std::string_view readToken(std::string_view line, std::size_t &pos, std::string_view delimiters,
+                           std::forward_list<std::string> &unescaped)
 {
-    out.clear();
+    const auto isDelimiter = [delimiters](char c) {
+        for (const char d : delimiters) {
+            if (c == d)
+                return true;
+        }
+        return false;
+    };
+    const std::size_t start = pos;
+    for (; pos < line.size(); ++pos) {
+        const char c = line[pos];
+        if (c == '\\' && pos + 1 < line.size())
+            break;
+        if (isDelimiter(c))
+            return line.substr(start, pos - start);
+    }
+    if (pos == line.size())
+        return line.substr(start);
+    std::string &out = unescaped.emplace_front(line.substr(start, pos - start));
     while (pos < line.size()) {
         const char c = line[pos];
         if (c == '\\' && pos + 1 < line.size()) {
@@ -21,17 +42,17 @@ bool readToken(std::string_view line, std::size_t &pos, std::string_view delimit
             pos += 2;
             continue;
         }
-        if (delimiters.find(c) != std::string_view::npos)
-            return true;
+        if (isDelimiter(c))
+            break;
         out += c;
         ++pos;
     }
-    return true;
+    return out;
 }
 
 struct Field
 {
-    std::string key;
+    std::string_view key;
     double value = 0;
     bool numeric = false;
 };
@@ -39,7 +60,7 @@ struct Field
 bool parseFieldValue(std::string_view text, Field &field, std::string &error)
 {
     if (text.empty()) {
-        error = "field '" + field.key + "' has no value";
+        error = "field '" + std::string(field.key) + "' has no value";
         return false;
     }
     if (text.front() == '"') {
@@ -62,7 +83,8 @@ bool parseFieldValue(std::string_view text, Field &field, std::string &error)
         const auto [end, ec]
             = std::from_chars(digits.data(), digits.data() + digits.size(), integer);
         if (ec != std::errc() || end != digits.data() + digits.size()) {
-            error = "field '" + field.key + "': '" + std::string(text) + "' is not an integer";
+            error = "field '" + std::string(field.key) + "': '" + std::string(text)
+                + "' is not an integer";
             return false;
         }
         field.value = static_cast<double>(integer);
@@ -71,7 +93,8 @@ bool parseFieldValue(std::string_view text, Field &field, std::string &error)
     }
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), field.value);
     if (ec != std::errc() || end != text.data() + text.size()) {
-        error = "field '" + field.key + "': '" + std::string(text) + "' is not a number";
+        error
+            = "field '" + std::string(field.key) + "': '" + std::string(text) + "' is not a number";
         return false;
     }
     field.numeric = true;
@@ -79,9 +102,9 @@ bool parseFieldValue(std::string_view text, Field &field, std::string &error)
 }
 
 // Splits the field set at unescaped commas outside quoted strings.
-std::vector<std::string_view> splitFields(std::string_view set)
+void splitFields(std::string_view set, std::vector<std::string_view> &parts)
 {
-    std::vector<std::string_view> parts;
+    parts.clear();
     bool quoted = false;
     std::size_t start = 0;
     for (std::size_t i = 0; i < set.size(); ++i) {
@@ -98,7 +121,6 @@ std::vector<std::string_view> splitFields(std::string_view set)
         }
     }
     parts.push_back(set.substr(start));
-    return parts;
 }
 
 // The end of the field set: the first space outside a quoted string.
@@ -118,35 +140,52 @@ std::size_t fieldSetEnd(std::string_view line, std::size_t from)
     return line.size();
 }
 
-bool decodeLine(const Message &message, std::string_view line, std::uint32_t origin,
-                RecordBatch &batch, std::vector<SampleRecord> &samples, std::string &error)
+// What decoding a line needs besides the line, kept across the lines of a message so that
+// its vectors are allocated once.
+struct LineScratch
 {
+    std::forward_list<std::string> unescaped; // tokens that had escapes
+    std::vector<LabelView> tags;
+    std::vector<std::string_view> parts;
+    std::vector<Field> fields;
+    std::string seriesName;
+
+    void clear()
+    {
+        unescaped.clear();
+        tags.clear();
+        fields.clear();
+    }
+};
+
+bool decodeLine(const Message &message, std::string_view line, std::uint32_t origin,
+                RecordBatch &batch, std::vector<SampleRecord> &samples, LineScratch &scratch,
+                std::string &error)
+{
+    scratch.clear();
     std::size_t pos = 0;
-    std::string measurement;
-    readToken(line, pos, ", ", measurement);
+    const std::string_view measurement = readToken(line, pos, ", ", scratch.unescaped);
     if (measurement.empty()) {
         error = "missing measurement name";
         return false;
     }
-    std::vector<Label> tags;
-    std::string key, value;
     while (pos < line.size() && line[pos] == ',') {
         ++pos;
-        readToken(line, pos, "=", key);
+        const std::string_view key = readToken(line, pos, "=", scratch.unescaped);
         if (pos >= line.size() || line[pos] != '=') {
-            error = "tag '" + key + "' has no '='";
+            error = "tag '" + std::string(key) + "' has no '='";
             return false;
         }
         ++pos;
-        readToken(line, pos, ", ", value);
+        const std::string_view value = readToken(line, pos, ", ", scratch.unescaped);
         if (key.empty() || value.empty()) {
             error = "empty tag key or value";
             return false;
         }
-        tags.emplace_back(key, value);
+        scratch.tags.emplace_back(key, value);
     }
     if (pos >= line.size() || line[pos] != ' ') {
-        error = "missing field set after '" + measurement + "'";
+        error = "missing field set after '" + std::string(measurement) + "'";
         return false;
     }
     ++pos;
@@ -165,26 +204,24 @@ bool decodeLine(const Message &message, std::string_view line, std::uint32_t ori
         }
         time = timeFromEpochInteger(number);
     }
-    std::vector<Field> fields;
-    for (const std::string_view part : splitFields(fieldSet)) {
+    splitFields(fieldSet, scratch.parts);
+    for (const std::string_view part : scratch.parts) {
         Field field;
         std::size_t at = 0;
-        readToken(part, at, "=", field.key);
+        field.key = readToken(part, at, "=", scratch.unescaped);
         if (field.key.empty() || at >= part.size()) {
             error = "field '" + std::string(part.substr(0, 30)) + "' has no '='";
             return false;
         }
         if (!parseFieldValue(part.substr(at + 1), field, error))
             return false;
-        fields.push_back(std::move(field));
+        scratch.fields.push_back(field);
     }
-    std::vector<LabelView> tagViews(tags.begin(), tags.end());
-    std::string seriesName;
-    for (const Field &field : fields) {
+    for (const Field &field : scratch.fields) {
         if (!field.numeric)
             continue;
-        seriesName.assign(measurement).append(".").append(field.key);
-        const auto series = batch.internSeries(seriesName, tagViews);
+        scratch.seriesName.assign(measurement).append(".").append(field.key);
+        const auto series = batch.internSeries(scratch.seriesName, scratch.tags);
         samples.push_back({series, origin, time, field.value});
     }
     return true;
@@ -213,6 +250,7 @@ bool decodeInfluxLines(const Message &message, RecordBatch &batch, std::string &
     const std::uint32_t origin = batch.internSampleOrigin(message.origin);
     std::string_view rest = message.payload;
     std::size_t lineNumber = 0;
+    LineScratch scratch;
     while (!rest.empty()) {
         const auto newline = rest.find('\n');
         std::string_view line = rest.substr(0, newline);
@@ -225,7 +263,7 @@ bool decodeInfluxLines(const Message &message, RecordBatch &batch, std::string &
         if (line.empty() || line.front() == '#')
             continue;
         std::string error;
-        if (!decodeLine(message, line, origin, batch, samples, error)) {
+        if (!decodeLine(message, line, origin, batch, samples, scratch, error)) {
             reason = "Influx line protocol, line " + std::to_string(lineNumber) + ": " + error;
             return false;
         }
