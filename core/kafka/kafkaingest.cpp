@@ -733,10 +733,15 @@ void KafkaIngest::Worker::run()
         // A batch the writer refused is retried first; until it is taken, fetching stays paused.
         if (m_pendingMessages > 0 && (m_paused || m_limitReached))
             submitPending(false);
-        const std::size_t wanted = m_limitReached ? 0 : messages.size();
-        const ssize_t got
-            = rd_kafka_consume_batch_queue(queue, m_paused || m_limitReached ? 10 : 100,
-                                           messages.data(), std::max<std::size_t>(wanted, 1));
+        // Take what is queued without waiting; only an empty queue waits, for one message.
+        // rd_kafka_consume_batch_queue waits until the batch is full or the timeout passes, so
+        // a blocking call for a whole batch held the last messages of a topic back by the
+        // full timeout.
+        const std::size_t wanted = std::max<std::size_t>(m_limitReached ? 0 : messages.size(), 1);
+        ssize_t got = rd_kafka_consume_batch_queue(queue, 0, messages.data(), wanted);
+        if (got == 0)
+            got = rd_kafka_consume_batch_queue(queue, m_paused || m_limitReached ? 10 : 100,
+                                               messages.data(), 1);
         m_batchReceivedAt = nowUs();
         for (ssize_t i = 0; i < got; ++i)
             consume(messages[static_cast<std::size_t>(i)]);
