@@ -168,6 +168,8 @@ private:
     bool m_leaving = false; // stopping: fetching stays paused while the last commit lands
     // Stopping while no broker answers: the consumer is destroyed without leaving the group.
     bool m_coordinatorUnreachable = false;
+    // Where a partition with no stored or committed offset starts (auto.offset.reset).
+    std::int64_t m_resetOffset = RD_KAFKA_OFFSET_INVALID;
     bool m_limitReached = false;
     std::int64_t m_consumed = 0;
     TimeUs m_batchReceivedAt = 0; // one clock read per consumed batch, not per message
@@ -230,6 +232,18 @@ Status KafkaIngest::Worker::create()
                 message = redact(message, secret);
             return Status::failure("Kafka property " + key + ": " + message);
         }
+    }
+    // The reset policy in effect (a -X auto.offset.reset= overrides the default), as the
+    // logical offset it stands for; "error" and anything unknown stay for librdkafka to apply.
+    for (const auto &[key, value] : settings) {
+        if (key != "auto.offset.reset")
+            continue;
+        if (value == "earliest" || value == "smallest" || value == "beginning")
+            m_resetOffset = RD_KAFKA_OFFSET_BEGINNING;
+        else if (value == "latest" || value == "largest" || value == "end")
+            m_resetOffset = RD_KAFKA_OFFSET_END;
+        else
+            m_resetOffset = RD_KAFKA_OFFSET_INVALID;
     }
     char eof[8] = {};
     std::size_t eofSize = sizeof eof;
@@ -510,10 +524,11 @@ void KafkaIngest::Worker::onAssign(rd_kafka_topic_partition_list_t *partitions)
     // if that is further: those messages then live in its capture, and the captures together
     // still hold each message once. Neither known: auto.offset.reset decides.
     TopicPartitionList committed(rd_kafka_topic_partition_list_copy(partitions));
-    if (const rd_kafka_resp_err_t err
-        = rd_kafka_committed(m_consumer.get(), committed.get(), 10'000))
+    const rd_kafka_resp_err_t committedError
+        = rd_kafka_committed(m_consumer.get(), committed.get(), 10'000);
+    if (committedError)
         noteError(std::string("cannot read the group's committed offsets: ")
-                  + rd_kafka_err2str(err));
+                  + rd_kafka_err2str(committedError));
     const std::vector<PartitionOffset> stored = m_writer.committedOffsets();
     for (int i = 0; i < partitions->cnt; ++i) {
         rd_kafka_topic_partition_t &partition = partitions->elems[i];
@@ -526,6 +541,12 @@ void KafkaIngest::Worker::onAssign(rd_kafka_topic_partition_list_t *partitions)
             committed.get(), partition.topic, partition.partition);
         if (group && group->err == RD_KAFKA_RESP_ERR_NO_ERROR && group->offset >= 0)
             start = std::max(start, group->offset);
+        // Known to have no offset anywhere: start where auto.offset.reset says at once. Left
+        // invalid, librdkafka would ask the group for the offsets again first (read above),
+        // which delays the first fetch.
+        if (start == RD_KAFKA_OFFSET_INVALID && !committedError && group
+            && group->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+            start = m_resetOffset;
         partition.offset = start;
     }
     const bool cooperative

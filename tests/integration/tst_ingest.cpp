@@ -146,6 +146,24 @@ private Q_SLOTS:
         QCOMPARE(again.value(QStringLiteral("messages")).toInt(), 0);
     }
 
+    // Neither the capture nor the group knows an offset: auto.offset.reset decides, as set
+    // with -X. "latest" skips what the topics already hold; the default reads it all
+    // (ingestStoresExactlyWhatWasProduced).
+    void offsetResetDecidesWhenNothingIsKnown()
+    {
+        const QString capture = m_dir.filePath(QStringLiteral("latest.capture"));
+        const QJsonObject latest
+            = ingest(m_bootstrap, capture,
+                     {QStringLiteral("--group"), QStringLiteral("latest"), QStringLiteral("-X"),
+                      QStringLiteral("auto.offset.reset=latest")});
+        QCOMPARE(latest.value(QStringLiteral("messages")).toInt(), 0);
+        const QJsonObject smallest
+            = ingest(m_bootstrap, m_dir.filePath(QStringLiteral("smallest.capture")),
+                     {QStringLiteral("--group"), QStringLiteral("smallest"), QStringLiteral("-X"),
+                      QStringLiteral("auto.offset.reset=smallest")});
+        QCOMPARE(smallest.value(QStringLiteral("messages")).toInt(), m_produced);
+    }
+
     void secretsNeverReachLogsOrErrors()
     {
         const QString secret = QStringLiteral("hunter2-do-not-print");
