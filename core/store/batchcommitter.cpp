@@ -687,9 +687,10 @@ CompactionStep BatchCommitter::compactEverything(std::int64_t maxSamplesInMemory
         sqlite::Transaction transaction(m_connection);
         m_connection.execute("DELETE FROM recent_chunks");
         m_smallChunks.clear();
+        const auto byTime = [](const Sample &a, const Sample &b) { return a.time < b.time; };
         for (auto &[series, seriesSamples] : bySeries) {
-            std::stable_sort(seriesSamples.begin(), seriesSamples.end(),
-                             [](const Sample &a, const Sample &b) { return a.time < b.time; });
+            if (!std::is_sorted(seriesSamples.begin(), seriesSamples.end(), byTime))
+                std::stable_sort(seriesSamples.begin(), seriesSamples.end(), byTime);
             writeChunks(series, seriesSamples);
             ++step.series;
             step.samples += static_cast<std::int64_t>(seriesSamples.size());
