@@ -212,7 +212,8 @@ bool readNanoTime(const jsonfields::Field &field, TimeUs &out)
 
 bool readNanoTime(element owner, std::string_view key, TimeUs &out)
 {
-    return readNanoTime(jsonfields::field(owner, key), out);
+    object o; // an item that is not an object has no time (and must not throw)
+    return owner.get(o) == simdjson::SUCCESS && readNanoTime(jsonfields::field(o, key), out);
 }
 
 // Iterates resource → scope → items, handing each item its resource attributes.

@@ -438,6 +438,25 @@ private Q_SLOTS:
                      != std::string::npos,
                  broken.reason().c_str());
     }
+
+    // OTLP items, data points and attributes that are not objects are read without throwing
+    // (simdjson's implicit conversion to an object throws): each decodes or fails with a reason.
+    void otlpItemsThatAreNotObjects()
+    {
+        const Decoded log = decode(R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[5]}]}]})");
+        QVERIFY2(log.ok, log.reason().c_str());
+        QCOMPARE(log.batch.logs.size(), std::size_t(1));
+        const Decoded point = decode(
+            R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"m","gauge":{"dataPoints":[7,{"asDouble":2,"attributes":[1,{"key":"k","value":{"intValue":"3"}}]}]}}]}]}]})");
+        QVERIFY2(point.ok, point.reason().c_str());
+        QCOMPARE(point.batch.samples.size(), std::size_t(1));
+        QCOMPARE(point.batch.series.at(0).key.canonical(), std::string("m{k=3}"));
+        const Decoded span
+            = decode(R"({"resourceSpans":[{"scopeSpans":[{"spans":["not a span"]}]}]})");
+        QVERIFY(!span.ok);
+        QVERIFY2(span.reason().find("OTLP span is not an object") != std::string::npos,
+                 span.reason().c_str());
+    }
 };
 
 QTEST_APPLESS_MAIN(TestFormatDecoders)
