@@ -2,6 +2,9 @@
 #include "commands.h"
 
 #include "mainwindow.h"
+#include "theme.h"
+#include "timedisplay.h"
+#include "timeline/viewstate.h"
 
 #include "kafka/livesession.h"
 #include "kafka/topics.h"
@@ -140,6 +143,13 @@ int runGui(int argc, char **argv)
                       QStringLiteral("SECONDS"), QStringLiteral("1")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Window size, e.g. 1400x900."),
                       QStringLiteral("WxH"), QStringLiteral("1400x900")});
+    parser.addOption({QStringLiteral("theme"),
+                      QStringLiteral("Colour theme: dark or light (default: the last one used)."),
+                      QStringLiteral("dark|light")});
+    parser.addOption({QStringLiteral("range"),
+                      QStringLiteral("Visible time range, FROM,TO as ISO 8601 (times without an "
+                                     "offset are UTC)."),
+                      QStringLiteral("FROM,TO")});
     if (auto exit = parseOrExit(parser, QApplication::arguments(), command))
         return *exit;
 
@@ -173,31 +183,40 @@ int runGui(int argc, char **argv)
 
     if (parser.isSet(QStringLiteral("demo")) && parser.isSet(QStringLiteral("capture")))
         return usageError(command, QStringLiteral("--demo and --capture exclude each other"));
+    std::optional<ui::Theme::Kind> theme;
+    if (parser.isSet(QStringLiteral("theme"))) {
+        theme = ui::Theme::parseKind(parser.value(QStringLiteral("theme")));
+        if (!theme)
+            return usageError(command,
+                              QStringLiteral("--theme: '%1' is not dark or light")
+                                  .arg(parser.value(QStringLiteral("theme"))));
+    }
+    std::optional<TimeRange> range;
+    if (parser.isSet(QStringLiteral("range"))) {
+        const ui::ParsedRange parsed
+            = ui::parseTimeRangeText(parser.value(QStringLiteral("range")), ui::TimeZoneMode::Utc);
+        if (!parsed.error.isEmpty())
+            return usageError(command, QStringLiteral("--range: ") + parsed.error);
+        range = parsed.range;
+    }
 
     ui::MainWindow window;
     window.resize(width, height);
+    if (theme)
+        window.setTheme(*theme);
     DemoSession demo;
-    QTimer refreshTimer;
     QTimer statusTimer;
     if (parser.isSet(QStringLiteral("demo"))) {
         auto started = startDemo();
         if (!started)
             return runtimeError(command, started.error());
         demo = std::move(*started);
-        if (Status status = window.openCapture(demo.live->capturePath()); !status)
+        if (Status status = window.openCapture(demo.live->capturePath(), true); !status)
             return runtimeError(command, status.error());
-        // Re-read at most once a second while data arrives.
-        refreshTimer.setSingleShot(true);
-        refreshTimer.setInterval(1000);
-        QObject::connect(&refreshTimer, &QTimer::timeout, &window, [&window] {
-            if (Status status = window.refresh(); !status)
-                spdlog::warn("refresh: {}", status.error());
-        });
-        QObject::connect(demo.live.get(), &kafka::LiveSession::dataCommitted, &refreshTimer,
-                         [&refreshTimer] {
-                             if (!refreshTimer.isActive())
-                                 refreshTimer.start();
-                         });
+        // Commits are announced coalesced (at most 25 a second); the window reads what is new
+        // off the GUI thread, one read at a time.
+        QObject::connect(demo.live.get(), &kafka::LiveSession::dataCommitted, &window,
+                         &ui::MainWindow::captureCommitted);
         QObject::connect(demo.live.get(), &kafka::LiveSession::writeFailed, &window,
                          [&window](const QString &message) {
                              window.setLiveStatus(QStringLiteral("cannot write the capture: ")
@@ -218,22 +237,26 @@ int runGui(int argc, char **argv)
         if (Status status = window.openCapture(path); !status)
             return runtimeError(command, status.error());
     }
+    if (range)
+        window.whenSettled([&window, range] { window.viewState().setVisibleRange(*range); });
     window.show();
 
     if (!screenshot.isEmpty()) {
+        // After the wait, once what the window shows has been read and painted.
         QTimer::singleShot(static_cast<int>(after * 1000), &window, [&window, screenshot] {
-            const bool saved = window.grab().save(screenshot, "PNG");
-            if (!saved) {
-                spdlog::error("cannot write screenshot {}", screenshot.toStdString());
-                QApplication::exit(kExitFailure);
-                return;
-            }
-            QApplication::exit(kExitOk);
+            window.whenSettled([&window, screenshot] {
+                const bool saved = window.grab().save(screenshot, "PNG");
+                if (!saved) {
+                    spdlog::error("cannot write screenshot {}", screenshot.toStdString());
+                    QApplication::exit(kExitFailure);
+                    return;
+                }
+                QApplication::exit(kExitOk);
+            });
         });
     }
     const int exitCode = QApplication::exec();
     statusTimer.stop();
-    refreshTimer.stop();
     if (demo.live)
         demo.live->stop(); // commit what was consumed before the cluster goes away
     if (demo.feed)

@@ -1,75 +1,615 @@
 #include "mainwindow.h"
 
-#include "eventtablemodel.h"
-#include "metricchart.h"
-#include "overviewseries.h"
+#include "models/eventtablemodel.h"
+#include "models/overviewseries.h"
+#include "models/seriestreemodel.h"
+#include "timeline/eventlanechart.h"
+#include "timeline/metricchart.h"
+#include "timeline/timelinefetcher.h"
+#include "timeline/timelineview.h"
+#include "timeline/viewstate.h"
+#include "timerangebar.h"
 
 #include "store/capturereader.h"
-#include "util/timeformat.h"
+#include "util/linkedlibraries.h"
 
+#include <qcustomplot.h>
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QCryptographicHash>
+#include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QSplitter>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
+#include <QToolBar>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+#include <map>
+#include <set>
 
 namespace eventscope::ui {
 
 namespace {
-constexpr std::size_t kMaxPanels = 4;
-constexpr std::size_t kMaxEventsShown = 50'000;
+constexpr int kMaxRecent = 10;
+constexpr std::size_t kOverviewSeries = 6;
+constexpr std::size_t kOverviewCharts = 4;
+
+QString settingsKeyFor(const std::string &path)
+{
+    const QString absolute = QFileInfo(QString::fromStdString(path)).absoluteFilePath();
+    return QStringLiteral("captures/")
+        + QString::fromLatin1(QCryptographicHash::hash(absolute.toUtf8(), QCryptographicHash::Sha1)
+                                  .toHex()
+                                  .left(16));
+}
+
+QString humanBytes(std::int64_t bytes)
+{
+    const double value = static_cast<double>(bytes);
+    if (bytes >= (1LL << 30))
+        return QStringLiteral("%1 GB").arg(value / (1LL << 30), 0, 'f', 2);
+    if (bytes >= (1LL << 20))
+        return QStringLiteral("%1 MB").arg(value / (1LL << 20), 0, 'f', 1);
+    return QStringLiteral("%1 kB").arg(value / 1024.0, 0, 'f', 0);
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_chart(new MetricChart(this))
-    , m_eventTable(new QTableView(this))
+    , m_theme(Theme::dark())
+    , m_view(new ViewState(this))
+    , m_timeline(new TimelineView(*m_view, this))
+    , m_rangeBar(new TimeRangeBar(*m_view, this))
     , m_events(new EventTableModel(this))
+    , m_eventFilter(new EventFilterProxyModel(this))
+    , m_eventTable(new QTableView(this))
+    , m_series(new SeriesTreeModel(this))
+    , m_seriesFilter(new SeriesFilterProxyModel(this))
+    , m_seriesTree(new QTreeView(this))
     , m_statusLabel(new QLabel(this))
+    , m_eventsLabel(new QLabel(this))
     , m_liveLabel(new QLabel(this))
 {
+    setObjectName(QStringLiteral("MainWindow"));
     setWindowTitle(tr("EventScope"));
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_chart);
-    splitter->addWidget(m_eventTable);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    setCentralWidget(splitter);
-
-    m_eventTable->setModel(m_events);
-    m_eventTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_eventTable->setAlternatingRowColors(true);
-    m_eventTable->verticalHeader()->hide();
-    m_eventTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    m_eventTable->horizontalHeader()->setStretchLastSection(true);
-    m_eventTable->setColumnWidth(EventTableModel::TimeColumn, 190);
-    m_eventTable->setColumnWidth(EventTableModel::TypeColumn, 200);
+    auto *centre = new QWidget(this);
+    auto *layout = new QVBoxLayout(centre);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_rangeBar);
+    layout->addWidget(m_timeline, 1);
+    setCentralWidget(centre);
+    m_timeline->setFocusPolicy(Qt::StrongFocus);
 
     statusBar()->addWidget(m_statusLabel, 1);
+    statusBar()->addPermanentWidget(m_eventsLabel);
     statusBar()->addPermanentWidget(m_liveLabel);
     m_liveLabel->hide();
-    createMenus();
-    showEmptyState();
+    m_statusLabel->setText(tr("No capture open: File ▸ Open Capture… (Ctrl+O)"));
+
+    createDocks();
+    createActions();
+
+    connect(m_timeline, &TimelineView::eventClicked, this,
+            [this](const Event &event) { selectEvent(event, false); });
+    connect(m_timeline, &TimelineView::dataPainted, this, &MainWindow::checkSettled);
+    connect(m_view, &ViewState::selectionChanged, this, &MainWindow::showSelectionInTable);
+    connect(m_view, &ViewState::timeZoneChanged, m_events, &EventTableModel::setTimeZone);
+    connect(m_view, &ViewState::historyChanged, this, [this] {
+        m_backAction->setEnabled(m_view->canGoBack());
+        m_forwardAction->setEnabled(m_view->canGoForward());
+    });
+
+    QSettings settings;
+    const auto kind = Theme::parseKind(
+        settings.value(QStringLiteral("view/theme"), QStringLiteral("dark")).toString());
+    setTheme(kind.value_or(Theme::Kind::Dark));
+    m_view->setTimeZone(settings.value(QStringLiteral("view/timeZone")).toString()
+                                == QLatin1String("local")
+                            ? TimeZoneMode::Local
+                            : TimeZoneMode::Utc);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    updateRecentMenu();
 }
 
-MainWindow::~MainWindow() = default;
-
-void MainWindow::createMenus()
+MainWindow::~MainWindow()
 {
+    m_timeline->setFetcher(nullptr);
+}
+
+void MainWindow::createDocks()
+{
+    // Events: filters over the table; the same filter drives the timeline's overlays.
+    auto *events = new QWidget(this);
+    auto *layout = new QVBoxLayout(events);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(4);
+    auto *filters = new QHBoxLayout;
+    m_filterText = new QLineEdit(events);
+    m_filterText->setObjectName(QStringLiteral("EventFilter"));
+    m_filterText->setPlaceholderText(tr("Filter events (Ctrl+F): type, service, entity, message"));
+    m_filterText->setClearButtonEnabled(true);
+    m_filterSeverity = new QComboBox(events);
+    m_filterSeverity->addItem(tr("Any severity"));
+    for (int i = 1; i < kSeverityCount; ++i)
+        m_filterSeverity->addItem(tr("≥ %1").arg(
+            QString::fromStdString(std::string(severityName(static_cast<Severity>(i))))));
+    m_filterCategory = new QComboBox(events);
+    m_filterCategory->addItem(tr("All categories"));
+    for (int i = 0; i < kEventCategoryCount; ++i)
+        m_filterCategory->addItem(
+            QString::fromStdString(std::string(categoryName(static_cast<EventCategory>(i)))));
+    m_filterService = new QComboBox(events);
+    m_filterService->addItem(tr("All services"));
+    filters->addWidget(m_filterText, 1);
+    filters->addWidget(m_filterSeverity);
+    filters->addWidget(m_filterCategory);
+    filters->addWidget(m_filterService);
+    layout->addLayout(filters);
+    layout->addWidget(m_eventTable, 1);
+    connect(m_filterText, &QLineEdit::textChanged, this, &MainWindow::applyFilter);
+    connect(m_filterSeverity, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
+    connect(m_filterCategory, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
+    connect(m_filterService, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
+
+    m_eventFilter->setSourceModel(m_events);
+    m_eventTable->setModel(m_eventFilter);
+    m_eventTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_eventTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_eventTable->setAlternatingRowColors(true);
+    m_eventTable->setSortingEnabled(true);
+    m_eventTable->sortByColumn(EventTableModel::TimeColumn, Qt::AscendingOrder);
+    m_eventTable->setWordWrap(false);
+    m_eventTable->verticalHeader()->hide();
+    m_eventTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+    m_eventTable->horizontalHeader()->setStretchLastSection(true);
+    m_eventTable->setColumnWidth(
+        EventTableModel::TimeColumn,
+        fontMetrics().horizontalAdvance(QStringLiteral("0000-00-00 00:00:00.000 UTC+00:00")));
+    m_eventTable->setColumnWidth(EventTableModel::SeverityColumn, 70);
+    m_eventTable->setColumnWidth(EventTableModel::CategoryColumn, 90);
+    m_eventTable->setColumnWidth(EventTableModel::TypeColumn, 190);
+    m_eventTable->setColumnWidth(EventTableModel::ServiceColumn, 110);
+    m_eventTable->setColumnWidth(EventTableModel::EntityColumn, 170);
+    connect(m_eventTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (!current.isValid())
+                    return;
+                const QModelIndex source = m_eventFilter->mapToSource(current);
+                selectEvent(m_events->eventAt(source.row()), true);
+            });
+
+    m_eventDock = new QDockWidget(tr("Events"), this);
+    m_eventDock->setObjectName(QStringLiteral("EventsDock"));
+    m_eventDock->setWidget(events);
+    addDockWidget(Qt::BottomDockWidgetArea, m_eventDock);
+
+    // Series: a searchable tree; double-click charts a series (or a whole metric).
+    auto *seriesPanel = new QWidget(this);
+    auto *seriesLayout = new QVBoxLayout(seriesPanel);
+    seriesLayout->setContentsMargins(4, 4, 4, 4);
+    auto *search = new QLineEdit(seriesPanel);
+    search->setObjectName(QStringLiteral("SeriesSearch"));
+    search->setPlaceholderText(tr("Search series: words in name or labels"));
+    search->setClearButtonEnabled(true);
+    seriesLayout->addWidget(search);
+    seriesLayout->addWidget(m_seriesTree, 1);
+    m_seriesFilter->setSourceModel(m_series);
+    m_seriesTree->setModel(m_seriesFilter);
+    m_seriesTree->setUniformRowHeights(true);
+    m_seriesTree->header()->setStretchLastSection(false);
+    m_seriesTree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_seriesTree->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_seriesTree->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(search, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_seriesFilter->setSearch(text);
+        if (!text.isEmpty())
+            m_seriesTree->expandAll();
+    });
+    connect(m_seriesTree, &QTreeView::doubleClicked, this, [this](const QModelIndex &index) {
+        auto series = m_series->seriesUnder(m_seriesFilter->mapToSource(index));
+        if (series.size() > 8)
+            series.resize(8); // a chart of more is unreadable; the rest via the menu
+        if (!series.empty())
+            m_timeline->addChart(std::move(series));
+    });
+    connect(m_seriesTree, &QTreeView::customContextMenuRequested, this, [this](QPoint at) {
+        const QModelIndex index = m_seriesFilter->mapToSource(m_seriesTree->indexAt(at));
+        const auto series = m_series->seriesUnder(index);
+        if (series.empty())
+            return;
+        QMenu menu;
+        menu.addAction(tr("Add to a new chart"), this,
+                       [this, series] { m_timeline->addChart(series); });
+        for (int i = 0; i < m_timeline->chartCount(); ++i) {
+            const QString title = m_timeline->chart(i)->title();
+            menu.addAction(tr("Add to chart %1: %2").arg(i + 1).arg(title.left(60)), this,
+                           [this, series, i] {
+                               for (const SeriesInfo &s : series)
+                                   m_timeline->addSeriesToChart(i, s);
+                           });
+        }
+        menu.exec(m_seriesTree->viewport()->mapToGlobal(at));
+    });
+    m_seriesDock = new QDockWidget(tr("Series"), this);
+    m_seriesDock->setObjectName(QStringLiteral("SeriesDock"));
+    m_seriesDock->setWidget(seriesPanel);
+    addDockWidget(Qt::LeftDockWidgetArea, m_seriesDock);
+    resizeDocks({m_seriesDock}, {260}, Qt::Horizontal);
+    resizeDocks({m_eventDock}, {220}, Qt::Vertical);
+}
+
+void MainWindow::createActions()
+{
+    QToolBar *toolbar = addToolBar(tr("Navigation"));
+    toolbar->setObjectName(QStringLiteral("NavigationToolbar"));
+    toolbar->setMovable(false);
+    const auto shortcutAction
+        = [this](QMenu *menu, const QString &text, const QList<QKeySequence> &keys, auto &&slot) {
+              QAction *action = menu->addAction(text);
+              action->setShortcuts(keys);
+              action->setShortcutContext(Qt::WindowShortcut);
+              connect(action, &QAction::triggered, this, slot);
+              m_shortcutActions << action;
+              return action;
+          };
+
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Capture…"), QKeySequence::Open, this, &MainWindow::chooseCapture);
+    QAction *open = shortcutAction(file, tr("&Open Capture…"), {QKeySequence::Open},
+                                   [this] { chooseCapture(); });
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
     file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    shortcutAction(file, tr("&Quit"), {QKeySequence::Quit}, [this] { close(); });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    shortcutAction(view, tr("&Filter Events"), {QKeySequence::Find}, [this] {
+        m_eventDock->show();
+        m_eventDock->raise();
+        m_filterText->setFocus();
+        m_filterText->selectAll();
+    });
+    view->addSeparator();
+    QAction *dark = view->addAction(tr("&Dark Theme"));
+    QAction *light = view->addAction(tr("&Light Theme"));
+    dark->setCheckable(true);
+    light->setCheckable(true);
+    auto *themes = new QActionGroup(this);
+    themes->addAction(dark);
+    themes->addAction(light);
+    connect(dark, &QAction::triggered, this, [this] { setTheme(Theme::Kind::Dark); });
+    connect(light, &QAction::triggered, this, [this] { setTheme(Theme::Kind::Light); });
+    connect(view, &QMenu::aboutToShow, this, [this, dark, light] {
+        dark->setChecked(m_theme.kind == Theme::Kind::Dark);
+        light->setChecked(m_theme.kind == Theme::Kind::Light);
+    });
+    QAction *utc = view->addAction(tr("Times in &UTC"));
+    utc->setCheckable(true);
+    connect(utc, &QAction::toggled, this,
+            [this](bool on) { m_view->setTimeZone(on ? TimeZoneMode::Utc : TimeZoneMode::Local); });
+    connect(m_view, &ViewState::timeZoneChanged, utc,
+            [utc](TimeZoneMode zone) { utc->setChecked(zone == TimeZoneMode::Utc); });
+    utc->setChecked(m_view->timeZone() == TimeZoneMode::Utc);
+    QAction *lanes = view->addAction(tr("Event Lanes per &Service"));
+    lanes->setCheckable(true);
+    connect(lanes, &QAction::toggled, this, [this](bool on) {
+        m_timeline->setLaneMode(on ? LaneMode::Service : LaneMode::Category);
+    });
+    QAction *labels = shortcutAction(view, tr("Show &Labels on Markers"), {QKeySequence(Qt::Key_L)},
+                                     [this](bool on) { m_timeline->setShowLabels(on); });
+    labels->setCheckable(true);
+    view->addSeparator();
+    view->addAction(m_eventDock->toggleViewAction());
+    view->addAction(m_seriesDock->toggleViewAction());
+
+    QMenu *go = menuBar()->addMenu(tr("&Go"));
+    m_backAction = shortcutAction(go, tr("&Back"), {QKeySequence(Qt::ALT | Qt::Key_Left)},
+                                  [this] { m_view->goBack(); });
+    m_forwardAction = shortcutAction(go, tr("&Forward"), {QKeySequence(Qt::ALT | Qt::Key_Right)},
+                                     [this] { m_view->goForward(); });
+    m_backAction->setEnabled(false);
+    m_forwardAction->setEnabled(false);
+    go->addSeparator();
+    QAction *fit = shortcutAction(go, tr("&Fit All"), {QKeySequence(Qt::Key_F)},
+                                  [this] { m_view->fitAll(); });
+    QAction *zoomIn = shortcutAction(go, tr("Zoom &In"),
+                                     {QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal)},
+                                     [this] { m_view->zoomAroundCentre(0.5); });
+    QAction *zoomOut = shortcutAction(go, tr("Zoom &Out"), {QKeySequence(Qt::Key_Minus)},
+                                      [this] { m_view->zoomAroundCentre(2.0); });
+    shortcutAction(go, tr("Pan &Left"), {QKeySequence(Qt::Key_Left)},
+                   [this] { m_view->pan(-0.25); });
+    shortcutAction(go, tr("Pan &Right"), {QKeySequence(Qt::Key_Right)},
+                   [this] { m_view->pan(0.25); });
+    QAction *live = shortcutAction(go, tr("&Live Follow"), {QKeySequence(Qt::Key_Space)},
+                                   [this] { m_view->setFollowing(!m_view->isFollowing()); });
+    go->addSeparator();
+    shortcutAction(go, tr("&Next Event of This Type"), {QKeySequence(Qt::Key_Period)},
+                   [this] { stepEvent(1); });
+    shortcutAction(go, tr("&Previous Event of This Type"), {QKeySequence(Qt::Key_Comma)},
+                   [this] { stepEvent(-1); });
+    shortcutAction(go, tr("&Clear Selection"), {QKeySequence(Qt::Key_Escape)},
+                   [this] { m_view->clearSelection(); });
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    shortcutAction(help, tr("&Keyboard Shortcuts"), {QKeySequence(Qt::Key_Question)},
+                   [this] { showShortcuts(); });
+    help->addAction(tr("&About EventScope"), this, &MainWindow::showAbout);
+
+    // The arrow keys pan the timeline, but an item view or a text field with focus keeps them.
+    for (QAction *action : m_shortcutActions) {
+        const QKeySequence key = action->shortcut();
+        if (key == QKeySequence(Qt::Key_Left) || key == QKeySequence(Qt::Key_Right)
+            || key == QKeySequence(Qt::Key_Space) || key == QKeySequence(Qt::Key_Period)
+            || key == QKeySequence(Qt::Key_Comma) || key == QKeySequence(Qt::Key_F)
+            || key == QKeySequence(Qt::Key_L)) {
+            action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+            m_timeline->addAction(action);
+        }
+    }
+
+    toolbar->addAction(open);
+    toolbar->addSeparator();
+    toolbar->addAction(m_backAction);
+    toolbar->addAction(m_forwardAction);
+    toolbar->addAction(zoomIn);
+    toolbar->addAction(zoomOut);
+    toolbar->addAction(fit);
+    toolbar->addAction(live);
+    for (QAction *action : toolbar->actions()) {
+        if (!action->shortcut().isEmpty())
+            action->setToolTip(action->text().remove(QLatin1Char('&')) + QStringLiteral(" (")
+                               + action->shortcut().toString(QKeySequence::NativeText)
+                               + QLatin1Char(')'));
+    }
 }
 
-void MainWindow::showEmptyState()
+void MainWindow::setTheme(Theme::Kind kind)
 {
-    m_chart->setPlaceholderText(
-        tr("No capture open: File ▸ Open Capture…, or start with --capture FILE"));
-    m_statusLabel->setText(tr("No capture open"));
+    m_theme = Theme::forKind(kind);
+    if (auto *application = qobject_cast<QApplication *>(QCoreApplication::instance()))
+        m_theme.applyTo(*application);
+    m_timeline->setTheme(m_theme);
+    m_events->setSeverityColors(m_theme);
+    QSettings().setValue(QStringLiteral("view/theme"), Theme::kindName(kind));
+}
+
+Status MainWindow::openCapture(const std::string &path, bool live)
+{
+    auto fetcher = TimelineFetcher::open(path);
+    if (!fetcher)
+        return Status::failure(fetcher.error());
+    saveCaptureView();
+    m_timeline->setFetcher(nullptr);
+    m_fetcher = std::move(*fetcher);
+    m_capturePath = path;
+    m_live = live;
+    m_firstRefresh = true;
+    m_seriesChosen = false;
+    m_refreshedOnce = false;
+    m_timeline->clearCharts();
+    m_view->clearSelection();
+    m_view->setFollowing(false);
+    m_view->setDataExtent({0, 0});
+    m_events->setEvents(nullptr);
+    m_timeline->setEvents(nullptr);
+    m_series->setSeries({});
+    connect(m_fetcher.get(), &TimelineFetcher::refreshed, this, &MainWindow::onRefreshed);
+    m_timeline->setFetcher(m_fetcher.get());
+    m_fetcher->requestRefresh();
+    setWindowTitle(tr("EventScope — %1").arg(QString::fromStdString(path)));
+    m_statusLabel->setText(tr("Reading %1…").arg(QString::fromStdString(path)));
+    if (!live)
+        rememberRecent(QString::fromStdString(path));
+    return {};
+}
+
+void MainWindow::captureCommitted()
+{
+    if (m_fetcher)
+        m_fetcher->requestRefresh();
+}
+
+void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
+{
+    if (!snapshot.error.isEmpty()) {
+        // Keep what is shown; say why it is not newer.
+        m_statusLabel->setText(
+            tr("Cannot read %1: %2").arg(QString::fromStdString(m_capturePath), snapshot.error));
+        return;
+    }
+    if (snapshot.series)
+        m_series->setSeries(*snapshot.series);
+    if (snapshot.events) {
+        m_events->setEvents(snapshot.events);
+        m_timeline->setEvents(snapshot.events);
+        std::set<std::string> services;
+        for (const Event &e : *snapshot.events) {
+            if (!e.service.empty())
+                services.insert(e.service);
+        }
+        const QString current
+            = m_filterService->currentIndex() > 0 ? m_filterService->currentText() : QString();
+        if (static_cast<int>(services.size()) + 1 != m_filterService->count()) {
+            QSignalBlocker block(m_filterService);
+            m_filterService->clear();
+            m_filterService->addItem(tr("All services"));
+            for (const std::string &service : services)
+                m_filterService->addItem(QString::fromStdString(service));
+            m_filterService->setCurrentIndex(std::max(0, m_filterService->findText(current)));
+        }
+    }
+    const TimeRange span = snapshot.info.span;
+    if (m_firstRefresh) {
+        m_firstRefresh = false;
+        m_view->setDataExtent(span);
+        const bool restored = !m_live && restoreCaptureView();
+        if (!restored) {
+            m_view->setVisibleRange(span.isEmpty() ? TimeRange{0, kMicrosPerSecond} : span,
+                                    ViewState::History::Skip);
+            if (m_live)
+                m_view->setFollowing(true);
+        }
+    } else {
+        m_view->setDataExtent(span);
+        if (m_live && !m_view->isFollowing())
+            m_timeline->refreshData(); // new data may land in the range on screen
+    }
+    if (!m_seriesChosen && !m_series->series().empty()) {
+        m_seriesChosen = true;
+        if (m_timeline->chartCount() == 0)
+            showChartsFor(m_series->series());
+    }
+    showStatus(snapshot.info);
+    m_refreshedOnce = true;
+    checkSettled();
+}
+
+void MainWindow::showChartsFor(const std::vector<SeriesInfo> &series)
+{
+    const auto events = m_timeline->events();
+    // Golden signals of the service that failed last, grouped one metric per chart.
+    const auto chosen = chooseOverviewSeries(series, *events, kOverviewSeries);
+    std::vector<std::vector<SeriesInfo>> charts;
+    std::map<std::string, std::size_t> byName;
+    for (const SeriesInfo &info : chosen) {
+        const auto found = byName.find(info.key.name);
+        if (found != byName.end()) {
+            charts[found->second].push_back(info);
+        } else if (charts.size() < kOverviewCharts) {
+            byName[info.key.name] = charts.size();
+            charts.push_back({info});
+        }
+    }
+    for (auto &chart : charts)
+        m_timeline->addChart(std::move(chart));
+}
+
+void MainWindow::showStatus(const CaptureInfo &info)
+{
+    QString text
+        = tr("%1 — %2 events, %3 series, %4 samples, %5 logs, %6 spans, %7 dead letters — %8")
+              .arg(QFileInfo(QString::fromStdString(info.path)).fileName())
+              .arg(info.events)
+              .arg(info.series)
+              .arg(info.samples)
+              .arg(info.logs)
+              .arg(info.spans)
+              .arg(info.deadLetters)
+              .arg(humanBytes(info.fileBytes));
+    m_statusLabel->setText(text);
+    m_statusLabel->setToolTip(QString::fromStdString(info.path));
+    const auto columns = m_timeline->eventColumns();
+    const int shown = m_eventFilter->rowCount();
+    m_eventsLabel->setText(
+        tr("%1 of %2 events match the filter").arg(shown).arg(m_events->rowCount()));
+    Q_UNUSED(columns);
+}
+
+void MainWindow::applyFilter()
+{
+    EventFilter filter;
+    filter.text = m_filterText->text().trimmed();
+    filter.minSeverity = static_cast<Severity>(std::max(0, m_filterSeverity->currentIndex()));
+    if (m_filterCategory->currentIndex() > 0)
+        filter.categories = 1u << (m_filterCategory->currentIndex() - 1);
+    if (m_filterService->currentIndex() > 0)
+        filter.service = m_filterService->currentText();
+    m_eventFilter->setFilter(filter);
+    m_timeline->setEventFilter(filter);
+    m_eventsLabel->setText(tr("%1 of %2 events match the filter")
+                               .arg(m_eventFilter->rowCount())
+                               .arg(m_events->rowCount()));
+}
+
+void MainWindow::selectEvent(const Event &event, bool centre)
+{
+    m_view->setSelectedEvent(event);
+    const TimeRange visible = m_view->visibleRange();
+    if (centre && !visible.contains(event.time))
+        m_view->centreOn(event.time);
+}
+
+void MainWindow::showSelectionInTable()
+{
+    const auto &selected = m_view->selectedEvent();
+    QSignalBlocker block(m_eventTable->selectionModel());
+    if (!selected) {
+        m_eventTable->clearSelection();
+        return;
+    }
+    const int row = m_events->rowOf(*selected);
+    const QModelIndex index = m_eventFilter->mapFromSource(m_events->index(row, 0));
+    if (!index.isValid())
+        return;
+    m_eventTable->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_eventTable->scrollTo(index);
+}
+
+void MainWindow::stepEvent(int direction)
+{
+    const auto &selected = m_view->selectedEvent();
+    const auto events = m_timeline->events();
+    if (!selected || !events || events->empty())
+        return;
+    const int row = m_events->rowOf(*selected);
+    if (row < 0)
+        return;
+    const auto &filter = m_eventFilter->filter();
+    for (int i = row + direction; i >= 0 && i < static_cast<int>(events->size()); i += direction) {
+        const Event &candidate = (*events)[static_cast<std::size_t>(i)];
+        if (candidate.type == selected->type && filter.matches(candidate)) {
+            selectEvent(candidate, true);
+            return;
+        }
+    }
+    statusBar()->showMessage(tr("No %1 event of type %2")
+                                 .arg(direction > 0 ? tr("later") : tr("earlier"),
+                                      QString::fromStdString(selected->type)),
+                             3000);
+}
+
+void MainWindow::setLiveStatus(const QString &text)
+{
+    m_liveLabel->setText(text);
+    m_liveLabel->setVisible(!text.isEmpty());
+}
+
+void MainWindow::whenSettled(std::function<void()> ready)
+{
+    if (isSettled()) {
+        ready();
+        return;
+    }
+    m_settledCallbacks.push_back(std::move(ready));
+}
+
+bool MainWindow::isSettled() const
+{
+    return !m_fetcher || (m_refreshedOnce && !m_timeline->isFetching());
+}
+
+void MainWindow::checkSettled()
+{
+    // One at a time: a callback that changes the view (a range to show) makes the window
+    // unsettled again, and the next waits for that to be painted.
+    while (isSettled() && !m_settledCallbacks.empty()) {
+        m_timeline->replotImmediately(); // charts replot lazily; a grab must see the data
+        auto callback = std::move(m_settledCallbacks.front());
+        m_settledCallbacks.erase(m_settledCallbacks.begin());
+        callback();
+    }
 }
 
 void MainWindow::chooseCapture()
@@ -84,83 +624,149 @@ void MainWindow::chooseCapture()
                              QString::fromStdString(status.error()));
 }
 
-Status MainWindow::openCapture(const std::string &path)
+void MainWindow::rememberRecent(const QString &path)
 {
-    auto reader = CaptureReader::open(path);
-    if (!reader)
-        return Status::failure(reader.error());
-    std::swap(m_reader, *reader);
-    Status status = loadView();
-    if (!status) {
-        std::swap(m_reader, *reader); // back to what was shown before
-        return status;
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentCaptures")).toStringList();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("recentCaptures"), recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentCaptures")).toStringList();
+    for (const QString &path : recent) {
+        m_recentMenu->addAction(path, this, [this, path] {
+            if (Status status = openCapture(path.toStdString()); !status)
+                QMessageBox::warning(this, tr("Cannot open capture"),
+                                     QString::fromStdString(status.error()));
+        });
     }
-    setWindowTitle(tr("EventScope — %1").arg(QString::fromStdString(path)));
-    return {};
+    m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
-Status MainWindow::refresh()
+void MainWindow::saveCaptureView()
 {
-    return m_reader ? loadView() : Status();
-}
-
-void MainWindow::setLiveStatus(const QString &text)
-{
-    m_liveLabel->setText(text);
-    m_liveLabel->setVisible(!text.isEmpty());
-}
-
-Status MainWindow::loadView()
-{
-    auto info = m_reader->info();
-    if (!info)
-        return Status::failure(info.error());
-    auto series = m_reader->series();
-    if (!series)
-        return Status::failure(series.error());
-
-    EventQuery query;
-    query.limit = kMaxEventsShown;
-    auto events = m_reader->events(query);
-    if (!events)
-        return Status::failure(events.error());
-
-    const TimeRange span = info->span.isEmpty() ? TimeRange{0, kMicrosPerSecond} : info->span;
-    std::vector<MetricChart::Panel> panels;
-    for (const SeriesInfo &s : chooseOverviewSeries(*series, *events, kMaxPanels)) {
-        // Before the first layout the chart has no width of its own yet: use the window's.
-        const int columns = std::max(m_chart->plotWidth(), width() - 100);
-        auto buckets = m_reader->levelOfDetail(s.id, span, columns);
-        if (!buckets)
-            return Status::failure(buckets.error());
-        panels.push_back({QString::fromStdString(s.key.canonical()), QString::fromStdString(s.unit),
-                          std::move(*buckets)});
+    if (m_capturePath.empty() || m_live || m_firstRefresh)
+        return;
+    QSettings settings;
+    settings.beginGroup(settingsKeyFor(m_capturePath));
+    settings.setValue(QStringLiteral("path"), QString::fromStdString(m_capturePath));
+    const TimeRange range = m_view->visibleRange();
+    settings.setValue(QStringLiteral("rangeBegin"), QVariant::fromValue<qint64>(range.begin));
+    settings.setValue(QStringLiteral("rangeEnd"), QVariant::fromValue<qint64>(range.end));
+    settings.setValue(QStringLiteral("laneMode"),
+                      m_timeline->laneMode() == LaneMode::Service ? 1 : 0);
+    QStringList charts;
+    QList<QVariant> masks;
+    for (int i = 0; i < m_timeline->chartCount(); ++i) {
+        QStringList keys;
+        for (const SeriesInfo &info : m_timeline->chart(i)->series())
+            keys << QString::number(info.id) + QLatin1Char(':')
+                    + QString::fromStdString(info.key.canonical());
+        charts << keys.join(QLatin1Char('\n'));
+        masks << static_cast<uint>(m_timeline->chart(i)->categoryMask());
     }
+    settings.setValue(QStringLiteral("charts"), charts);
+    settings.setValue(QStringLiteral("chartCategories"), masks);
+    settings.endGroup();
+}
 
-    // An empty capture has no time to show (the fallback span above only feeds the queries):
-    // the chart then draws no time axis rather than one at 1970.
-    m_chart->setTimeRange(info->span.begin, info->span.end);
-    m_chart->setEvents(*events);
-    m_chart->setPlaceholderText(tr("No metrics in this capture"));
-    m_chart->setPanels(panels);
-    m_events->setEvents(std::move(*events));
+bool MainWindow::restoreCaptureView()
+{
+    QSettings settings;
+    settings.beginGroup(settingsKeyFor(m_capturePath));
+    if (!settings.contains(QStringLiteral("rangeBegin")))
+        return false;
+    const TimeRange range{settings.value(QStringLiteral("rangeBegin")).toLongLong(),
+                          settings.value(QStringLiteral("rangeEnd")).toLongLong()};
+    if (range.isEmpty())
+        return false;
+    m_view->setVisibleRange(range, ViewState::History::Skip);
+    m_timeline->setLaneMode(settings.value(QStringLiteral("laneMode")).toInt() == 1
+                                ? LaneMode::Service
+                                : LaneMode::Category);
+    const QStringList charts = settings.value(QStringLiteral("charts")).toStringList();
+    const QList<QVariant> masks = settings.value(QStringLiteral("chartCategories")).toList();
+    for (int i = 0; i < charts.size(); ++i) {
+        std::vector<SeriesInfo> series;
+        for (const QString &entry : charts[i].split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            // Series ids are stable within a capture; the key confirms it is the same series.
+            const qsizetype colon = entry.indexOf(QLatin1Char(':'));
+            const SeriesInfo *info = m_series->findById(entry.left(colon).toLongLong());
+            if (info && QString::fromStdString(info->key.canonical()) == entry.mid(colon + 1))
+                series.push_back(*info);
+        }
+        if (!series.empty())
+            m_timeline->addChart(std::move(series), masks.value(i).toUInt());
+    }
+    m_seriesChosen = m_timeline->chartCount() > 0 || charts.isEmpty();
+    return true;
+}
 
-    QString text = tr("%1 — %2 events, %3 series (%4 samples), %5 logs, %6 spans, %7 dead letters")
-                       .arg(QString::fromStdString(info->path))
-                       .arg(info->events)
-                       .arg(info->series)
-                       .arg(info->samples)
-                       .arg(info->logs)
-                       .arg(info->spans)
-                       .arg(info->deadLetters);
-    if (!info->span.isEmpty())
-        text += tr(" — %1 to %2")
-                    .arg(QString::fromStdString(formatTimestamp(info->span.begin)),
-                         QString::fromStdString(formatTimestamp(info->span.end - 1)));
-    if (series->size() > kMaxPanels)
-        text += tr(" — showing %1 of %2 series").arg(kMaxPanels).arg(series->size());
-    m_statusLabel->setText(text);
-    return {};
+QString MainWindow::shortcutsText() const
+{
+    QString text;
+    for (const QAction *action : m_shortcutActions) {
+        QStringList keys;
+        for (const QKeySequence &key : action->shortcuts())
+            keys << key.toString(QKeySequence::NativeText);
+        text += QStringLiteral("%1\t%2\n")
+                    .arg(keys.join(QStringLiteral(", ")), action->text().remove(QLatin1Char('&')));
+    }
+    text += tr("Wheel\tZoom around the cursor\nShift+Wheel\tPan\nDrag\tZoom to the dragged range\n"
+               "Ctrl+Drag, middle drag\tPan\nClick a marker\tSelect the event\nRight click\tChart "
+               "and lane options\n");
+    return text;
+}
+
+void MainWindow::showShortcuts()
+{
+    QString html = QStringLiteral("<table cellpadding=3>");
+    for (const QString &line : shortcutsText().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        const QStringList parts = line.split(QLatin1Char('\t'));
+        html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                    .arg(parts.value(0).toHtmlEscaped(), parts.value(1).toHtmlEscaped());
+    }
+    html += QStringLiteral("</table>");
+    QMessageBox box(QMessageBox::NoIcon, tr("Keyboard Shortcuts"), html, QMessageBox::Close, this);
+    box.setTextFormat(Qt::RichText);
+    box.exec();
+}
+
+void MainWindow::showAbout()
+{
+    QString libraries;
+    auto linked = coreLibraries();
+    linked.push_back({"QCustomPlot", "2.1", "GPL-3.0"});
+    for (const LinkedLibrary &library : linked)
+        libraries += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>")
+                         .arg(QString::fromStdString(library.name).toHtmlEscaped(),
+                              QString::fromStdString(library.version).toHtmlEscaped(),
+                              QString::fromStdString(library.licence).toHtmlEscaped());
+    QMessageBox::about(
+        this, tr("About EventScope"),
+        tr("<h3>EventScope %1</h3><p>Desktop observability console: Kafka events, "
+           "metrics, logs and traces.</p><p>Built with:</p><table cellpadding=2>%2</table>")
+            .arg(QCoreApplication::applicationVersion().toHtmlEscaped(), libraries));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveCaptureView();
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("view/timeZone"),
+                      m_view->timeZone() == TimeZoneMode::Local ? QStringLiteral("local")
+                                                                : QStringLiteral("utc"));
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace eventscope::ui

@@ -1,26 +1,46 @@
 #pragma once
 
+#include "model/series.h"
+#include "theme.h"
+#include "timeline/eventcolumns.h"
 #include "util/result.h"
 
 #include <QMainWindow>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
+class QAction;
+class QDockWidget;
 class QLabel;
+class QLineEdit;
+class QComboBox;
 class QTableView;
+class QTreeView;
 
 namespace eventscope {
-class CaptureReader;
+struct CaptureInfo;
 }
 
 namespace eventscope::ui {
 
+class EventFilterProxyModel;
 class EventTableModel;
-class MetricChart;
+class SeriesFilterProxyModel;
+class SeriesTreeModel;
+class TimeRangeBar;
+class TimelineFetcher;
+class TimelineView;
+class ViewState;
+struct CaptureSnapshot;
 
-// Layout and wiring only: the chart on top, the event table below, capture facts in the status
-// bar. Data comes from core through CaptureReader queries. Lives on the GUI thread.
+// The console window: layout and wiring only. The timeline in the centre with the time range
+// bar above it, the event table and the series tree in docks, menus, toolbar, shortcuts and
+// the status bar. State lives in ViewState and the models; data comes from TimelineFetcher.
+// Window layout, theme, time zone, recent captures and each capture's last view are kept in
+// QSettings (never in the capture). Lives on the GUI thread.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -29,25 +49,81 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Opens a capture for review. On failure the window keeps what it showed before.
-    Status openCapture(const std::string &path);
-    // Re-reads the open capture (while live ingest writes to it).
-    Status refresh();
+    // Opens a capture. On failure the window keeps what it showed before. `live`: the capture
+    // is being written (follow it, do not restore an old range).
+    Status openCapture(const std::string &path, bool live = false);
+    // The capture was committed to (coalesced by the caller): read what is new.
+    void captureCommitted();
     // A second status line for a live source: rates, lag, broker state.
     void setLiveStatus(const QString &text);
+    void setTheme(Theme::Kind kind);
+    Theme::Kind themeKind() const { return m_theme.kind; }
+
+    ViewState &viewState() const { return *m_view; }
+    TimelineView &timeline() const { return *m_timeline; }
+    EventTableModel &eventModel() const { return *m_events; }
+    EventFilterProxyModel &eventFilterModel() const { return *m_eventFilter; }
+    QTableView &eventTable() const { return *m_eventTable; }
+    SeriesTreeModel &seriesModel() const { return *m_series; }
+    TimeRangeBar &timeRangeBar() const { return *m_rangeBar; }
+    // Calls `ready` once the capture's data is read and the timeline has painted it.
+    void whenSettled(std::function<void()> ready);
+    bool isSettled() const;
+    // The text of the "every key" dialog.
+    QString shortcutsText() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    void createMenus();
-    void showEmptyState();
+    void createActions();
+    void createDocks();
     void chooseCapture();
-    Status loadView();
+    void onRefreshed(const CaptureSnapshot &snapshot);
+    void applyFilter();
+    void selectEvent(const Event &event, bool centre);
+    void showSelectionInTable();
+    void stepEvent(int direction);
+    void showStatus(const CaptureInfo &info);
+    void showChartsFor(const std::vector<SeriesInfo> &series);
+    void saveCaptureView();
+    bool restoreCaptureView();
+    void rememberRecent(const QString &path);
+    void updateRecentMenu();
+    void showShortcuts();
+    void showAbout();
+    void checkSettled();
 
-    MetricChart *m_chart;
-    QTableView *m_eventTable;
+    Theme m_theme;
+    ViewState *m_view;
+    TimelineView *m_timeline;
+    TimeRangeBar *m_rangeBar;
     EventTableModel *m_events;
+    EventFilterProxyModel *m_eventFilter;
+    QTableView *m_eventTable;
+    SeriesTreeModel *m_series;
+    SeriesFilterProxyModel *m_seriesFilter;
+    QTreeView *m_seriesTree;
+    QDockWidget *m_eventDock = nullptr;
+    QDockWidget *m_seriesDock = nullptr;
+    QLineEdit *m_filterText = nullptr;
+    QComboBox *m_filterSeverity = nullptr;
+    QComboBox *m_filterCategory = nullptr;
+    QComboBox *m_filterService = nullptr;
     QLabel *m_statusLabel;
+    QLabel *m_eventsLabel;
     QLabel *m_liveLabel;
-    std::unique_ptr<CaptureReader> m_reader;
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_backAction = nullptr;
+    QAction *m_forwardAction = nullptr;
+    QList<QAction *> m_shortcutActions;
+    std::unique_ptr<TimelineFetcher> m_fetcher;
+    std::string m_capturePath;
+    bool m_live = false;
+    bool m_firstRefresh = true;
+    bool m_seriesChosen = false;
+    std::vector<std::function<void()>> m_settledCallbacks;
+    bool m_refreshedOnce = false;
 };
 
 } // namespace eventscope::ui

@@ -56,23 +56,24 @@ std::string attributesOrEmpty(const sqlite::Statement &statement, int column)
     return text;
 }
 
-Event readEvent(const sqlite::Statement &statement)
+// The event columns (kEventColumns) starting at column `first`.
+Event readEvent(const sqlite::Statement &statement, int first = 0)
 {
     Event event;
-    event.sourceId = statement.columnString(0);
-    event.time = statement.columnInt(1);
-    event.type = statement.columnString(2);
+    event.sourceId = statement.columnString(first);
+    event.time = statement.columnInt(first + 1);
+    event.type = statement.columnString(first + 2);
     event.category = static_cast<EventCategory>(
-        std::clamp<std::int64_t>(statement.columnInt(3), 0, kEventCategoryCount - 1));
+        std::clamp<std::int64_t>(statement.columnInt(first + 3), 0, kEventCategoryCount - 1));
     event.severity = static_cast<Severity>(
-        std::clamp<std::int64_t>(statement.columnInt(4), 0, kSeverityCount - 1));
-    event.service = statement.columnString(5);
-    event.entity = statement.columnString(6);
-    event.cluster = statement.columnString(7);
-    event.message = statement.columnString(8);
-    event.traceId = statement.columnString(9);
-    event.attributes = attributesOrEmpty(statement, 10);
-    event.origin = readOrigin(statement, 11);
+        std::clamp<std::int64_t>(statement.columnInt(first + 4), 0, kSeverityCount - 1));
+    event.service = statement.columnString(first + 5);
+    event.entity = statement.columnString(first + 6);
+    event.cluster = statement.columnString(first + 7);
+    event.message = statement.columnString(first + 8);
+    event.traceId = statement.columnString(first + 9);
+    event.attributes = attributesOrEmpty(statement, first + 10);
+    event.origin = readOrigin(statement, first + 11);
     return event;
 }
 
@@ -415,7 +416,40 @@ Status CaptureReader::forEachEvent(const EventQuery &query,
                 m_connection, "event_chunks", query.range, query.newestFirst,
                 [&query](const Event &event) { return matchesQuery(query, event); },
                 query.categories);
-        mergeRowsAndChunks(statement, readEvent, chunks, query.newestFirst, query.limit, visit);
+        mergeRowsAndChunks(
+            statement, [](const sqlite::Statement &row) { return readEvent(row); }, chunks,
+            query.newestFirst, query.limit, visit);
+    });
+}
+
+Status CaptureReader::forEachEventCommittedAfter(EventCursor &cursor,
+                                                 const std::function<void(Event &&)> &visit)
+{
+    return guardedStatus("reading new events", [&] {
+        auto rows = m_connection.prepare(std::string("SELECT id, ") + kEventColumns
+                                         + " FROM events WHERE id > ?1 ORDER BY id");
+        rows.bind(1, cursor.lastRow);
+        while (rows.step()) {
+            cursor.lastRow = rows.columnInt(0);
+            visit(readEvent(rows, 1));
+        }
+        if (!m_hasEventChunks)
+            return;
+        auto chunks
+            = m_connection.prepare("SELECT id, data FROM event_chunks WHERE id > ?1 ORDER BY id");
+        chunks.bind(1, cursor.lastChunk);
+        std::vector<Event> decoded;
+        while (chunks.step()) {
+            const std::int64_t id = chunks.columnInt(0);
+            decoded.clear();
+            std::string error;
+            if (!decodeChunk(chunks.columnBlob(1), decoded, error))
+                throw sqlite::Error(SQLITE_CORRUPT,
+                                    error + " (event chunk " + std::to_string(id) + ")");
+            for (Event &event : decoded)
+                visit(std::move(event));
+            cursor.lastChunk = id;
+        }
     });
 }
 

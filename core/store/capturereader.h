@@ -34,6 +34,11 @@ public:
     Result<std::vector<Event>> events(const EventQuery &query);
     // Streams matching events to `visit` without holding them all; stop by returning false.
     Status forEachEvent(const EventQuery &query, const std::function<bool(Event &&)> &visit);
+    // Events committed after `cursor`, in commit order (not time order), then moves the cursor
+    // past them: what a live view reads after each commit instead of everything again. Start
+    // from a default cursor to read every event. Events that retention removed are not seen.
+    Status forEachEventCommittedAfter(EventCursor &cursor,
+                                      const std::function<void(Event &&)> &visit);
     // The event with this producer id; the earliest one if a producer reused the id. Failures
     // (incidents) are indexed; other events are found by a scan.
     Result<std::optional<Event>> eventBySourceId(const std::string &sourceId);

@@ -32,6 +32,16 @@ struct EventQuery
     }
 };
 
+// Where an incremental read of events stopped: the last row of the events table and the last
+// event chunk seen. Both only grow as the writer appends.
+struct EventCursor
+{
+    std::int64_t lastRow = 0;
+    std::int64_t lastChunk = 0;
+
+    friend bool operator==(const EventCursor &, const EventCursor &) = default;
+};
+
 // Logs and spans are stored in time-ordered chunks with no index on trace id: a query by
 // trace id reads every chunk its range overlaps, so give it the range the trace lies in.
 struct LogQuery

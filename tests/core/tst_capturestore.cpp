@@ -550,6 +550,45 @@ private Q_SLOTS:
     // A writer killed during a checkpoint leaves a file shorter than the size in its header (the
     // checkpoint wrote page 1 first) next to the log that completes it. Such a capture opens and
     // reads in full; without its log it is refused as truncated.
+    // What a live view reads after each commit: exactly the events committed since its last
+    // read, failures included, whatever their times; reading again finds nothing new.
+    void eventsCommittedAfterACursorAreReadOnce()
+    {
+        const std::string path = freshPath();
+        auto committer = openCommitter(path);
+        auto reader = openReader(path);
+        EventCursor cursor;
+        std::vector<Event> seen;
+        const auto readNew = [&] {
+            const Status status = reader->forEachEventCommittedAfter(
+                cursor, [&seen](Event &&e) { seen.push_back(std::move(e)); });
+            QVERIFY2(status.ok(), status.error().c_str());
+        };
+        readNew();
+        QVERIFY(seen.empty());
+        std::vector<Event> committed;
+        for (int commit = 0; commit < 4; ++commit) {
+            std::vector<RecordBatch> batches(1);
+            for (int i = 0; i < 700; ++i) {
+                const int n = commit * 700 + i;
+                // Later commits also carry earlier times: the cursor is by commit, not by time.
+                Event e = makeEvent(n, kBase + static_cast<TimeUs>((n * 7919) % 5000) * 1000);
+                committed.push_back(e);
+                batches[0].events.push_back(std::move(e));
+            }
+            committer->commit(batches);
+            const std::size_t before = seen.size();
+            readNew();
+            QCOMPARE(seen.size() - before, std::size_t(700));
+        }
+        readNew();
+        QCOMPARE(seen.size(), committed.size());
+        const auto byId = [](const Event &a, const Event &b) { return a.sourceId < b.sourceId; };
+        std::sort(seen.begin(), seen.end(), byId);
+        std::sort(committed.begin(), committed.end(), byId);
+        QCOMPARE(seen, committed);
+    }
+
     void captureKilledDuringCheckpointOpens()
     {
         const std::string path = freshPath();

@@ -1,17 +1,88 @@
-#include "eventtablemodel.h"
+// The console window on the offscreen platform: a capture's series and markers, filters over
+// the table and the overlays, navigation on the shared time axis, live follow while data
+// arrives, bad captures, and screenshots of the main states in both themes.
 #include "mainwindow.h"
+#include "models/eventtablemodel.h"
+#include "timeline/eventlanechart.h"
+#include "timeline/metricchart.h"
+#include "timeline/timelineview.h"
+#include "timeline/viewstate.h"
+#include "timerangebar.h"
 
 #include "store/batchcommitter.h"
 
-#include <qcustomplot.h>
-
+#include <QDir>
 #include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace eventscope;
+using namespace eventscope::ui;
+
+namespace {
+constexpr TimeUs kBase = 1'764'000'000LL * kMicrosPerSecond; // 2025-11-24T16:00:00Z
+constexpr int kSamples = 20'000; // one a second
+
+RecordBatch makeBatch(int firstSecond, int seconds, int firstEvent, int events)
+{
+    RecordBatch batch;
+    const auto cpu
+        = batch.internSeries(SeriesKey("cpu_utilization", {{"service", "checkout"}}), "ratio");
+    const auto latency
+        = batch.internSeries(SeriesKey("latency_p99_ms", {{"service", "checkout"}}), "ms");
+    for (int i = firstSecond; i < firstSecond + seconds; ++i) {
+        batch.addSample(cpu, kBase + i * kMicrosPerSecond,
+                        0.4 + 0.3 * ((i / 500) % 2) + 0.001 * (i % 17));
+        batch.addSample(latency, kBase + i * kMicrosPerSecond,
+                        120 + (i % 900 > 800 ? 300 : 0) + i % 13);
+    }
+    for (int i = firstEvent; i < firstEvent + events; ++i) {
+        Event e;
+        e.sourceId = "evt-" + std::to_string(i);
+        e.time = kBase + static_cast<TimeUs>(i) * 500 * kMicrosPerSecond;
+        e.type = i % 4 == 0 ? "failure.crash"
+                            : (i % 4 == 1 ? "recovery.healthy" : "scaling.scale_out");
+        e.category = inferEventCategory(e.type);
+        e.severity = i % 4 == 0 ? Severity::Error : Severity::Info;
+        e.service = i % 8 < 4 ? "checkout" : "search";
+        e.message = "event " + std::to_string(i);
+        batch.events.push_back(e);
+    }
+    return batch;
+}
+
+const MetricChart *chartNamed(const TimelineView &timeline, const QString &name)
+{
+    for (int i = 0; i < timeline.chartCount(); ++i) {
+        if (timeline.chart(i)->title().contains(name))
+            return timeline.chart(i);
+    }
+    return nullptr;
+}
+
+bool waitSettled(MainWindow &window)
+{
+    bool settled = false;
+    window.whenSettled([&settled] { settled = true; });
+    return QTest::qWaitFor([&settled] { return settled; }, 10'000);
+}
+
+// True when the image has more than a few colours: a real picture, not a blank frame.
+bool hasContent(const QImage &image)
+{
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 7) {
+        for (int x = 0; x < image.width(); x += 7)
+            colours.insert(image.pixel(x, y));
+    }
+    return colours.size() > 20;
+}
+} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -21,91 +92,226 @@ private:
     QTemporaryDir m_dir;
     int m_captures = 0;
 
-    std::string makeCapture()
+    std::string makeCapture(int events = 40)
     {
         const std::string path
             = m_dir.filePath(QStringLiteral("ui%1.capture").arg(++m_captures)).toStdString();
         auto committer = BatchCommitter::open(path, "ui test");
         if (!committer)
             qFatal("%s", committer.error().c_str());
-        std::vector<RecordBatch> batches(1);
-        RecordBatch &batch = batches[0];
-        const TimeUs base = 1'764'000'000LL * kMicrosPerSecond;
-        const auto cpu
-            = batch.internSeries(SeriesKey("cpu_utilization", {{"service", "checkout"}}), "ratio");
-        const auto latency
-            = batch.internSeries(SeriesKey("p99_latency_ms", {{"service", "checkout"}}), "ms");
-        for (int i = 0; i < 20'000; ++i) {
-            batch.addSample(cpu, base + i * 1'000'000LL,
-                            0.4 + 0.3 * ((i / 500) % 2) + 0.001 * (i % 17));
-            batch.addSample(latency, base + i * 1'000'000LL,
-                            120 + (i % 900 > 800 ? 300 : 0) + i % 13);
-        }
-        for (int i = 0; i < 40; ++i) {
-            Event e;
-            e.sourceId = "evt-" + std::to_string(i);
-            e.time = base + i * 500 * kMicrosPerSecond;
-            e.type = i % 4 == 0 ? "failure.crash" : "scaling.scale_out";
-            e.category = inferEventCategory(e.type);
-            e.severity = i % 4 == 0 ? Severity::Error : Severity::Info;
-            e.service = "checkout";
-            e.message = "event " + std::to_string(i);
-            batch.events.push_back(e);
-        }
-        (*committer)->commit(batches);
+        std::vector<RecordBatch> batches;
+        batches.push_back(makeBatch(0, kSamples, 0, events));
+        (*committer)->commit(batches); // throws on failure
         return path;
     }
 
+    QString screenshotFolder() const
+    {
+        const QString folder = QDir::currentPath() + QStringLiteral("/screenshots");
+        QDir().mkpath(folder);
+        return folder;
+    }
+
 private Q_SLOTS:
-    void showsTheCaptureEventsAndFacts()
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // settings go to a test location
+        QSettings().clear();
+    }
+
+    void showsTheCaptureSeriesMarkersAndFacts()
     {
         const std::string path = makeCapture();
-        ui::MainWindow window;
-        window.resize(1200, 800);
+        MainWindow window;
+        window.resize(1400, 900);
         QVERIFY(window.openCapture(path).ok());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(waitSettled(window));
 
-        auto *table = window.findChild<QTableView *>();
-        QVERIFY(table);
-        QCOMPARE(table->model()->rowCount(), 40);
-        QCOMPARE(table->model()->index(0, ui::EventTableModel::TypeColumn).data().toString(),
-                 QStringLiteral("failure.crash"));
-        QCOMPARE(table->model()->index(0, ui::EventTableModel::TimeColumn).data().toString(),
-                 QStringLiteral("2025-11-24T16:00:00Z"));
+        QCOMPARE(window.eventModel().rowCount(), 40);
+        QCOMPARE(
+            window.eventTable().model()->index(0, EventTableModel::TypeColumn).data().toString(),
+            QStringLiteral("failure.crash"));
+        QCOMPARE(
+            window.eventTable().model()->index(0, EventTableModel::TimeColumn).data().toString(),
+            QStringLiteral("2025-11-24 16:00:00.000 UTC"));
+        // Both series charted, with data in the visible range.
+        TimelineView &timeline = window.timeline();
+        QVERIFY(timeline.chartCount() >= 2);
+        const MetricChart *latency = chartNamed(timeline, QStringLiteral("latency_p99_ms"));
+        QVERIFY(latency);
+        QVERIFY(latency->hasDataInRange());
+        QCOMPARE(window.viewState().visibleRange(),
+                 (TimeRange{kBase, kBase + 19'999 * kMicrosPerSecond + 1}));
+        // Every event is counted in the lanes.
+        const auto columns = timeline.eventColumns();
+        QVERIFY(columns);
+        QCOMPARE(columns->eventsInRange, std::size_t(40));
 
-        const auto labels = window.statusBar()->findChildren<QLabel *>();
         bool found = false;
-        for (QLabel *label : labels)
-            found |= label->text().contains(QStringLiteral("40 events, 2 series (40000 samples)"));
+        for (QLabel *label : window.statusBar()->findChildren<QLabel *>())
+            found |= label->text().contains(QStringLiteral("40 events, 2 series, 40000 samples"));
         QVERIFY(found);
-        const QImage image = window.grab().toImage();
-        QVERIFY(!image.isNull());
-        QCOMPARE(image.width(), 1200);
         QVERIFY(window.windowTitle().contains(QString::fromStdString(path)));
+        QVERIFY(hasContent(window.grab().toImage()));
     }
 
-    // A capture nothing was written to yet (the live console's first second): a placeholder,
-    // and no time axis at 1970.
-    void emptyCaptureShowsNoTimeAxis()
+    void filtersChangeTheTableAndTheOverlays()
     {
-        const std::string path = m_dir.filePath(QStringLiteral("empty.capture")).toStdString();
-        QVERIFY(BatchCommitter::open(path, "ui test").ok());
-        ui::MainWindow window;
-        window.resize(1200, 800);
-        QVERIFY(window.openCapture(path).ok());
-        auto *plot = window.findChild<QCustomPlot *>();
-        QVERIFY(plot);
-        QCOMPARE(plot->axisRectCount(), 1);
-        QVERIFY(!plot->axisRect()->axis(QCPAxis::atBottom)->tickLabels());
-        QVERIFY(!plot->axisRect()->axis(QCPAxis::atBottom)->ticks());
+        MainWindow window;
+        window.resize(1400, 900);
+        QVERIFY(window.openCapture(makeCapture()).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        auto *text = window.findChild<QLineEdit *>(QStringLiteral("EventFilter"));
+        QVERIFY(text);
+        text->setText(QStringLiteral("failure"));
+        QCOMPARE(window.eventFilterModel().rowCount(), 10);
+        QVERIFY(waitSettled(window));
+        QCOMPARE(window.timeline().eventColumns()->eventsInRange, std::size_t(10));
+        text->clear();
+        QVERIFY(waitSettled(window));
+        QCOMPARE(window.timeline().eventColumns()->eventsInRange, std::size_t(40));
+    }
+
+    void zoomPanAndHistoryMoveEveryChart()
+    {
+        MainWindow window;
+        window.resize(1400, 900);
+        QVERIFY(window.openCapture(makeCapture()).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        ViewState &view = window.viewState();
+        TimelineView &timeline = window.timeline();
+        const TimeRange all = view.visibleRange();
+        const auto axesAgree = [&timeline](TimeRange range) {
+            const double begin = static_cast<double>(range.begin) / kMicrosPerSecond;
+            if (std::abs(timeline.laneChart()->timeAxis()->range().lower - begin) > 1e-3)
+                return false;
+            for (int i = 0; i < timeline.chartCount(); ++i) {
+                if (std::abs(timeline.chart(i)->timeAxis()->range().lower - begin) > 1e-3)
+                    return false;
+            }
+            return true;
+        };
+
+        // Keyboard zoom in, then pan right: every chart's axis follows.
+        timeline.setFocus();
+        QTest::keyClick(&timeline, Qt::Key_Plus);
+        QVERIFY(std::abs(view.visibleRange().duration() - all.duration() / 2) <= 1);
+        QVERIFY(axesAgree(view.visibleRange()));
+        QTest::keyClick(&timeline, Qt::Key_Right);
+        const TimeRange panned = view.visibleRange();
+        QVERIFY(panned.begin > all.begin + all.duration() / 4);
+        QVERIFY(axesAgree(panned));
+
+        // The wheel zooms around the cursor.
+        MetricChart *chart = timeline.chart(0);
+        const QPoint centre = chart->rect()->rect().center();
+        QWheelEvent wheel(centre, chart->mapToGlobal(centre), {}, QPoint(0, 120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(chart, &wheel);
+        QVERIFY(view.visibleRange().duration() < panned.duration());
+        QVERIFY(axesAgree(view.visibleRange()));
+
+        // Back twice returns to the pan, then the zoom; forward again; F fits all.
+        QTest::keyClick(&window, Qt::Key_Left, Qt::AltModifier);
+        QCOMPARE(view.visibleRange(), panned);
+        QTest::keyClick(&window, Qt::Key_Right, Qt::AltModifier);
+        QVERIFY(view.visibleRange().duration() < panned.duration());
+        QTest::keyClick(&timeline, Qt::Key_F);
+        QCOMPARE(view.visibleRange(), all);
+        QVERIFY(axesAgree(all));
+
+        // A drag selects a range to zoom to.
+        const QRect area = chart->rect()->rect();
+        QTest::mousePress(chart, Qt::LeftButton, {}, QPoint(area.left() + 100, area.center().y()));
+        QTest::mouseMove(chart, QPoint(area.left() + 300, area.center().y()));
+        QTest::mouseRelease(chart, Qt::LeftButton, {},
+                            QPoint(area.left() + 300, area.center().y()));
+        QVERIFY(view.visibleRange().duration() < all.duration() / 3);
+        QVERIFY(waitSettled(window));
+        QVERIFY(chart->hasDataInRange());
+    }
+
+    void selectingARowSelectsTheEventEverywhere()
+    {
+        MainWindow window;
+        window.resize(1400, 900);
+        QVERIFY(window.openCapture(makeCapture()).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        window.viewState().setVisibleRange({kBase, kBase + 600 * kMicrosPerSecond});
+        QTableView &table = window.eventTable();
+        table.selectRow(30);
+        const auto &selected = window.viewState().selectedEvent();
+        QVERIFY(selected);
+        QCOMPARE(selected->sourceId, std::string("evt-30"));
+        // Out of view: the timeline centres on it.
+        QVERIFY(window.viewState().visibleRange().contains(selected->time));
+        // '.' steps to the next event of its type (every fourth is a scale-out here).
+        window.timeline().setFocus();
+        QTest::keyClick(&window.timeline(), Qt::Key_Period);
+        // Events 30 and 31 are both scale-outs (types cycle crash, recovery, scale-out, scale-out).
+        QCOMPARE(window.viewState().selectedEvent()->sourceId, std::string("evt-31"));
+        QTest::keyClick(&window.timeline(), Qt::Key_Period);
+        QCOMPARE(window.viewState().selectedEvent()->sourceId, std::string("evt-34"));
+        QTest::keyClick(&window.timeline(), Qt::Key_Comma);
+        QCOMPARE(window.viewState().selectedEvent()->sourceId, std::string("evt-31"));
+        QTest::keyClick(&window, Qt::Key_Escape);
+        QVERIFY(!window.viewState().selectedEvent());
+    }
+
+    void liveFollowScrollsAndStopsWhenTheUserZooms()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("live.capture")).toStdString();
+        auto committer = BatchCommitter::open(path, "ui test live");
+        QVERIFY(committer.ok());
+        std::vector<RecordBatch> batches;
+        batches.push_back(makeBatch(0, 600, 0, 2));
+        QCOMPARE((*committer)->commit(batches).batches, 1);
+
+        MainWindow window;
+        window.resize(1400, 900);
+        QVERIFY(window.openCapture(path, true).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        ViewState &view = window.viewState();
+        QVERIFY(view.isFollowing());
+        const TimeUs firstEnd = view.visibleRange().end;
+
+        batches.clear();
+        batches.push_back(makeBatch(600, 600, 2, 1));
+        QCOMPARE((*committer)->commit(batches).batches, 1);
+        window.captureCommitted();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return view.visibleRange().end > firstEnd + 500 * kMicrosPerSecond; }, 10'000));
+        QVERIFY(waitSettled(window));
+        QCOMPARE(window.eventModel().rowCount(), 3);
+
+        view.zoomAroundCentre(0.5);
+        QVERIFY(!view.isFollowing());
+        QVERIFY(window.timeRangeBar().liveButton()->isChecked() == false);
+        const TimeRange zoomed = view.visibleRange();
+        batches.clear();
+        batches.push_back(makeBatch(1200, 600, 3, 1));
+        QCOMPARE((*committer)->commit(batches).batches, 1);
+        window.captureCommitted();
+        QVERIFY(QTest::qWaitFor([&] { return window.eventModel().rowCount() == 4; }, 10'000));
+        QCOMPARE(view.visibleRange(), zoomed);
+
+        window.timeRangeBar().liveButton()->click();
+        QVERIFY(view.isFollowing());
+        QCOMPARE(view.visibleRange().end, view.dataExtent().end);
     }
 
     void badCaptureIsReportedAndTheViewKept()
     {
         const std::string path = makeCapture();
-        ui::MainWindow window;
+        MainWindow window;
         QVERIFY(window.openCapture(path).ok());
+        QVERIFY(waitSettled(window));
         const QString title = window.windowTitle();
         const Status status
             = window.openCapture(m_dir.filePath(QStringLiteral("missing.capture")).toStdString());
@@ -113,7 +319,73 @@ private Q_SLOTS:
         QVERIFY(QString::fromStdString(status.error())
                     .endsWith(QStringLiteral("missing.capture: no such file")));
         QCOMPARE(window.windowTitle(), title);
-        QCOMPARE(window.findChild<QTableView *>()->model()->rowCount(), 40);
+        QCOMPARE(window.eventModel().rowCount(), 40);
+    }
+
+    void emptyCaptureShowsNoTimeAxis()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("empty.capture")).toStdString();
+        QVERIFY(BatchCommitter::open(path, "ui test").ok());
+        MainWindow window;
+        window.resize(1200, 800);
+        QVERIFY(window.openCapture(path).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        QCOMPARE(window.timeline().chartCount(), 0);
+        QVERIFY(!window.timeline().laneChart()->timeAxis()->tickLabels());
+    }
+
+    void reopeningACaptureRestoresItsView()
+    {
+        const std::string path = makeCapture();
+        const TimeRange range{kBase + 1000 * kMicrosPerSecond, kBase + 2000 * kMicrosPerSecond};
+        {
+            MainWindow window;
+            QVERIFY(window.openCapture(path).ok());
+            QVERIFY(waitSettled(window));
+            window.viewState().setVisibleRange(range);
+            window.timeline().removeChart(0);
+            window.close();
+        }
+        MainWindow again;
+        QVERIFY(again.openCapture(path).ok());
+        QVERIFY(waitSettled(again));
+        QCOMPARE(again.viewState().visibleRange(), range);
+        QCOMPARE(again.timeline().chartCount(), 1);
+    }
+
+    void screenshotsOfTheMainStatesInBothThemes_data()
+    {
+        QTest::addColumn<bool>("dark");
+        QTest::newRow("dark") << true;
+        QTest::newRow("light") << false;
+    }
+
+    void screenshotsOfTheMainStatesInBothThemes()
+    {
+        QFETCH(bool, dark);
+        MainWindow window;
+        window.resize(1600, 1000);
+        window.setTheme(dark ? Theme::Kind::Dark : Theme::Kind::Light);
+        QVERIFY(window.openCapture(makeCapture(400)).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        const QString theme = dark ? QStringLiteral("dark") : QStringLiteral("light");
+        const QImage overview = window.grab().toImage();
+        QVERIFY(hasContent(overview));
+        QVERIFY(overview.save(screenshotFolder() + QStringLiteral("/overview-%1.png").arg(theme)));
+
+        window.timeline().setLaneMode(LaneMode::Service);
+        window.timeline().setShowLabels(true);
+        window.viewState().setVisibleRange(
+            {kBase + 4000 * kMicrosPerSecond, kBase + 7600 * kMicrosPerSecond});
+        window.eventTable().selectRow(10);
+        QVERIFY(waitSettled(window));
+        const QImage zoomed = window.grab().toImage();
+        QVERIFY(hasContent(zoomed));
+        QVERIFY(zoomed != overview);
+        QVERIFY(
+            zoomed.save(screenshotFolder() + QStringLiteral("/zoomed-selected-%1.png").arg(theme)));
     }
 };
 

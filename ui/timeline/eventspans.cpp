@@ -1,0 +1,109 @@
+#include "eventspans.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <optional>
+#include <string_view>
+
+namespace eventscope::ui {
+
+namespace {
+
+struct Open
+{
+    std::size_t index = 0;
+    EventSpan::Kind kind = EventSpan::Kind::Incident;
+};
+
+constexpr std::array<std::string_view, 3> kStartSuffixes = {".started", ".start", ".begin"};
+constexpr std::array<std::string_view, 5> kEndSuffixes
+    = {".completed", ".finished", ".succeeded", ".failed", ".end"};
+
+std::optional<std::string_view> stripSuffix(std::string_view type, const auto &suffixes)
+{
+    for (const std::string_view suffix : suffixes) {
+        if (type.size() > suffix.size() && type.ends_with(suffix))
+            return type.substr(0, type.size() - suffix.size());
+    }
+    return std::nullopt;
+}
+
+// The identity that pairs an alert's firing with its resolution.
+std::string alertKey(const Event &event)
+{
+    if (!event.attributes.empty()) {
+        const QJsonObject attributes
+            = QJsonDocument::fromJson(QByteArray::fromStdString(event.attributes)).object();
+        const QString rule = attributes.value(QLatin1String("rule")).toString();
+        if (!rule.isEmpty())
+            return (rule + QLatin1Char('\x1f')
+                    + attributes.value(QLatin1String("subject")).toString())
+                .toStdString();
+    }
+    const std::string_view message = event.message;
+    const auto cut = message.find(" firing");
+    const auto cutResolved = message.find(" resolved");
+    const std::string_view name = message.substr(0, std::min(cut, cutResolved));
+    return event.service + '\x1f' + event.entity + '\x1f' + std::string(name);
+}
+
+} // namespace
+
+std::vector<EventSpan> pairEventSpans(const std::vector<Event> &events, TimeUs dataEnd)
+{
+    std::vector<EventSpan> spans;
+    std::map<std::string, Open> incidents; // by service
+    std::map<std::string, Open> alerts; // by alertKey
+    std::map<std::string, Open> operations; // by prefix, service, entity
+
+    const auto close = [&](const Open &open, TimeUs end, bool stillOpen) {
+        const Event &first = events[open.index];
+        spans.push_back({open.kind, first.time, std::max(end, first.time), stillOpen, open.index,
+                         first.service});
+    };
+
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const Event &e = events[i];
+        if (e.category == EventCategory::Failure) {
+            incidents.try_emplace(e.service, Open{i, EventSpan::Kind::Incident});
+        } else if (e.category == EventCategory::Recovery) {
+            auto found = incidents.find(e.service);
+            if (found != incidents.end()) {
+                close(found->second, e.time, false);
+                incidents.erase(found);
+            }
+        } else if (e.type == "alert.firing") {
+            alerts.try_emplace(alertKey(e), Open{i, EventSpan::Kind::Alert});
+        } else if (e.type == "alert.resolved") {
+            auto found = alerts.find(alertKey(e));
+            if (found != alerts.end()) {
+                close(found->second, e.time, false);
+                alerts.erase(found);
+            }
+        } else if (auto prefix = stripSuffix(e.type, kStartSuffixes)) {
+            operations.try_emplace(std::string(*prefix) + '\x1f' + e.service + '\x1f' + e.entity,
+                                   Open{i, EventSpan::Kind::Operation});
+        } else if (auto endPrefix = stripSuffix(e.type, kEndSuffixes)) {
+            auto found
+                = operations.find(std::string(*endPrefix) + '\x1f' + e.service + '\x1f' + e.entity);
+            if (found != operations.end()) {
+                close(found->second, e.time, false);
+                operations.erase(found);
+            }
+        }
+    }
+    for (const auto *open : {&incidents, &alerts, &operations}) {
+        for (const auto &[key, span] : *open)
+            close(span, dataEnd, true);
+    }
+    std::sort(spans.begin(), spans.end(), [](const EventSpan &a, const EventSpan &b) {
+        return std::tie(a.begin, a.beginIndex) < std::tie(b.begin, b.beginIndex);
+    });
+    return spans;
+}
+
+} // namespace eventscope::ui

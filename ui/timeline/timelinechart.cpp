@@ -1,0 +1,291 @@
+#include "timelinechart.h"
+
+#include "timedisplay.h"
+
+#include <QTimeZone>
+
+#include <cmath>
+
+namespace eventscope::ui {
+
+// Draws the crosshair: a vertical line through every chart at the view's cursor time, and
+// here where the mouse is, a box with the time and the chart's values.
+class TimelineChart::Crosshair : public QCPLayerable
+{
+public:
+    Crosshair(TimelineChart *chart)
+        : QCPLayerable(chart, QStringLiteral("overlay"))
+        , m_chart(chart)
+    { }
+
+    void setMouse(std::optional<QPoint> position) { m_mouse = position; }
+
+protected:
+    void applyDefaultAntialiasingHint(QCPPainter *painter) const override
+    {
+        painter->setAntialiasing(false);
+    }
+    QRect clipRect() const override { return m_chart->viewport(); }
+
+    void draw(QCPPainter *painter) override
+    {
+        const auto cursor = m_chart->m_view.cursorTime();
+        if (!cursor)
+            return;
+        const QRect area = m_chart->m_rect->rect();
+        const double x = m_chart->timeAxis()->coordToPixel(toKey(*cursor));
+        if (x < area.left() || x > area.right())
+            return;
+        painter->setPen(QPen(m_chart->m_theme.crosshair, 1, Qt::DashLine));
+        painter->drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
+        if (!m_mouse)
+            return;
+        QStringList lines{formatTime(*cursor, m_chart->m_view.timeZone())};
+        lines += m_chart->crosshairLines(*cursor);
+        const QFontMetrics metrics(m_chart->font());
+        int width = 0;
+        for (const QString &line : lines)
+            width = std::max(width, metrics.horizontalAdvance(line));
+        const int lineHeight = metrics.height();
+        QRect box(0, 0, width + 12, lineHeight * static_cast<int>(lines.size()) + 8);
+        box.moveTopLeft(QPoint(static_cast<int>(x) + 10, area.top() + 4));
+        if (box.right() > area.right())
+            box.moveRight(static_cast<int>(x) - 10);
+        QColor fill = m_chart->m_theme.tooltipBase;
+        fill.setAlpha(230);
+        painter->setPen(m_chart->m_theme.axis);
+        painter->setBrush(fill);
+        painter->drawRect(box);
+        painter->setPen(m_chart->m_theme.tooltipText);
+        for (int i = 0; i < lines.size(); ++i)
+            painter->drawText(
+                QRect(box.left() + 6, box.top() + 4 + i * lineHeight, width, lineHeight),
+                Qt::AlignLeft | Qt::AlignVCenter, lines[i]);
+    }
+
+private:
+    TimelineChart *m_chart;
+    std::optional<QPoint> m_mouse;
+};
+
+TimelineChart::TimelineChart(ViewState &view, QWidget *parent)
+    : QCustomPlot(parent)
+    , m_view(view)
+    , m_theme(Theme::dark())
+    , m_rect(axisRect())
+    , m_ticker(QSharedPointer<QCPAxisTickerDateTime>::create())
+{
+    setNoAntialiasingOnDrag(true);
+    setAutoAddPlottableToLegend(false);
+    setPlottingHint(QCP::phCacheLabels, true);
+    setMouseTracking(true);
+    legend->setVisible(false);
+    m_rect->setAutoMargins(QCP::msNone);
+    m_rect->setMargins(QMargins(kLeftMargin, 4, kRightMargin, 4));
+    m_rect->setRangeDrag({});
+    m_rect->setRangeZoom({});
+    timeAxis()->setTicker(m_ticker);
+    m_ticker->setTickCount(8);
+    timeAxis()->setTickLabels(false);
+    layer(QStringLiteral("overlay"))->setMode(QCPLayer::lmBuffered);
+    m_crosshair = new Crosshair(this);
+    m_selection = new QCPItemRect(this);
+    m_selection->setLayer(QStringLiteral("overlay"));
+    m_selection->setVisible(false);
+    m_selection->topLeft->setType(QCPItemPosition::ptAbsolute);
+    m_selection->bottomRight->setType(QCPItemPosition::ptAbsolute);
+
+    connect(&m_view, &ViewState::visibleRangeChanged, this, [this] {
+        applyTimeRange();
+        replotNow();
+    });
+    connect(&m_view, &ViewState::dataExtentChanged, this, [this] {
+        applyTimeRange();
+        replotNow();
+    });
+    connect(&m_view, &ViewState::cursorTimeChanged, this,
+            [this] { layer(QStringLiteral("overlay"))->replot(); });
+    connect(&m_view, &ViewState::timeZoneChanged, this, [this] {
+        updateTicker();
+        replotNow();
+    });
+    applyTimeRange();
+    setTheme(m_theme);
+}
+
+int TimelineChart::plotColumns() const
+{
+    return std::max(16, width() - kLeftMargin - kRightMargin);
+}
+
+void TimelineChart::setTimeLabelsVisible(bool visible)
+{
+    m_timeLabels = visible;
+    // No data, no time to show: no axis at 1970.
+    timeAxis()->setTickLabels(visible && !m_view.dataExtent().isEmpty());
+    m_rect->setMargins(QMargins(kLeftMargin, 4, kRightMargin, visible ? 34 : 4));
+}
+
+void TimelineChart::setTheme(const Theme &theme)
+{
+    m_theme = theme;
+    setBackground(theme.window);
+    m_rect->setBackground(theme.base);
+    for (QCPAxis *axis : m_rect->axes()) {
+        axis->setBasePen(QPen(theme.axis));
+        axis->setTickPen(QPen(theme.axis));
+        axis->setSubTickPen(QPen(theme.axis));
+        axis->setTickLabelColor(theme.mutedText);
+        axis->setLabelColor(theme.mutedText);
+        axis->grid()->setPen(QPen(theme.grid, 1, Qt::SolidLine));
+        axis->grid()->setZeroLinePen(Qt::NoPen);
+    }
+    m_selection->setPen(QPen(theme.highlight));
+    QColor fill = theme.highlight;
+    fill.setAlpha(50);
+    m_selection->setBrush(fill);
+}
+
+void TimelineChart::replotNow()
+{
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimelineChart::applyTimeRange()
+{
+    const TimeRange range = m_view.visibleRange();
+    timeAxis()->setRange(toKey(range.begin), toKey(range.end));
+    const bool hasTime = !m_view.dataExtent().isEmpty();
+    timeAxis()->setTicks(hasTime);
+    timeAxis()->setTickLabels(m_timeLabels && hasTime);
+    updateTicker();
+}
+
+void TimelineChart::updateTicker()
+{
+    const double seconds = toKey(m_view.visibleRange().duration());
+    QString format;
+    if (seconds <= 120)
+        format = QStringLiteral("HH:mm:ss.zzz");
+    else if (seconds <= 2 * 86400)
+        format = QStringLiteral("HH:mm:ss");
+    else
+        format = QStringLiteral("MMM dd HH:mm");
+    if (seconds > 6 * 3600)
+        format += QStringLiteral("\nyyyy-MM-dd");
+    m_ticker->setDateTimeFormat(format);
+    if (m_view.timeZone() == TimeZoneMode::Utc)
+        m_ticker->setTimeZone(QTimeZone::utc());
+    else
+        m_ticker->setTimeZone(QTimeZone::systemTimeZone());
+}
+
+TimeUs TimelineChart::timeAt(double x) const
+{
+    return fromKey(timeAxis()->pixelToCoord(x));
+}
+
+QStringList TimelineChart::crosshairLines(TimeUs) const
+{
+    return {};
+}
+
+void TimelineChart::hoverAt(QPoint, TimeUs) { }
+void TimelineChart::hoverLeft() { }
+
+void TimelineChart::mousePressEvent(QMouseEvent *event)
+{
+    m_pressAt = event->pos();
+    m_pressRange = m_view.visibleRange();
+    if (event->button() == Qt::MiddleButton
+        || (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ControlModifier)))
+        m_drag = Drag::Pan;
+    else if (event->button() == Qt::LeftButton)
+        m_drag = Drag::Select;
+    else
+        m_drag = Drag::None;
+    event->accept();
+}
+
+void TimelineChart::mouseMoveEvent(QMouseEvent *event)
+{
+    const QRect area = m_rect->rect();
+    const QPoint at = event->pos();
+    if (m_drag == Drag::Pan) {
+        const double perPixel = static_cast<double>(m_pressRange.duration()) / area.width();
+        const auto shift = static_cast<TimeUs>((m_pressAt.x() - at.x()) * perPixel);
+        m_view.setVisibleRange({m_pressRange.begin + shift, m_pressRange.end + shift},
+                               ViewState::History::Continuous);
+    } else if (m_drag == Drag::Select && std::abs(at.x() - m_pressAt.x()) > 3) {
+        const int left = std::clamp(std::min(at.x(), m_pressAt.x()), area.left(), area.right());
+        const int right = std::clamp(std::max(at.x(), m_pressAt.x()), area.left(), area.right());
+        m_selection->topLeft->setCoords(left, area.top());
+        m_selection->bottomRight->setCoords(right, area.bottom());
+        m_selection->setVisible(true);
+    }
+    if (area.contains(at)) {
+        m_crosshair->setMouse(at);
+        const TimeUs time = timeAt(at.x());
+        m_view.setCursorTime(time);
+        hoverAt(at, time);
+        layer(QStringLiteral("overlay"))->replot();
+    } else {
+        m_crosshair->setMouse(std::nullopt);
+        m_view.setCursorTime(std::nullopt);
+        hoverLeft();
+    }
+}
+
+void TimelineChart::mouseReleaseEvent(QMouseEvent *event)
+{
+    const Drag drag = m_drag;
+    m_drag = Drag::None;
+    const bool moved = std::abs(event->pos().x() - m_pressAt.x()) > 3;
+    if (drag == Drag::Select && moved) {
+        m_selection->setVisible(false);
+        const TimeUs a = timeAt(m_pressAt.x());
+        const TimeUs b = timeAt(event->pos().x());
+        m_view.setVisibleRange({std::min(a, b), std::max(a, b)});
+        return;
+    }
+    m_selection->setVisible(false);
+    layer(QStringLiteral("overlay"))->replot();
+    if (!moved && event->button() == Qt::LeftButton && m_rect->rect().contains(event->pos()))
+        Q_EMIT clicked(event->pos(), timeAt(event->pos().x()), event->modifiers());
+}
+
+void TimelineChart::wheelEvent(QWheelEvent *event)
+{
+    const double notches = event->angleDelta().y() / 120.0;
+    if (notches == 0 || !m_rect->rect().contains(event->position().toPoint())) {
+        event->ignore();
+        return;
+    }
+    if (event->modifiers() & Qt::ShiftModifier) {
+        m_view.pan(-0.1 * notches, ViewState::History::Continuous);
+    } else {
+        const TimeUs anchor = timeAt(event->position().x());
+        m_view.zoom(std::pow(0.8, notches), anchor, ViewState::History::Continuous);
+    }
+    event->accept();
+}
+
+void TimelineChart::leaveEvent(QEvent *event)
+{
+    m_crosshair->setMouse(std::nullopt);
+    m_view.setCursorTime(std::nullopt);
+    hoverLeft();
+    QCustomPlot::leaveEvent(event);
+}
+
+void TimelineChart::contextMenuEvent(QContextMenuEvent *event)
+{
+    Q_EMIT contextMenuAt(event->globalPos(), timeAt(event->pos().x()));
+}
+
+void TimelineChart::resizeEvent(QResizeEvent *event)
+{
+    QCustomPlot::resizeEvent(event);
+}
+
+} // namespace eventscope::ui

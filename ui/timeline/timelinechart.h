@@ -1,0 +1,88 @@
+#pragma once
+
+#include "theme.h"
+#include "viewstate.h"
+
+#include <qcustomplot.h>
+
+namespace eventscope::ui {
+
+// Seconds since the epoch as QCustomPlot's key coordinate (exact to well under a microsecond
+// for present-day times).
+inline double toKey(TimeUs time)
+{
+    return static_cast<double>(time) / static_cast<double>(kMicrosPerSecond);
+}
+inline TimeUs fromKey(double key)
+{
+    return static_cast<TimeUs>(std::llround(key * static_cast<double>(kMicrosPerSecond)));
+}
+
+// One chart of the timeline: a QCustomPlot with a single axis rect whose time axis follows
+// the window's ViewState. Mouse and wheel change the ViewState (wheel zooms around the cursor,
+// Shift+wheel and middle-drag pan, a left drag selects a range to zoom to); the crosshair sits
+// on its own buffered layer, so moving it repaints that layer only. Fixed margins keep the time
+// axes of all charts aligned. Lives on the GUI thread.
+class TimelineChart : public QCustomPlot
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kLeftMargin = 150;
+    static constexpr int kRightMargin = 12;
+
+    TimelineChart(ViewState &view, QWidget *parent = nullptr);
+
+    QCPAxisRect *rect() const { return m_rect; }
+    QCPAxis *timeAxis() const { return m_rect->axis(QCPAxis::atBottom); }
+    QCPAxis *valueAxis() const { return m_rect->axis(QCPAxis::atLeft); }
+    // Columns of the data area: what a level-of-detail request should ask for.
+    int plotColumns() const;
+
+    // Whether this chart shows the time labels (the bottom chart of the timeline does).
+    void setTimeLabelsVisible(bool visible);
+    virtual void setTheme(const Theme &theme);
+    const Theme &theme() const { return m_theme; }
+
+    // Replots with the view's current range (cheap: the data is already prepared).
+    void replotNow();
+
+Q_SIGNALS:
+    // A click that was not a drag: x in pixels and the time there.
+    void clicked(QPoint position, eventscope::TimeUs time, Qt::KeyboardModifiers modifiers);
+    void contextMenuAt(QPoint globalPosition, eventscope::TimeUs time);
+
+protected:
+    // The crosshair's extra lines (a metric chart's values); the time is shown by every chart.
+    virtual QStringList crosshairLines(TimeUs time) const;
+    virtual void hoverAt(QPoint position, TimeUs time);
+    virtual void hoverLeft();
+    void applyTimeRange();
+
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
+    ViewState &m_view;
+    Theme m_theme;
+
+private:
+    class Crosshair;
+    void updateTicker();
+    TimeUs timeAt(double x) const;
+
+    QCPAxisRect *m_rect;
+    Crosshair *m_crosshair;
+    QSharedPointer<QCPAxisTickerDateTime> m_ticker;
+    enum class Drag { None, Select, Pan } m_drag = Drag::None;
+    QPoint m_pressAt;
+    TimeRange m_pressRange;
+    QCPItemRect *m_selection = nullptr;
+    bool m_timeLabels = false;
+};
+
+} // namespace eventscope::ui

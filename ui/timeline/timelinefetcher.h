@@ -1,0 +1,100 @@
+#pragma once
+
+#include "eventcolumns.h"
+
+#include "model/series.h"
+#include "store/queries.h"
+#include "util/result.h"
+
+#include <QObject>
+#include <QString>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace eventscope {
+class CaptureReader;
+}
+
+namespace eventscope::ui {
+
+struct SeriesLod
+{
+    std::int64_t seriesId = 0;
+    std::vector<LodBucket> buckets;
+};
+
+// Level of detail for the charts' series over one range and width.
+struct LodResult
+{
+    quint64 generation = 0;
+    TimeRange range{0, 0};
+    int columns = 0;
+    std::vector<SeriesLod> series;
+    QString error;
+};
+
+// What changed in the capture since the last refresh.
+struct CaptureSnapshot
+{
+    CaptureInfo info;
+    std::optional<std::vector<SeriesInfo>> series; // set when the list changed
+    EventList events; // set when events were added: the whole list, in time order
+    std::size_t eventsAdded = 0;
+    QString error;
+};
+
+struct EventColumnsResult
+{
+    quint64 generation = 0;
+    EventColumns columns;
+};
+
+// Reads a capture for the timeline off the GUI thread: level of detail, new events and series,
+// and the per-column event aggregation. Owns a worker thread with the capture's own reader.
+// Every request carries a generation id; a request superseded by a newer one of its kind
+// before the worker reached it is skipped, and results come back by queued signal. Lives on
+// the GUI thread; the worker, the reader and the event list live on the worker thread.
+class TimelineFetcher : public QObject
+{
+    Q_OBJECT
+
+public:
+    // Opens the capture (on the calling thread, so a bad file is reported at once).
+    static Result<std::unique_ptr<TimelineFetcher>> open(const std::string &path);
+    ~TimelineFetcher() override;
+
+    const std::string &path() const { return m_path; }
+
+    quint64 requestLod(TimeRange range, int columns, std::vector<std::int64_t> seriesIds);
+    // Info, series and events committed since the last refresh (all of them the first time).
+    void requestRefresh();
+    quint64 requestEventColumns(EventList events, TimeRange range, int columns, LaneMode mode,
+                                EventFilter filter);
+
+Q_SIGNALS:
+    void lodReady(const eventscope::ui::LodResult &result);
+    void refreshed(const eventscope::ui::CaptureSnapshot &snapshot);
+    void eventColumnsReady(const eventscope::ui::EventColumnsResult &result);
+
+private:
+    class Worker;
+    TimelineFetcher(std::string path, std::unique_ptr<CaptureReader> reader);
+
+    std::string m_path;
+    QThread m_thread;
+    Worker *m_worker; // lives on m_thread, deleted when it finishes
+    std::shared_ptr<std::atomic<quint64>> m_latestLod;
+    std::shared_ptr<std::atomic<quint64>> m_latestColumns;
+    std::shared_ptr<std::atomic<bool>> m_refreshQueued;
+    quint64 m_generation = 0;
+};
+
+} // namespace eventscope::ui
+
+Q_DECLARE_METATYPE(eventscope::ui::LodResult)
+Q_DECLARE_METATYPE(eventscope::ui::CaptureSnapshot)
+Q_DECLARE_METATYPE(eventscope::ui::EventColumnsResult)
