@@ -402,7 +402,7 @@ Status MainWindow::openCapture(const std::string &path, bool live)
     m_view->setFollowing(false);
     m_view->setDataExtent({0, 0});
     m_events->setEvents(nullptr);
-    m_timeline->setEvents(nullptr);
+    m_timeline->setEvents(nullptr, nullptr);
     m_series->setSeries({});
     connect(m_fetcher.get(), &TimelineFetcher::refreshed, this, &MainWindow::onRefreshed);
     m_timeline->setFetcher(m_fetcher.get());
@@ -432,7 +432,7 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
         m_series->setSeries(*snapshot.series);
     if (snapshot.events) {
         m_events->setEvents(snapshot.events);
-        m_timeline->setEvents(snapshot.events);
+        m_timeline->setEvents(snapshot.events, snapshot.spans);
         std::set<std::string> services;
         for (const Event &e : *snapshot.events) {
             if (!e.service.empty())

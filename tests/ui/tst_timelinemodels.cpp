@@ -6,6 +6,7 @@
 #include "timedisplay.h"
 #include "timeline/eventcolumns.h"
 #include "timeline/eventspans.h"
+#include "timeline/seriesraster.h"
 #include "timeline/viewstate.h"
 
 #include <QSignalSpy>
@@ -255,6 +256,26 @@ private Q_SLOTS:
         QCOMPARE(spans[2].end, kBase + 6 * kMinute);
         QCOMPARE(spans[3].kind, EventSpan::Kind::Alert);
         QCOMPARE(spans[3].end, kBase + 7 * kMinute);
+
+        // As pixel runs: 60 columns of a minute; the incident covers columns 0-3, the open
+        // search incident from 2 to the end, merged with it into one run.
+        const auto merged = mergeOverlappingSpans(spans);
+        QCOMPARE(merged.size(), std::size_t(3));
+        const auto runs = spanRunsFor(merged, {kBase, kBase + 60 * kMinute}, 60);
+        QCOMPARE(runs.size(), std::size_t(3));
+        const auto incident = std::find_if(runs.begin(), runs.end(), [](const SpanRun &r) {
+            return r.kind == EventSpan::Kind::Incident;
+        });
+        QVERIFY(incident != runs.end());
+        QCOMPARE(incident->first, 0);
+        QCOMPARE(incident->last, 59);
+        QVERIFY(incident->open);
+        const auto operation = std::find_if(runs.begin(), runs.end(), [](const SpanRun &r) {
+            return r.kind == EventSpan::Kind::Operation;
+        });
+        QCOMPARE(operation->first, 4);
+        QCOMPARE(operation->last, 6);
+        QVERIFY(!operation->open);
     }
 
     void eventTableAppendsLaterEventsAsOneBatch()
@@ -360,6 +381,38 @@ private Q_SLOTS:
         QCOMPARE(proxy.rowCount(proxy.index(0, 0)), 1);
         proxy.setSearch(QStringLiteral("nothing"));
         QCOMPARE(proxy.rowCount(), 0);
+    }
+
+    void seriesRasterDrawsLinesAndColumnsWithinTheImage()
+    {
+        SeriesRaster raster;
+        raster.begin(QSize(0, 0)); // not laid out yet: every call is a no-op
+        raster.line(0, 0, 10, 10, 0xffffffff);
+        raster.fillColumn(1, 0, 5, 0xffffffff);
+        QVERIFY(raster.image().isNull());
+
+        raster.begin(QSize(20, 10));
+        const QRgb red = qRgb(255, 0, 0);
+        raster.line(0, 0, 19, 9, red);
+        QCOMPARE(raster.image().pixel(0, 0), red);
+        QCOMPARE(raster.image().pixel(19, 9), red);
+        int lit = 0;
+        for (int x = 0; x < 20; ++x) {
+            for (int y = 0; y < 10; ++y)
+                lit += raster.image().pixel(x, y) == red;
+        }
+        QCOMPARE(lit, 20); // one pixel per column for a shallow line
+
+        // Far outside the image (an outlier value): clipped, bounded, nothing written outside.
+        raster.begin(QSize(20, 10));
+        raster.line(-80, 5, 100, 5, red);
+        for (int x = 0; x < 20; ++x)
+            QCOMPARE(raster.image().pixel(x, 5), red);
+        raster.fillColumn(3, -50, 500, red);
+        for (int y = 0; y < 10; ++y)
+            QCOMPARE(raster.image().pixel(3, y), red);
+        raster.fillColumn(25, 0, 9, red); // off the right edge
+        QCOMPARE(raster.image().pixel(19, 0), qRgba(0, 0, 0, 0));
     }
 
     void typedRangesParse_data()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "eventspans.h"
+
 #include "model/event.h"
 #include "models/eventfilter.h"
 
@@ -54,6 +56,7 @@ struct EventColumns
     std::vector<EventCell> cells; // by lane, then column
     std::vector<MarkerColumn> markers; // by column
     std::size_t eventsInRange = 0; // that pass the filter
+    std::vector<SpanRun> spanRuns; // shaded spans, by pixel column
 
     // The pixel column of a time, or -1 outside the range.
     int columnOf(TimeUs time) const;

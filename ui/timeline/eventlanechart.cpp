@@ -1,9 +1,14 @@
 #include "eventlanechart.h"
 
+#include "seriesraster.h"
+#include "spanpainter.h"
+
 #include <QToolTip>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <map>
 
 namespace eventscope::ui {
 
@@ -71,7 +76,7 @@ public:
 protected:
     void applyDefaultAntialiasingHint(QCPPainter *painter) const override
     {
-        painter->setAntialiasing(true);
+        painter->setAntialiasing(false); // markers are pre-rendered antialiased sprites
     }
     QRect clipRect() const override { return m_chart->viewport(); }
 
@@ -100,29 +105,8 @@ protected:
         painter->save();
         painter->setClipRect(area);
         const QCPAxis *x = m_chart->timeAxis();
-        if (m_chart->m_spans) {
-            const TimeRange visible = m_chart->m_view.visibleRange();
-            for (const EventSpan &span : *m_chart->m_spans) {
-                if (span.end < visible.begin || span.begin >= visible.end)
-                    continue;
-                QColor color = span.kind == EventSpan::Kind::Incident
-                    ? theme.severityColor(Severity::Error)
-                    : (span.kind == EventSpan::Kind::Alert
-                           ? theme.severityColor(Severity::Warning)
-                           : theme.categoryColor(EventCategory::Deployment));
-                color.setAlpha(45);
-                const double left
-                    = std::max<double>(x->coordToPixel(toKey(span.begin)), area.left());
-                const double right
-                    = std::min<double>(x->coordToPixel(toKey(span.end)), area.right());
-                painter->fillRect(
-                    QRectF(left, area.top(), std::max(1.0, right - left), area.height()), color);
-                if (span.open) {
-                    painter->setPen(QPen(color.lighter(150), 1, Qt::DashLine));
-                    painter->drawLine(QPointF(right, area.top()), QPointF(right, area.bottom()));
-                }
-            }
-        }
+        if (m_chart->m_columns)
+            paintSpanRuns(painter, *m_chart->m_columns, *x, area, theme, 45, true);
         if (!columns || columns->columns <= 0 || !m_chart->m_events) {
             painter->restore();
             return;
@@ -139,13 +123,49 @@ protected:
         double lastLabelRight = -1e9;
         int lastLabelLane = -1;
         const auto &events = *m_chart->m_events;
+        // A lane with more cells than markers fit side by side is drawn as a histogram: a bar
+        // per pixel column, its height growing with the log of the count, its colour the worst
+        // severity. Markers there would only overlap into a solid line with unreadable badges.
+        m_laneCells.assign(columns->lanes.size(), 0);
+        m_laneMax.assign(columns->lanes.size(), 1);
         for (const EventCell &cell : columns->cells) {
+            ++m_laneCells[static_cast<std::size_t>(cell.lane)];
+            m_laneMax[static_cast<std::size_t>(cell.lane)]
+                = std::max(m_laneMax[static_cast<std::size_t>(cell.lane)], cell.count);
+        }
+        const double markerRoom = area.width() / (2.5 * radius);
+        // Bars go pixel by pixel into an image, blitted once (13k cosmetic lines a frame cost
+        // the raster engine several milliseconds).
+        bool anyBars = false;
+        for (const EventCell &cell : columns->cells) {
+            if (m_laneCells[static_cast<std::size_t>(cell.lane)] <= markerRoom)
+                continue;
+            if (!anyBars) {
+                m_raster.begin(area.size());
+                anyBars = true;
+            }
+            const int x0 = static_cast<int>(std::floor(left + (cell.column + 0.5) * perColumn))
+                - area.left();
+            const int bottom = (cell.lane + 1) * kLaneHeight - 3;
+            const double fraction = 0.3
+                + 0.7 * logOnePlus(cell.count)
+                    / logOnePlus(m_laneMax[static_cast<std::size_t>(cell.lane)]);
+            const int height = static_cast<int>(std::round(fraction * (kLaneHeight - 6)));
+            m_raster.fillColumn(x0, bottom - height, bottom,
+                                theme.severityColor(cell.worst).rgba());
+        }
+        if (anyBars && !m_raster.image().isNull())
+            painter->drawImage(area.topLeft(), m_raster.image());
+        for (const EventCell &cell : columns->cells) {
+            if (m_laneCells[static_cast<std::size_t>(cell.lane)] > markerRoom)
+                continue; // drawn as bars above
             const QPointF at(std::floor(left + (cell.column + 0.5) * perColumn) + 0.5,
                              area.top() + cell.lane * kLaneHeight + kLaneHeight / 2.0);
             const QColor color = theme.severityColor(cell.worst);
-            painter->setPen(QPen(theme.base, 1));
-            painter->setBrush(color);
-            drawMarker(painter, cell.category, at, radius);
+            const QPixmap &marker = sprite(theme, cell.category, cell.worst, radius);
+            painter->drawPixmap(QPoint(static_cast<int>(at.x()) - marker.width() / 2,
+                                       static_cast<int>(at.y()) - marker.height() / 2),
+                                marker);
             // Badges and labels only where there is room; the hover lists everything.
             if (cell.lane != lastBadgeLane)
                 lastBadgeRight = -1e9;
@@ -193,7 +213,45 @@ protected:
     }
 
 private:
+    // log(1 + n), from a table for the counts a pixel column usually holds.
+    static double logOnePlus(std::uint32_t n)
+    {
+        static const auto table = [] {
+            std::array<double, 1024> values{};
+            for (std::size_t i = 0; i < values.size(); ++i)
+                values[i] = std::log1p(static_cast<double>(i));
+            return values;
+        }();
+        return n < table.size() ? table[n] : std::log1p(static_cast<double>(n));
+    }
+
+    // Markers are drawn once per category, severity and theme, antialiased, then blitted: a
+    // blit costs a fraction of an antialiased polygon, and a week holds thousands of cells.
+    const QPixmap &sprite(const Theme &theme, EventCategory category, Severity severity,
+                          double radius)
+    {
+        const int key = static_cast<int>(theme.kind) * 100
+            + static_cast<int>(category) * kSeverityCount + static_cast<int>(severity);
+        auto found = m_sprites.find(key);
+        if (found != m_sprites.end())
+            return found->second;
+        const int size = static_cast<int>(std::ceil(radius * 2)) + 3;
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QCPPainter sprite(&pixmap);
+        sprite.setRenderHint(QPainter::Antialiasing);
+        sprite.setPen(QPen(theme.base, 1));
+        sprite.setBrush(theme.severityColor(severity));
+        drawMarker(&sprite, category, QPointF(size / 2.0, size / 2.0), radius);
+        sprite.end();
+        return m_sprites.emplace(key, std::move(pixmap)).first->second;
+    }
+
     EventLaneChart *m_chart;
+    std::map<int, QPixmap> m_sprites;
+    std::vector<std::size_t> m_laneCells; // per lane, reused between paints
+    std::vector<std::uint32_t> m_laneMax;
+    SeriesRaster m_raster;
 };
 
 EventLaneChart::EventLaneChart(ViewState &view, QWidget *parent)
@@ -214,13 +272,11 @@ EventLaneChart::EventLaneChart(ViewState &view, QWidget *parent)
             });
 }
 
-void EventLaneChart::setEvents(EventList events, std::shared_ptr<const EventColumns> columns,
-                               std::shared_ptr<const std::vector<EventSpan>> spans)
+void EventLaneChart::setEvents(EventList events, std::shared_ptr<const EventColumns> columns)
 {
     const int lanesBefore = laneCount();
     m_events = std::move(events);
     m_columns = std::move(columns);
-    m_spans = std::move(spans);
     if (laneCount() != lanesBefore)
         updateGeometry();
     replotNow();

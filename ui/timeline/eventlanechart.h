@@ -20,8 +20,7 @@ class EventLaneChart : public TimelineChart
 public:
     EventLaneChart(ViewState &view, QWidget *parent = nullptr);
 
-    void setEvents(EventList events, std::shared_ptr<const EventColumns> columns,
-                   std::shared_ptr<const std::vector<EventSpan>> spans);
+    void setEvents(EventList events, std::shared_ptr<const EventColumns> columns);
     void setShowLabels(bool show);
     bool showsLabels() const { return m_showLabels; }
     void setTheme(const Theme &theme) override;
@@ -47,7 +46,6 @@ private:
 
     EventList m_events;
     std::shared_ptr<const EventColumns> m_columns;
-    std::shared_ptr<const std::vector<EventSpan>> m_spans;
     LaneLayer *m_laneLayer;
     bool m_showLabels = false;
 };

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -104,6 +105,65 @@ std::vector<EventSpan> pairEventSpans(const std::vector<Event> &events, TimeUs d
         return std::tie(a.begin, a.beginIndex) < std::tie(b.begin, b.beginIndex);
     });
     return spans;
+}
+
+std::vector<EventSpan> mergeOverlappingSpans(const std::vector<EventSpan> &spans)
+{
+    std::vector<EventSpan> merged;
+    std::map<EventSpan::Kind, std::size_t> last; // the kind's current span in `merged`
+    for (const EventSpan &span : spans) { // sorted by begin
+        const auto found = last.find(span.kind);
+        if (found != last.end() && span.begin <= merged[found->second].end) {
+            EventSpan &into = merged[found->second];
+            into.end = std::max(into.end, span.end);
+            into.open = into.open || span.open;
+            continue;
+        }
+        last[span.kind] = merged.size();
+        merged.push_back(span);
+    }
+    std::sort(merged.begin(), merged.end(), [](const EventSpan &a, const EventSpan &b) {
+        return std::tie(a.begin, a.beginIndex) < std::tie(b.begin, b.beginIndex);
+    });
+    return merged;
+}
+
+std::vector<SpanRun> spanRunsFor(const std::vector<EventSpan> &spans, TimeRange range, int columns)
+{
+    std::vector<SpanRun> runs;
+    if (columns <= 0 || range.isEmpty())
+        return runs;
+    const double perMicro = static_cast<double>(columns) / static_cast<double>(range.duration());
+    const auto column = [&](TimeUs t) {
+        return static_cast<int>(
+            std::clamp(std::floor(static_cast<double>(t - range.begin) * perMicro), -1.0,
+                       static_cast<double>(columns)));
+    };
+    std::array<std::optional<SpanRun>, 3> current; // by kind
+    for (const EventSpan &span : spans) { // sorted by begin
+        if (span.begin >= range.end)
+            break;
+        if (span.end < range.begin)
+            continue;
+        const int first = std::max(column(span.begin), 0);
+        const int last = std::min(column(span.end), columns - 1);
+        auto &run = current[static_cast<std::size_t>(span.kind)];
+        if (run && first <= run->last + 1) {
+            if (last >= run->last) {
+                run->last = last;
+                run->open = span.open;
+            }
+            continue;
+        }
+        if (run)
+            runs.push_back(*run);
+        run = SpanRun{span.kind, first, last, span.open};
+    }
+    for (const auto &run : current) {
+        if (run)
+            runs.push_back(*run);
+    }
+    return runs;
 }
 
 } // namespace eventscope::ui

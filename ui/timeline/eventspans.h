@@ -33,4 +33,22 @@ struct EventSpan
 // A span still open at `dataEnd` ends there, marked open. Spans come sorted by begin.
 std::vector<EventSpan> pairEventSpans(const std::vector<Event> &events, TimeUs dataEnd);
 
+// The union of the spans of each kind: overlapping or touching spans of one kind become one
+// (open when any of them is), so shading never stacks and its cost does not grow with the
+// number of spans on screen. Sorted by begin; `beginIndex` and `service` are the first's.
+std::vector<EventSpan> mergeOverlappingSpans(const std::vector<EventSpan> &spans);
+
+// Spans of one kind as pixel columns: [first, last] of `columns` equal columns over a range,
+// runs that meet merged. What the timeline shades; its size is bounded by the width.
+struct SpanRun
+{
+    EventSpan::Kind kind = EventSpan::Kind::Incident;
+    int first = 0;
+    int last = 0;
+    bool open = false; // the run ends with a span still open
+
+    friend bool operator==(const SpanRun &, const SpanRun &) = default;
+};
+std::vector<SpanRun> spanRunsFor(const std::vector<EventSpan> &spans, TimeRange range, int columns);
+
 } // namespace eventscope::ui

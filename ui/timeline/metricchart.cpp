@@ -1,6 +1,10 @@
 #include "metricchart.h"
 
+#include "seriesraster.h"
+#include "spanpainter.h"
+
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -28,16 +32,6 @@ QString formatValue(double value)
     return QString::number(value, 'f', magnitude >= 100 ? 1 : 3);
 }
 
-QColor spanColor(const Theme &theme, EventSpan::Kind kind)
-{
-    QColor color = kind == EventSpan::Kind::Incident
-        ? theme.severityColor(Severity::Error)
-        : (kind == EventSpan::Kind::Alert ? theme.severityColor(Severity::Warning)
-                                          : theme.categoryColor(EventCategory::Deployment));
-    color.setAlpha(theme.kind == Theme::Kind::Dark ? 38 : 30);
-    return color;
-}
-
 } // namespace
 
 // All series of the chart in one layerable: a filled band per run of buckets, then the line.
@@ -58,41 +52,141 @@ protected:
 
     void draw(QCPPainter *painter) override
     {
+        const QRect area = m_chart->rect()->rect();
+        const Theme &theme = m_chart->theme();
+        if (isDense())
+            drawDense(painter, area);
+        else
+            drawSparse(painter, area);
+        if (!m_chart->hasDataInRange()) {
+            painter->setPen(theme.mutedText);
+            painter->drawText(area, Qt::AlignCenter,
+                              m_chart->m_series.empty()
+                                  ? tr("No series: add one from the Series panel")
+                                  : tr("No data in this range"));
+        }
+        drawLegend(painter, area);
+    }
+
+private:
+    // About a bucket per pixel column or more: the series are drawn pixel by pixel.
+    bool isDense() const
+    {
+        std::size_t buckets = 0;
+        for (const auto &series : m_chart->m_buckets)
+            buckets = std::max(buckets, series.size());
+        return static_cast<int>(buckets) * 3 >= m_chart->rect()->width();
+    }
+
+    // A pixel coordinate, kept within a few widths of the area (infinities and huge outliers
+    // included) so that line drawing stays bounded.
+    static int pixel(double coordinate, int extent)
+    {
+        if (!(coordinate > -4.0 * extent))
+            return -4 * extent;
+        if (!(coordinate < 5.0 * extent))
+            return 5 * extent;
+        return static_cast<int>(std::floor(coordinate));
+    }
+
+    void drawDense(QCPPainter *painter, const QRect &area)
+    {
         const QCPAxis *x = m_chart->timeAxis();
         const QCPAxis *y = m_chart->valueAxis();
-        const QRect area = m_chart->rect()->rect();
+        const Theme &theme = m_chart->theme();
+        if (area.isEmpty())
+            return;
+        m_raster.begin(area.size());
+        const int w = area.width();
+        const int h = area.height();
+        const PixelMap mapX = PixelMap::horizontal(*x);
+        const PixelMap mapY = PixelMap::vertical(*y);
+        const auto px = [&](TimeUs time) { return pixel(mapX.time(time) - area.left(), w); };
+        const auto py = [&](double value) { return pixel(mapY(value) - area.top(), h); };
+        // Bands of every series first, the lines over them.
+        for (std::size_t s = 0; s < m_chart->m_series.size(); ++s) {
+            const QRgb band = mix(theme.base, theme.seriesColor(static_cast<int>(s)),
+                                  theme.kind == Theme::Kind::Dark ? 0.38 : 0.3)
+                                  .rgba();
+            for (const LodBucket &b : m_chart->m_buckets[s]) {
+                if (b.count < 2 || !(b.max > b.min))
+                    continue;
+                const int top = py(b.max);
+                const int bottom = py(b.min);
+                for (int column = px(b.firstTime), last = px(b.lastTime); column <= last; ++column)
+                    m_raster.fillColumn(column, top, bottom, band);
+            }
+        }
+        for (std::size_t s = 0; s < m_chart->m_series.size(); ++s) {
+            const QRgb colour = theme.seriesColor(static_cast<int>(s)).rgba();
+            const TimeUs maxGap = maxGapOf(m_chart->m_series[s]);
+            bool have = false;
+            int lastX = 0, lastY = 0;
+            TimeUs previousTime = 0;
+            for (const LodBucket &b : m_chart->m_buckets[s]) {
+                if (b.count == 0 || std::isnan(b.first))
+                    continue;
+                const int x0 = px(b.firstTime);
+                const int y0 = py(b.first);
+                if (have && b.firstTime - previousTime <= maxGap)
+                    m_raster.line(lastX, lastY, x0, y0, colour);
+                else
+                    m_raster.line(x0, y0, x0, y0, colour);
+                lastX = x0;
+                lastY = y0;
+                if (b.count > 1 && !std::isnan(b.last)) {
+                    const int x1 = px(b.lastTime);
+                    const int y1 = py(b.last);
+                    m_raster.line(lastX, lastY, x1, y1, colour);
+                    lastX = x1;
+                    lastY = y1;
+                }
+                have = true;
+                previousTime = b.lastTime;
+            }
+        }
+        painter->drawImage(area.topLeft(), m_raster.image());
+    }
+
+    static TimeUs maxGapOf(const SeriesInfo &info)
+    {
+        // Samples further apart than a few of their usual intervals leave a gap.
+        const TimeUs usual
+            = info.sampleCount > 1 ? (info.lastTime - info.firstTime) / (info.sampleCount - 1) : 0;
+        return std::max<TimeUs>(3 * usual, 1);
+    }
+
+    // Few buckets with data (zoomed in): QPainter, with rectangles for wide buckets.
+    void drawSparse(QCPPainter *painter, const QRect &)
+    {
+        const QCPAxis *x = m_chart->timeAxis();
+        const QCPAxis *y = m_chart->valueAxis();
+        const Theme &theme = m_chart->theme();
+        for (std::size_t s = 0; s < m_chart->m_series.size(); ++s) {
+            const QColor band = mix(theme.base, theme.seriesColor(static_cast<int>(s)),
+                                    theme.kind == Theme::Kind::Dark ? 0.38 : 0.3);
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(band);
+            for (const LodBucket &b : m_chart->m_buckets[s]) {
+                if (b.count < 2 || !(b.max > b.min))
+                    continue;
+                const double x0 = x->coordToPixel(toKey(b.firstTime));
+                const double x1 = std::max(x->coordToPixel(toKey(b.lastTime)), x0 + 1);
+                painter->drawRect(QRectF(QPointF(x0, y->coordToPixel(b.max)),
+                                         QPointF(x1, y->coordToPixel(b.min))));
+            }
+        }
         for (std::size_t s = 0; s < m_chart->m_series.size(); ++s) {
             const auto &buckets = m_chart->m_buckets[s];
             if (buckets.empty())
                 continue;
-            const SeriesInfo &info = m_chart->m_series[s];
-            // Samples further apart than a few of their usual intervals leave a gap.
-            const TimeUs usual = info.sampleCount > 1
-                ? (info.lastTime - info.firstTime) / (info.sampleCount - 1)
-                : 0;
-            const TimeUs maxGap = std::max<TimeUs>(3 * usual, 1);
-            const QColor color = m_chart->theme().seriesColor(static_cast<int>(s));
-            QColor band = color;
-            band.setAlpha(70);
-
+            const TimeUs maxGap = maxGapOf(m_chart->m_series[s]);
+            const QColor color = theme.seriesColor(static_cast<int>(s));
             m_line.clear();
-            m_upper.clear();
-            m_lower.clear();
             TimeUs previousTime = std::numeric_limits<TimeUs>::min();
             const auto flush = [&] {
-                if (m_upper.size() > 1) {
-                    QPolygonF polygon;
-                    polygon.reserve(static_cast<qsizetype>(m_upper.size() * 2));
-                    for (const QPointF &p : m_upper)
-                        polygon << p;
-                    for (auto it = m_lower.rbegin(); it != m_lower.rend(); ++it)
-                        polygon << *it;
-                    painter->setPen(Qt::NoPen);
-                    painter->setBrush(band);
-                    painter->drawPolygon(polygon);
-                }
                 if (m_line.size() > 1) {
-                    painter->setPen(QPen(color, 1.5));
+                    painter->setPen(QPen(color, 0)); // cosmetic: the fast line path
                     painter->setBrush(Qt::NoBrush);
                     painter->drawPolyline(m_line.data(), static_cast<int>(m_line.size()));
                 } else if (m_line.size() == 1) {
@@ -101,8 +195,6 @@ protected:
                     painter->drawEllipse(m_line.front(), 2, 2);
                 }
                 m_line.clear();
-                m_upper.clear();
-                m_lower.clear();
             };
             for (const LodBucket &b : buckets) {
                 if (b.count == 0 || std::isnan(b.first))
@@ -110,32 +202,14 @@ protected:
                 if (previousTime != std::numeric_limits<TimeUs>::min()
                     && b.firstTime - previousTime > maxGap)
                     flush();
-                const double x0 = x->coordToPixel(toKey(b.firstTime));
-                const double x1 = x->coordToPixel(toKey(b.lastTime));
-                m_line.emplace_back(x0, y->coordToPixel(b.first));
-                if (b.count > 1) {
-                    m_line.emplace_back(x1, y->coordToPixel(b.last));
-                    if (b.max > b.min) {
-                        const double top = y->coordToPixel(b.max);
-                        const double bottom = y->coordToPixel(b.min);
-                        m_upper.emplace_back(x0, top);
-                        m_upper.emplace_back(std::max(x1, x0 + 1), top);
-                        m_lower.emplace_back(x0, bottom);
-                        m_lower.emplace_back(std::max(x1, x0 + 1), bottom);
-                    }
-                }
+                m_line.emplace_back(x->coordToPixel(toKey(b.firstTime)), y->coordToPixel(b.first));
+                if (b.count > 1)
+                    m_line.emplace_back(x->coordToPixel(toKey(b.lastTime)),
+                                        y->coordToPixel(b.last));
                 previousTime = b.lastTime;
             }
             flush();
         }
-        if (!m_chart->hasDataInRange()) {
-            painter->setPen(m_chart->theme().mutedText);
-            painter->drawText(area, Qt::AlignCenter,
-                              m_chart->m_series.empty()
-                                  ? tr("No series: add one from the Series panel")
-                                  : tr("No data in this range"));
-        }
-        drawLegend(painter, area);
     }
 
 private:
@@ -169,8 +243,17 @@ private:
         }
     }
 
+    static QColor mix(const QColor &under, const QColor &over, double amount)
+    {
+        return QColor::fromRgbF(
+            static_cast<float>(under.redF() + (over.redF() - under.redF()) * amount),
+            static_cast<float>(under.greenF() + (over.greenF() - under.greenF()) * amount),
+            static_cast<float>(under.blueF() + (over.blueF() - under.blueF()) * amount));
+    }
+
     MetricChart *m_chart;
-    std::vector<QPointF> m_line, m_upper, m_lower; // reused between paints
+    std::vector<QPointF> m_line; // reused between paints
+    SeriesRaster m_raster;
 };
 
 // Event markers (one vertical line per pixel column with events of the chart's categories)
@@ -195,24 +278,6 @@ protected:
         const QRect area = m_chart->rect()->rect();
         const QCPAxis *x = m_chart->timeAxis();
         const Theme &theme = m_chart->theme();
-        if (m_chart->m_spans) {
-            const TimeRange visible = m_chart->m_view.visibleRange();
-            for (const EventSpan &span : *m_chart->m_spans) {
-                if (span.end < visible.begin || span.begin >= visible.end)
-                    continue;
-                if (span.kind == EventSpan::Kind::Incident
-                    && !(m_chart->m_categoryMask
-                         & (1u << static_cast<unsigned>(EventCategory::Failure))))
-                    continue;
-                const double left
-                    = std::max<double>(x->coordToPixel(toKey(span.begin)), area.left());
-                const double right
-                    = std::min<double>(x->coordToPixel(toKey(span.end)), area.right());
-                painter->fillRect(
-                    QRectF(left, area.top(), std::max(1.0, right - left), area.height()),
-                    spanColor(theme, span.kind));
-            }
-        }
         const auto columns = m_chart->m_columns;
         if (columns && columns->columns > 0) {
             // The columns were aggregated for a range that may differ slightly from what is
@@ -220,17 +285,46 @@ protected:
             const double left = x->coordToPixel(toKey(columns->range.begin));
             const double right = x->coordToPixel(toKey(columns->range.end));
             const double perColumn = (right - left) / columns->columns;
+            // One drawLines() per severity: pen changes and per-line calls dominate otherwise.
+            // Every marked column gets a tick at the top edge (a rug); the full-height line
+            // fades as more columns are marked, and above a tenth of the columns only the rug
+            // is drawn: a dense week would otherwise paint a solid wall over the data.
+            for (auto &lines : m_lines)
+                lines.clear();
+            for (auto &ticks : m_ticks)
+                ticks.clear();
+            std::size_t marked = 0;
             for (const MarkerColumn &marker : columns->markers) {
                 if (!(marker.categories & m_chart->m_categoryMask))
                     continue;
+                ++marked;
+                const double px = std::floor(left + (marker.column + 0.5) * perColumn) + 0.5;
+                const auto severity
+                    = static_cast<std::size_t>(marker.worstIn(m_chart->m_categoryMask));
+                m_lines[severity].emplace_back(px, area.top(), px, area.bottom());
+                m_ticks[severity].emplace_back(px, area.top(), px, area.top() + 5);
+            }
+            const double density
+                = area.width() > 0 ? static_cast<double>(marked) / area.width() : 0;
+            const double fade = std::clamp(0.08 / std::max(density, 1e-9), 0.12, 1.0);
+            const bool fullHeight = density <= 0.1;
+            for (int severity = 0; severity < kSeverityCount; ++severity) {
+                const auto index = static_cast<std::size_t>(severity);
+                if (m_lines[index].empty())
+                    continue;
                 // Routine events stay faint; warnings and worse stand out.
-                const Severity worst = marker.worstIn(m_chart->m_categoryMask);
-                QColor color = theme.severityColor(worst);
-                color.setAlpha(worst >= Severity::Error ? 210
-                                                        : (worst == Severity::Warning ? 150 : 70));
-                const double px = std::floor(left + (marker.column + 0.5) * perColumn);
-                painter->setPen(QPen(color, 1));
-                painter->drawLine(QPointF(px, area.top()), QPointF(px, area.bottom()));
+                QColor color = theme.severityColor(static_cast<Severity>(severity));
+                const double alpha = severity >= static_cast<int>(Severity::Error)
+                    ? 210
+                    : (severity == static_cast<int>(Severity::Warning) ? 150 : 70);
+                color.setAlpha(static_cast<int>(alpha * fade));
+                if (fullHeight) {
+                    painter->setPen(QPen(color, 0));
+                    painter->drawLines(m_lines[index].data(),
+                                       static_cast<int>(m_lines[index].size()));
+                }
+                painter->setPen(QPen(theme.severityColor(static_cast<Severity>(severity)), 0));
+                painter->drawLines(m_ticks[index].data(), static_cast<int>(m_ticks[index].size()));
             }
         }
         if (const auto &selected = m_chart->m_view.selectedEvent()) {
@@ -242,13 +336,49 @@ protected:
 
 private:
     MetricChart *m_chart;
+    std::array<std::vector<QLineF>, kSeverityCount> m_lines; // reused between paints
+    std::array<std::vector<QLineF>, kSeverityCount> m_ticks;
+};
+
+// Shaded spans, under the grid: opaque, so the grid and the data stay crisp over them.
+class MetricChart::SpanLayer : public QCPLayerable
+{
+public:
+    explicit SpanLayer(MetricChart *chart)
+        : QCPLayerable(chart, QStringLiteral("spans"))
+        , m_chart(chart)
+    { }
+
+protected:
+    void applyDefaultAntialiasingHint(QCPPainter *painter) const override
+    {
+        painter->setAntialiasing(false);
+    }
+    QRect clipRect() const override { return m_chart->rect()->rect(); }
+
+    void draw(QCPPainter *painter) override
+    {
+        const QRect area = m_chart->rect()->rect();
+        const QCPAxis *x = m_chart->timeAxis();
+        const Theme &theme = m_chart->theme();
+        if (m_chart->m_columns)
+            paintSpanRuns(painter, *m_chart->m_columns, *x, area, theme,
+                          theme.kind == Theme::Kind::Dark ? 38 : 30, false,
+                          m_chart->m_categoryMask
+                              & EventQuery::categoryBit(EventCategory::Failure));
+    }
+
+private:
+    MetricChart *m_chart;
 };
 
 MetricChart::MetricChart(ViewState &view, QWidget *parent)
     : TimelineChart(view, parent)
     , m_categoryMask(kDefaultChartCategories)
 {
+    addLayer(QStringLiteral("spans"), layer(QStringLiteral("grid")), QCustomPlot::limBelow);
     addLayer(QStringLiteral("events"), layer(QStringLiteral("grid")), QCustomPlot::limAbove);
+    new SpanLayer(this);
     m_markerLayer = new MarkerLayer(this);
     m_seriesLayer = new SeriesLayer(this);
     valueAxis()->setTickLabels(true);
@@ -303,12 +433,10 @@ void MetricChart::setLod(const LodResult &result)
     replotNow();
 }
 
-void MetricChart::setEvents(EventList events, std::shared_ptr<const EventColumns> columns,
-                            std::shared_ptr<const std::vector<EventSpan>> spans)
+void MetricChart::setEvents(EventList events, std::shared_ptr<const EventColumns> columns)
 {
     m_events = std::move(events);
     m_columns = std::move(columns);
-    m_spans = std::move(spans);
     replotNow();
 }
 

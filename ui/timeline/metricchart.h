@@ -31,8 +31,7 @@ public:
 
     // Buckets for this chart's series from a level-of-detail result (others are ignored).
     void setLod(const LodResult &result);
-    void setEvents(EventList events, std::shared_ptr<const EventColumns> columns,
-                   std::shared_ptr<const std::vector<EventSpan>> spans);
+    void setEvents(EventList events, std::shared_ptr<const EventColumns> columns);
     void setCategoryMask(std::uint32_t mask);
     std::uint32_t categoryMask() const { return m_categoryMask; }
     void setTheme(const Theme &theme) override;
@@ -46,6 +45,7 @@ protected:
 
 private:
     class SeriesLayer;
+    class SpanLayer;
     class MarkerLayer;
     void updateValueRange();
 
@@ -54,7 +54,6 @@ private:
     TimeRange m_lodRange{0, 0};
     EventList m_events;
     std::shared_ptr<const EventColumns> m_columns;
-    std::shared_ptr<const std::vector<EventSpan>> m_spans;
     std::uint32_t m_categoryMask;
     SeriesLayer *m_seriesLayer;
     MarkerLayer *m_markerLayer;

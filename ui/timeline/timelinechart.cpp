@@ -8,26 +8,21 @@
 
 namespace eventscope::ui {
 
-// Draws the crosshair: a vertical line through every chart at the view's cursor time, and
-// here where the mouse is, a box with the time and the chart's values.
-class TimelineChart::Crosshair : public QCPLayerable
+// Draws the crosshair over the composed chart: a vertical line through every chart at the
+// view's cursor time, and in the chart under the mouse a box with the time and its values.
+// Painted in paintEvent on top of QCustomPlot's cached buffer, so a cursor move repaints from
+// that buffer without replotting any layer (and no translucent overlay buffer is blended on
+// every replot).
+class TimelineChart::Crosshair
 {
 public:
-    Crosshair(TimelineChart *chart)
-        : QCPLayerable(chart, QStringLiteral("overlay"))
-        , m_chart(chart)
+    explicit Crosshair(TimelineChart *chart)
+        : m_chart(chart)
     { }
 
     void setMouse(std::optional<QPoint> position) { m_mouse = position; }
 
-protected:
-    void applyDefaultAntialiasingHint(QCPPainter *painter) const override
-    {
-        painter->setAntialiasing(false);
-    }
-    QRect clipRect() const override { return m_chart->viewport(); }
-
-    void draw(QCPPainter *painter) override
+    void paint(QPainter &painter)
     {
         const auto cursor = m_chart->m_view.cursorTime();
         if (!cursor)
@@ -36,8 +31,8 @@ protected:
         const double x = m_chart->timeAxis()->coordToPixel(toKey(*cursor));
         if (x < area.left() || x > area.right())
             return;
-        painter->setPen(QPen(m_chart->m_theme.crosshair, 1, Qt::DashLine));
-        painter->drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
+        painter.setPen(QPen(m_chart->m_theme.crosshair, 1, Qt::DashLine));
+        painter.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
         if (!m_mouse)
             return;
         QStringList lines{formatTime(*cursor, m_chart->m_view.timeZone())};
@@ -53,12 +48,12 @@ protected:
             box.moveRight(static_cast<int>(x) - 10);
         QColor fill = m_chart->m_theme.tooltipBase;
         fill.setAlpha(230);
-        painter->setPen(m_chart->m_theme.axis);
-        painter->setBrush(fill);
-        painter->drawRect(box);
-        painter->setPen(m_chart->m_theme.tooltipText);
+        painter.setPen(m_chart->m_theme.axis);
+        painter.setBrush(fill);
+        painter.drawRect(box);
+        painter.setPen(m_chart->m_theme.tooltipText);
         for (int i = 0; i < lines.size(); ++i)
-            painter->drawText(
+            painter.drawText(
                 QRect(box.left() + 6, box.top() + 4 + i * lineHeight, width, lineHeight),
                 Qt::AlignLeft | Qt::AlignVCenter, lines[i]);
     }
@@ -87,13 +82,7 @@ TimelineChart::TimelineChart(ViewState &view, QWidget *parent)
     timeAxis()->setTicker(m_ticker);
     m_ticker->setTickCount(8);
     timeAxis()->setTickLabels(false);
-    layer(QStringLiteral("overlay"))->setMode(QCPLayer::lmBuffered);
-    m_crosshair = new Crosshair(this);
-    m_selection = new QCPItemRect(this);
-    m_selection->setLayer(QStringLiteral("overlay"));
-    m_selection->setVisible(false);
-    m_selection->topLeft->setType(QCPItemPosition::ptAbsolute);
-    m_selection->bottomRight->setType(QCPItemPosition::ptAbsolute);
+    m_crosshair = std::make_unique<Crosshair>(this);
 
     connect(&m_view, &ViewState::visibleRangeChanged, this, [this] {
         applyTimeRange();
@@ -103,8 +92,7 @@ TimelineChart::TimelineChart(ViewState &view, QWidget *parent)
         applyTimeRange();
         replotNow();
     });
-    connect(&m_view, &ViewState::cursorTimeChanged, this,
-            [this] { layer(QStringLiteral("overlay"))->replot(); });
+    connect(&m_view, &ViewState::cursorTimeChanged, this, [this] { update(); });
     connect(&m_view, &ViewState::timeZoneChanged, this, [this] {
         updateTicker();
         replotNow();
@@ -112,6 +100,8 @@ TimelineChart::TimelineChart(ViewState &view, QWidget *parent)
     applyTimeRange();
     setTheme(m_theme);
 }
+
+TimelineChart::~TimelineChart() = default;
 
 int TimelineChart::plotColumns() const
 {
@@ -140,10 +130,6 @@ void TimelineChart::setTheme(const Theme &theme)
         axis->grid()->setPen(QPen(theme.grid, 1, Qt::SolidLine));
         axis->grid()->setZeroLinePen(Qt::NoPen);
     }
-    m_selection->setPen(QPen(theme.highlight));
-    QColor fill = theme.highlight;
-    fill.setAlpha(50);
-    m_selection->setBrush(fill);
 }
 
 void TimelineChart::replotNow()
@@ -219,16 +205,15 @@ void TimelineChart::mouseMoveEvent(QMouseEvent *event)
     } else if (m_drag == Drag::Select && std::abs(at.x() - m_pressAt.x()) > 3) {
         const int left = std::clamp(std::min(at.x(), m_pressAt.x()), area.left(), area.right());
         const int right = std::clamp(std::max(at.x(), m_pressAt.x()), area.left(), area.right());
-        m_selection->topLeft->setCoords(left, area.top());
-        m_selection->bottomRight->setCoords(right, area.bottom());
-        m_selection->setVisible(true);
+        m_dragRect = QRect(QPoint(left, area.top()), QPoint(right, area.bottom()));
+        update();
     }
     if (area.contains(at)) {
         m_crosshair->setMouse(at);
         const TimeUs time = timeAt(at.x());
         m_view.setCursorTime(time);
         hoverAt(at, time);
-        layer(QStringLiteral("overlay"))->replot();
+        update();
     } else {
         m_crosshair->setMouse(std::nullopt);
         m_view.setCursorTime(std::nullopt);
@@ -242,14 +227,14 @@ void TimelineChart::mouseReleaseEvent(QMouseEvent *event)
     m_drag = Drag::None;
     const bool moved = std::abs(event->pos().x() - m_pressAt.x()) > 3;
     if (drag == Drag::Select && moved) {
-        m_selection->setVisible(false);
+        m_dragRect.reset();
         const TimeUs a = timeAt(m_pressAt.x());
         const TimeUs b = timeAt(event->pos().x());
         m_view.setVisibleRange({std::min(a, b), std::max(a, b)});
         return;
     }
-    m_selection->setVisible(false);
-    layer(QStringLiteral("overlay"))->replot();
+    m_dragRect.reset();
+    update();
     if (!moved && event->button() == Qt::LeftButton && m_rect->rect().contains(event->pos()))
         Q_EMIT clicked(event->pos(), timeAt(event->pos().x()), event->modifiers());
 }
@@ -281,6 +266,22 @@ void TimelineChart::leaveEvent(QEvent *event)
 void TimelineChart::contextMenuEvent(QContextMenuEvent *event)
 {
     Q_EMIT contextMenuAt(event->globalPos(), timeAt(event->pos().x()));
+}
+
+void TimelineChart::paintEvent(QPaintEvent *event)
+{
+    QCustomPlot::paintEvent(event); // the cached buffer
+    if (!m_view.cursorTime() && !m_dragRect)
+        return;
+    QPainter painter(this);
+    m_crosshair->paint(painter);
+    if (m_dragRect) {
+        QColor fill = m_theme.highlight;
+        fill.setAlpha(50);
+        painter.setPen(m_theme.highlight);
+        painter.setBrush(fill);
+        painter.drawRect(*m_dragRect);
+    }
 }
 
 void TimelineChart::resizeEvent(QResizeEvent *event)

@@ -5,6 +5,9 @@
 
 #include <qcustomplot.h>
 
+#include <memory>
+#include <optional>
+
 namespace eventscope::ui {
 
 // Seconds since the epoch as QCustomPlot's key coordinate (exact to well under a microsecond
@@ -18,10 +21,36 @@ inline TimeUs fromKey(double key)
     return static_cast<TimeUs>(std::llround(key * static_cast<double>(kMicrosPerSecond)));
 }
 
+// An axis' linear map from coordinate to pixel, taken once per paint: the same result as
+// QCPAxis::coordToPixel for a linear, non-reversed axis, without its per-call branching (a
+// dense paint maps some 50k points).
+struct PixelMap
+{
+    double offset = 0;
+    double scale = 0;
+
+    static PixelMap horizontal(const QCPAxis &axis)
+    {
+        const QCPRange range = axis.range();
+        const QRect rect = axis.axisRect()->rect();
+        const double scale = rect.width() / (range.upper - range.lower);
+        return {rect.left() - range.lower * scale, scale};
+    }
+    static PixelMap vertical(const QCPAxis &axis)
+    {
+        const QCPRange range = axis.range();
+        const QRect rect = axis.axisRect()->rect();
+        const double scale = -rect.height() / (range.upper - range.lower);
+        return {rect.bottom() - range.lower * scale, scale};
+    }
+    double operator()(double coordinate) const { return offset + coordinate * scale; }
+    double time(TimeUs t) const { return (*this)(toKey(t)); }
+};
+
 // One chart of the timeline: a QCustomPlot with a single axis rect whose time axis follows
 // the window's ViewState. Mouse and wheel change the ViewState (wheel zooms around the cursor,
 // Shift+wheel and middle-drag pan, a left drag selects a range to zoom to); the crosshair sits
-// on its own buffered layer, so moving it repaints that layer only. Fixed margins keep the time
+// is painted over the cached buffer, so moving it replots no layer. Fixed margins keep the time
 // axes of all charts aligned. Lives on the GUI thread.
 class TimelineChart : public QCustomPlot
 {
@@ -32,6 +61,7 @@ public:
     static constexpr int kRightMargin = 12;
 
     TimelineChart(ViewState &view, QWidget *parent = nullptr);
+    ~TimelineChart() override;
 
     QCPAxisRect *rect() const { return m_rect; }
     QCPAxis *timeAxis() const { return m_rect->axis(QCPAxis::atBottom); }
@@ -66,6 +96,7 @@ protected:
     void leaveEvent(QEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
 
     ViewState &m_view;
     Theme m_theme;
@@ -76,12 +107,12 @@ private:
     TimeUs timeAt(double x) const;
 
     QCPAxisRect *m_rect;
-    Crosshair *m_crosshair;
+    std::unique_ptr<Crosshair> m_crosshair;
     QSharedPointer<QCPAxisTickerDateTime> m_ticker;
     enum class Drag { None, Select, Pan } m_drag = Drag::None;
     QPoint m_pressAt;
     TimeRange m_pressRange;
-    QCPItemRect *m_selection = nullptr;
+    std::optional<QRect> m_dragRect; // the range being dragged out
     bool m_timeLabels = false;
 };
 

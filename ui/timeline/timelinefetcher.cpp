@@ -70,6 +70,9 @@ public:
             snapshot.eventsAdded = added.size();
             m_events = std::move(merged);
             snapshot.events = m_events;
+            const TimeUs dataEnd = snapshot.info.span.isEmpty() ? 0 : snapshot.info.span.end;
+            snapshot.spans = std::make_shared<const std::vector<EventSpan>>(
+                mergeOverlappingSpans(pairEventSpans(*m_events, dataEnd)));
             m_sentEvents = true;
         }
         return snapshot;
@@ -156,20 +159,24 @@ void TimelineFetcher::requestRefresh()
         Qt::QueuedConnection);
 }
 
-quint64 TimelineFetcher::requestEventColumns(EventList events, TimeRange range, int columns,
-                                             LaneMode mode, EventFilter filter)
+quint64 TimelineFetcher::requestEventColumns(EventList events,
+                                             std::shared_ptr<const std::vector<EventSpan>> spans,
+                                             TimeRange range, int columns, LaneMode mode,
+                                             EventFilter filter)
 {
     const quint64 generation = ++m_generation;
     m_latestColumns->store(generation);
     QMetaObject::invokeMethod(
         m_worker,
-        [this, latest = m_latestColumns, generation, events = std::move(events), range, columns,
-         mode, filter = std::move(filter)] {
+        [this, latest = m_latestColumns, generation, events = std::move(events),
+         spans = std::move(spans), range, columns, mode, filter = std::move(filter)] {
             if (latest->load() != generation)
                 return;
             EventColumnsResult result;
             result.generation = generation;
             result.columns = aggregateEventColumns(*events, range, columns, mode, filter);
+            if (spans)
+                result.columns.spanRuns = spanRunsFor(*spans, range, columns);
             if (latest->load() == generation)
                 Q_EMIT eventColumnsReady(result);
         },

@@ -43,6 +43,8 @@ struct CaptureSnapshot
     CaptureInfo info;
     std::optional<std::vector<SeriesInfo>> series; // set when the list changed
     EventList events; // set when events were added: the whole list, in time order
+    // With `events`: their spans (pairEventSpans, merged per kind).
+    std::shared_ptr<const std::vector<EventSpan>> spans;
     std::size_t eventsAdded = 0;
     QString error;
 };
@@ -72,8 +74,9 @@ public:
     quint64 requestLod(TimeRange range, int columns, std::vector<std::int64_t> seriesIds);
     // Info, series and events committed since the last refresh (all of them the first time).
     void requestRefresh();
-    quint64 requestEventColumns(EventList events, TimeRange range, int columns, LaneMode mode,
-                                EventFilter filter);
+    quint64 requestEventColumns(EventList events,
+                                std::shared_ptr<const std::vector<EventSpan>> spans,
+                                TimeRange range, int columns, LaneMode mode, EventFilter filter);
 
 Q_SIGNALS:
     void lodReady(const eventscope::ui::LodResult &result);

@@ -68,11 +68,10 @@ void TimelineView::setFetcher(TimelineFetcher *fetcher)
     scheduleFetch();
 }
 
-void TimelineView::setEvents(EventList events)
+void TimelineView::setEvents(EventList events, std::shared_ptr<const std::vector<EventSpan>> spans)
 {
     m_events = events ? std::move(events) : std::make_shared<const std::vector<Event>>();
-    const TimeUs end = m_view.dataExtent().isEmpty() ? 0 : m_view.dataExtent().end;
-    m_spans = std::make_shared<const std::vector<EventSpan>>(pairEventSpans(*m_events, end));
+    m_spans = spans ? std::move(spans) : std::make_shared<const std::vector<EventSpan>>();
     requestColumns();
 }
 
@@ -113,7 +112,7 @@ void TimelineView::addChart(std::vector<SeriesInfo> series, std::uint32_t catego
     if (categoryMask != 0)
         chart->setCategoryMask(categoryMask);
     chart->setSeries(std::move(series));
-    chart->setEvents(m_events, m_columns, m_spans);
+    chart->setEvents(m_events, m_columns);
     connect(chart, &TimelineChart::contextMenuAt, this,
             [this, chart](QPoint at, TimeUs) { showChartMenu(chart, at); });
     connect(chart, &TimelineChart::clicked, this,
@@ -239,8 +238,8 @@ void TimelineView::requestColumns()
 {
     if (!m_fetcher || m_view.visibleRange().isEmpty())
         return;
-    m_columnsPending = m_fetcher->requestEventColumns(m_events, m_view.visibleRange(), columns(),
-                                                      m_laneMode, m_filter);
+    m_columnsPending = m_fetcher->requestEventColumns(m_events, m_spans, m_view.visibleRange(),
+                                                      columns(), m_laneMode, m_filter);
 }
 
 void TimelineView::onLod(const LodResult &result)
@@ -261,9 +260,9 @@ void TimelineView::onColumns(const EventColumnsResult &result)
     m_columnsPending = 0;
     m_columns = std::make_shared<const EventColumns>(result.columns);
     const int lanesBefore = m_lanes->laneCount();
-    m_lanes->setEvents(m_events, m_columns, m_spans);
+    m_lanes->setEvents(m_events, m_columns);
     for (MetricChart *chart : m_charts)
-        chart->setEvents(m_events, m_columns, m_spans);
+        chart->setEvents(m_events, m_columns);
     if (m_lanes->laneCount() != lanesBefore)
         relayout();
     if (!isFetching())

@@ -39,8 +39,10 @@ public:
 
     // The capture to read from; nullptr when none is open. Not owned.
     void setFetcher(TimelineFetcher *fetcher);
-    void setEvents(EventList events);
+    // The capture's events and their spans (merged per kind), from the fetcher's refresh.
+    void setEvents(EventList events, std::shared_ptr<const std::vector<EventSpan>> spans);
     EventList events() const { return m_events; }
+    // The shaded spans, merged per kind (mergeOverlappingSpans).
     const std::vector<EventSpan> &spans() const { return *m_spans; }
     void setEventFilter(const EventFilter &filter);
     void setLaneMode(LaneMode mode);
