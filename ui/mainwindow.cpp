@@ -458,7 +458,7 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
             m_view->setVisibleRange(span.isEmpty() ? TimeRange{0, kMicrosPerSecond} : span,
                                     ViewState::History::Skip);
             if (m_live)
-                m_view->setFollowing(true);
+                m_view->followAll(); // until the operator picks a range
         }
     } else {
         m_view->setDataExtent(span);

@@ -306,6 +306,35 @@ private Q_SLOTS:
         QCOMPARE(view.visibleRange().end, view.dataExtent().end);
     }
 
+    // The demo's first second: the capture is empty when the window opens it, then history
+    // arrives in a burst. The view shows all of it, following, not the first second's width.
+    void liveCaptureThatStartsEmptyShowsAllItsData()
+    {
+        const std::string path = m_dir.filePath(QStringLiteral("starts-empty.capture")).toStdString();
+        auto committer = BatchCommitter::open(path, "ui test live");
+        QVERIFY(committer.ok());
+        MainWindow window;
+        window.resize(1400, 900);
+        QVERIFY(window.openCapture(path, true).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        std::vector<RecordBatch> batches;
+        batches.push_back(makeBatch(0, 2700, 0, 5));
+        (*committer)->commit(batches);
+        window.captureCommitted();
+        ViewState &view = window.viewState();
+        QVERIFY(QTest::qWaitFor([&] { return !view.dataExtent().isEmpty(); }, 10'000));
+        QVERIFY(waitSettled(window));
+        QVERIFY(view.isFollowing());
+        QCOMPARE(view.visibleRange(), view.dataExtent());
+        batches.clear();
+        batches.push_back(makeBatch(2700, 60, 5, 0));
+        (*committer)->commit(batches);
+        window.captureCommitted();
+        QVERIFY(QTest::qWaitFor([&] { return view.dataExtent().end > kBase + 2700 * kMicrosPerSecond; }, 10'000));
+        QCOMPARE(view.visibleRange(), view.dataExtent());
+    }
+
     void badCaptureIsReportedAndTheViewKept()
     {
         const std::string path = makeCapture();

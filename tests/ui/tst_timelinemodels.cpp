@@ -105,6 +105,20 @@ private Q_SLOTS:
         QCOMPARE(view.visibleRange().duration(), zoomed.duration());
     }
 
+    void viewStateFollowAllGrowsWithALiveCaptureThatStartsEmpty()
+    {
+        ViewState view;
+        view.followAll();
+        QVERIFY(view.isFollowing());
+        view.setDataExtent({kBase, kBase + kMinute});
+        QCOMPARE(view.visibleRange(), (TimeRange{kBase, kBase + kMinute}));
+        view.setDataExtent({kBase, kBase + 45 * kMinute});
+        QCOMPARE(view.visibleRange(), (TimeRange{kBase, kBase + 45 * kMinute}));
+        view.showLast(5 * kMinute); // a preset keeps following with its width
+        view.setDataExtent({kBase, kBase + 46 * kMinute});
+        QCOMPARE(view.visibleRange(), (TimeRange{kBase + 41 * kMinute, kBase + 46 * kMinute}));
+    }
+
     void viewStateSelectionAndCursor()
     {
         ViewState view;

@@ -22,7 +22,7 @@ void ViewState::setDataExtent(TimeRange extent)
     const bool first = m_extent.isEmpty();
     m_extent = extent;
     Q_EMIT dataExtentChanged(extent);
-    if (first && !extent.isEmpty() && !m_following) {
+    if (first && !extent.isEmpty() && (!m_following || m_followAll)) {
         apply(extent, History::Skip);
         return;
     }
@@ -92,6 +92,16 @@ void ViewState::showLast(TimeUs width)
     apply({end - width, end}, History::Record);
     m_followAll = false;
     setFollowing(true);
+}
+
+void ViewState::followAll()
+{
+    m_followAll = true;
+    const bool was = m_following;
+    m_following = true;
+    apply(followRange(), History::Record);
+    if (!was)
+        Q_EMIT followingChanged(true);
 }
 
 void ViewState::centreOn(TimeUs time)

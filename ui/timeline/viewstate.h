@@ -47,6 +47,8 @@ public:
     void fitAll();
     // The last `width` of the data, following it while live.
     void showLast(TimeUs width);
+    // All of the data, following it as it grows (a live capture that starts empty).
+    void followAll();
     // Centres the visible range on a time, keeping its width.
     void centreOn(TimeUs time);
 
