@@ -13,6 +13,8 @@
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTimer>
 
@@ -39,32 +41,6 @@ bool wantsScreenshot(int argc, char **argv)
             return true;
     }
     return false;
-}
-
-QString liveStatusText(const kafka::IngestStats &stats, const std::string &error)
-{
-    std::int64_t lag = 0;
-    bool lagKnown = false;
-    for (const kafka::PartitionLag &partition : stats.lag) {
-        if (partition.lag >= 0) {
-            lag += partition.lag;
-            lagKnown = true;
-        }
-    }
-    QString text = QStringLiteral("live: %1 msg/s, %2 messages")
-                       .arg(stats.messagesPerSecond, 0, 'f', 0)
-                       .arg(stats.messages);
-    text += lagKnown ? QStringLiteral(", lag %1").arg(lag) : QStringLiteral(", lag unknown");
-    if (stats.deadLetters > 0)
-        text += QStringLiteral(", %1 dead letters").arg(stats.deadLetters);
-    if (stats.paused)
-        text += QStringLiteral(", paused (store behind)");
-    text += QStringLiteral(" — ")
-        + QString::fromStdString(stats.brokerState.empty() ? std::string("connecting")
-                                                           : stats.brokerState);
-    if (!error.empty())
-        text += QStringLiteral(" — ") + QString::fromStdString(error);
-    return text;
 }
 
 // --demo: the embedded cluster, the simulator producing into it, and live ingest into a demo
@@ -102,6 +78,77 @@ Result<DemoSession> startDemo()
         return Result<DemoSession>::failure("demo: " + live.error());
     demo.live = std::move(*live);
     return demo;
+}
+
+// The operator's last live connection, from the settings; secrets are never stored there.
+kafka::IngestOptions lastConnection()
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("connection"));
+    kafka::IngestOptions options;
+    options.bootstrapServers = settings.value(QStringLiteral("bootstrap")).toString().toStdString();
+    for (const QString &topic : settings.value(QStringLiteral("topics")).toStringList())
+        options.topics.push_back(topic.toStdString());
+    options.groupId = settings.value(QStringLiteral("group")).toString().toStdString();
+    for (const QString &property : settings.value(QStringLiteral("properties")).toStringList()) {
+        const auto equals = property.indexOf(QLatin1Char('='));
+        if (equals > 0)
+            options.properties.emplace_back(property.left(equals).toStdString(),
+                                            property.mid(equals + 1).toStdString());
+    }
+    return options;
+}
+
+void saveLastConnection(const kafka::IngestOptions &options)
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("connection"));
+    settings.setValue(QStringLiteral("bootstrap"),
+                      QString::fromStdString(options.bootstrapServers));
+    QStringList topics;
+    for (const std::string &topic : options.topics)
+        topics << QString::fromStdString(topic);
+    settings.setValue(QStringLiteral("topics"), topics);
+    settings.setValue(QStringLiteral("group"), QString::fromStdString(options.groupId));
+    QStringList properties;
+    bool secretsLeftOut = false;
+    for (const auto &[key, value] : options.properties) {
+        if (kafka::isSecretProperty(key)) {
+            secretsLeftOut = true;
+            continue;
+        }
+        properties << QString::fromStdString(key + "=" + value);
+    }
+    settings.setValue(QStringLiteral("properties"), properties);
+    if (secretsLeftOut)
+        spdlog::info("the last connection is kept without its secret properties (passwords, keys)");
+}
+
+// The live console's capture for a cluster: one per bootstrap list, kept, so that the next
+// start resumes from its offsets.
+QString liveCapturePath(const std::string &bootstrap)
+{
+    QString name = QString::fromStdString(bootstrap);
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]"));
+    name.replace(unsafe, QStringLiteral("_"));
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
+        + QStringLiteral("/live/") + name.left(100) + QStringLiteral(".capture");
+}
+
+Result<std::unique_ptr<kafka::LiveSession>> startLive(kafka::IngestOptions options)
+{
+    const QString capture = liveCapturePath(options.bootstrapServers);
+    if (!QDir().mkpath(QFileInfo(capture).absolutePath()))
+        return Result<std::unique_ptr<kafka::LiveSession>>::failure(
+            "live: cannot create " + QFileInfo(capture).absolutePath().toStdString());
+    if (options.topics.empty()) {
+        for (std::string_view topic : kafka::kDefaultTopics)
+            options.topics.emplace_back(topic);
+    }
+    options.autoOffsetReset = "latest"; // a console starts at now; the capture's offsets win
+    spdlog::info("live: capture {}", capture.toStdString());
+    return kafka::LiveSession::start(options, capture.toStdString(),
+                                     "live: " + options.bootstrapServers);
 }
 
 } // namespace
@@ -143,6 +190,21 @@ int runGui(int argc, char **argv)
                       QStringLiteral("SECONDS"), QStringLiteral("1")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Window size, e.g. 1400x900."),
                       QStringLiteral("WxH"), QStringLiteral("1400x900")});
+    parser.addOption(
+        {QStringLiteral("bootstrap"),
+         QStringLiteral("Live from this Kafka cluster (default: the last connection)."),
+         QStringLiteral("SERVERS")});
+    parser.addOption(
+        {QStringLiteral("topics"),
+         QStringLiteral("Comma-separated topics, or one ^regex (default: the default topics)."),
+         QStringLiteral("T,...")});
+    parser.addOption({QStringLiteral("group"),
+                      QStringLiteral("Consumer group id (default eventscope-<host>-<user>)."),
+                      QStringLiteral("G")});
+    parser.addOption(
+        {{QStringLiteral("X")},
+         QStringLiteral("A librdkafka property, key=value (repeatable), as kcat's -X."),
+         QStringLiteral("key=value")});
     parser.addOption({QStringLiteral("theme"),
                       QStringLiteral("Colour theme: dark or light (default: the last one used)."),
                       QStringLiteral("dark|light")});
@@ -181,8 +243,40 @@ int runGui(int argc, char **argv)
     if (auto exit = setUpLogging(parser, command))
         return *exit;
 
-    if (parser.isSet(QStringLiteral("demo")) && parser.isSet(QStringLiteral("capture")))
-        return usageError(command, QStringLiteral("--demo and --capture exclude each other"));
+    const bool liveAsked = parser.isSet(QStringLiteral("bootstrap"))
+        || parser.isSet(QStringLiteral("topics")) || parser.isSet(QStringLiteral("group"))
+        || parser.isSet(QStringLiteral("X"));
+    if (int modes = int(parser.isSet(QStringLiteral("demo")))
+            + int(parser.isSet(QStringLiteral("capture"))) + int(liveAsked);
+        modes > 1)
+        return usageError(command,
+                          QStringLiteral("--demo, --capture and a live connection (--bootstrap, "
+                                         "--topics, --group, -X) exclude each other"));
+    std::optional<kafka::IngestOptions> liveOptions;
+    if (liveAsked
+        || (!parser.isSet(QStringLiteral("demo")) && !parser.isSet(QStringLiteral("capture")))) {
+        kafka::IngestOptions options = lastConnection();
+        if (parser.isSet(QStringLiteral("bootstrap")))
+            options.bootstrapServers = parser.value(QStringLiteral("bootstrap")).toStdString();
+        if (parser.isSet(QStringLiteral("topics"))) {
+            options.topics.clear();
+            for (const QString &topic :
+                 parser.value(QStringLiteral("topics")).split(QLatin1Char(','), Qt::SkipEmptyParts))
+                options.topics.push_back(topic.trimmed().toStdString());
+        }
+        if (parser.isSet(QStringLiteral("group")))
+            options.groupId = parser.value(QStringLiteral("group")).toStdString();
+        if (parser.isSet(QStringLiteral("X"))) {
+            options.properties.clear();
+            if (auto exit = parseKafkaProperties(parser, command, options.properties))
+                return *exit;
+        }
+        if (liveAsked && options.bootstrapServers.empty())
+            return usageError(
+                command, QStringLiteral("--bootstrap is required (no last connection is saved)"));
+        if (!options.bootstrapServers.empty())
+            liveOptions = std::move(options);
+    }
     std::optional<ui::Theme::Kind> theme;
     if (parser.isSet(QStringLiteral("theme"))) {
         theme = ui::Theme::parseKind(parser.value(QStringLiteral("theme")));
@@ -206,32 +300,52 @@ int runGui(int argc, char **argv)
         window.setTheme(*theme);
     DemoSession demo;
     QTimer statusTimer;
+    std::string writeError;
+    // Live (demo or any cluster): commits are announced coalesced (at most 25 a second) and
+    // the window reads what is new off the GUI thread, one read at a time.
+    const auto follow
+        = [&](kafka::LiveSession &live, const QString &connecting) -> std::optional<int> {
+        if (Status status = window.openCapture(live.capturePath(), true); !status)
+            return runtimeError(command, status.error());
+        QObject::connect(&live, &kafka::LiveSession::dataCommitted, &window,
+                         &ui::MainWindow::captureCommitted);
+        QObject::connect(&live, &kafka::LiveSession::writeFailed, &window,
+                         [&writeError](const QString &message) {
+                             writeError = "cannot write the capture: " + message.toStdString();
+                         });
+        statusTimer.setInterval(1000);
+        QObject::connect(&statusTimer, &QTimer::timeout, &window,
+                         [&window, &demo, &live, &writeError] {
+                             std::string error = writeError;
+                             if (error.empty() && demo.feed)
+                                 error = demo.feed->error();
+                             if (error.empty())
+                                 error = live.lastError();
+                             window.setLiveStats(live.stats(), QString::fromStdString(error));
+                         });
+        statusTimer.start();
+        window.setLiveStatus(connecting);
+        return std::nullopt;
+    };
     if (parser.isSet(QStringLiteral("demo"))) {
         auto started = startDemo();
         if (!started)
             return runtimeError(command, started.error());
         demo = std::move(*started);
-        if (Status status = window.openCapture(demo.live->capturePath(), true); !status)
-            return runtimeError(command, status.error());
-        // Commits are announced coalesced (at most 25 a second); the window reads what is new
-        // off the GUI thread, one read at a time.
-        QObject::connect(demo.live.get(), &kafka::LiveSession::dataCommitted, &window,
-                         &ui::MainWindow::captureCommitted);
-        QObject::connect(demo.live.get(), &kafka::LiveSession::writeFailed, &window,
-                         [&window](const QString &message) {
-                             window.setLiveStatus(QStringLiteral("cannot write the capture: ")
-                                                  + message);
-                         });
-        statusTimer.setInterval(1000);
-        QObject::connect(&statusTimer, &QTimer::timeout, &window, [&window, &demo] {
-            std::string error = demo.feed->error();
-            if (error.empty())
-                error = demo.live->lastError();
-            window.setLiveStatus(liveStatusText(demo.live->stats(), error));
-        });
-        statusTimer.start();
-        window.setLiveStatus(QStringLiteral("live: connecting to the embedded cluster at ")
-                             + QString::fromStdString(demo.feed->bootstrapServers()));
+        if (auto exit = follow(*demo.live,
+                               QStringLiteral("connecting to the embedded cluster at ")
+                                   + QString::fromStdString(demo.feed->bootstrapServers())))
+            return *exit;
+    } else if (liveOptions) {
+        auto started = startLive(*liveOptions);
+        if (!started)
+            return runtimeError(command, started.error());
+        demo.live = std::move(*started);
+        if (auto exit = follow(*demo.live,
+                               QStringLiteral("connecting to ")
+                                   + QString::fromStdString(liveOptions->bootstrapServers)))
+            return *exit;
+        saveLastConnection(*liveOptions);
     } else if (parser.isSet(QStringLiteral("capture"))) {
         const std::string path = parser.value(QStringLiteral("capture")).toStdString();
         if (Status status = window.openCapture(path); !status)

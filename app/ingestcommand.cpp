@@ -180,6 +180,17 @@ int runIngest(const QStringList &arguments)
             if (stats.assignedPartitions > 0 || stats.messages > 0) {
                 assigned = true;
                 lastProgress = now;
+            } else if (!stats.brokersUp
+                       && std::chrono::duration<double>(now - started).count() >= idleSeconds) {
+                // No broker answered within the idle time: waiting longer is not idleness
+                // (a broker that is up but slow to settle the group gets the join timeout).
+                std::string reason = (*ingest)->lastError();
+                if (reason.empty())
+                    reason = stats.brokerState.empty() ? "no broker answered" : stats.brokerState;
+                spdlog::error("no broker answered at {} within {} s ({}); stopping",
+                              options.bootstrapServers, idleSeconds, reason);
+                exitCode = kExitFailure;
+                break;
             } else if (std::chrono::duration<double>(now - started).count() > kJoinTimeoutSeconds) {
                 spdlog::error("no partitions assigned after {} s ({}); stopping",
                               kJoinTimeoutSeconds,
@@ -233,7 +244,7 @@ int runIngest(const QStringList &arguments)
     }
     if (exitCode != kExitOk || (stats.messages == 0 && !error.empty()))
         return runtimeError(command,
-                            "nothing consumed"
+                            "nothing consumed from " + options.bootstrapServers
                                 + (error.empty() ? std::string() : "; last error: " + error));
     return kExitOk;
 }

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "deadletterdialog.h"
 #include "models/eventtablemodel.h"
 #include "models/overviewseries.h"
 #include "models/seriestreemodel.h"
@@ -10,6 +11,7 @@
 #include "timeline/viewstate.h"
 #include "timerangebar.h"
 
+#include "kafka/kafkaingest.h"
 #include "store/capturereader.h"
 #include "util/linkedlibraries.h"
 
@@ -95,6 +97,13 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_eventsLabel);
     statusBar()->addPermanentWidget(m_liveLabel);
     m_liveLabel->hide();
+    m_liveLabel->setTextFormat(Qt::RichText);
+    m_statusLabel->setTextFormat(Qt::RichText);
+    for (QLabel *label : {m_liveLabel, m_statusLabel})
+        connect(label, &QLabel::linkActivated, this, [this](const QString &link) {
+            if (link == QLatin1String("dead-letters"))
+                showDeadLetters();
+        });
     m_statusLabel->setText(tr("No capture open: File ▸ Open Capture… (Ctrl+O)"));
 
     createDocks();
@@ -308,6 +317,8 @@ void MainWindow::createActions()
     QAction *labels = shortcutAction(view, tr("Show &Labels on Markers"), {QKeySequence(Qt::Key_L)},
                                      [this](bool on) { m_timeline->setShowLabels(on); });
     labels->setCheckable(true);
+    view->addSeparator();
+    view->addAction(tr("Dead &Letters…"), this, &MainWindow::showDeadLetters);
     view->addSeparator();
     view->addAction(m_eventDock->toggleViewAction());
     view->addAction(m_seriesDock->toggleViewAction());
@@ -584,6 +595,46 @@ void MainWindow::setLiveStatus(const QString &text)
 {
     m_liveLabel->setText(text);
     m_liveLabel->setVisible(!text.isEmpty());
+}
+
+void MainWindow::setLiveStats(const kafka::IngestStats &stats, const QString &error)
+{
+    std::int64_t lag = 0;
+    bool lagKnown = false;
+    for (const kafka::PartitionLag &partition : stats.lag) {
+        if (partition.lag >= 0) {
+            lag += partition.lag;
+            lagKnown = true;
+        }
+    }
+    const QColor good = m_theme.severityColor(Severity::Info);
+    const QColor bad = m_theme.severityColor(Severity::Error);
+    const QString broker
+        = stats.brokerState.empty() ? tr("connecting") : QString::fromStdString(stats.brokerState);
+    QString text = QStringLiteral("<span style='color:%1'>●</span> %2")
+                       .arg((stats.brokersUp ? good : bad).name(), broker.toHtmlEscaped());
+    text += tr(" · %1 msg/s").arg(stats.messagesPerSecond, 0, 'f', 0);
+    text += lagKnown ? tr(" · lag %1").arg(lag) : tr(" · lag unknown");
+    if (stats.deadLetters > 0)
+        text += QStringLiteral(" · <a href='dead-letters' style='color:%1'>%2</a>")
+                    .arg(m_theme.severityColor(Severity::Warning).name(),
+                         tr("%n dead letter(s)", nullptr, static_cast<int>(stats.deadLetters)));
+    if (stats.paused)
+        text += tr(" · paused (the store is behind)");
+    if (!error.isEmpty())
+        text += QStringLiteral(" · <span style='color:%1'>%2</span>")
+                    .arg(bad.name(), error.toHtmlEscaped());
+    setLiveStatus(text);
+}
+
+void MainWindow::showDeadLetters()
+{
+    if (m_capturePath.empty()) {
+        statusBar()->showMessage(tr("No capture open"), 3000);
+        return;
+    }
+    DeadLetterDialog dialog(m_capturePath, m_view->timeZone(), this);
+    dialog.exec();
 }
 
 void MainWindow::whenSettled(std::function<void()> ready)

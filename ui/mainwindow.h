@@ -22,7 +22,10 @@ class QTreeView;
 
 namespace eventscope {
 struct CaptureInfo;
+namespace kafka {
+struct IngestStats;
 }
+} // namespace eventscope
 
 namespace eventscope::ui {
 
@@ -56,6 +59,10 @@ public:
     void captureCommitted();
     // A second status line for a live source: rates, lag, broker state.
     void setLiveStatus(const QString &text);
+    // The same from the ingest's statistics; `error` is the last ingest or write error.
+    void setLiveStats(const kafka::IngestStats &stats, const QString &error);
+    // The capture's dead letters in a dialog (from the status bar link or View menu).
+    void showDeadLetters();
     void setTheme(Theme::Kind kind);
     Theme::Kind themeKind() const { return m_theme.kind; }
 

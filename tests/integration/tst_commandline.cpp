@@ -1,12 +1,14 @@
 // The command line contract of CLI.md, run as a user would: exit codes, one-line errors naming
 // the argument, summaries, stdin and stdout, and the GUI's --screenshot.
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -373,6 +375,7 @@ private Q_SLOTS:
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("XDG_DATA_HOME"), path(QStringLiteral("data")));
         environment.insert(QStringLiteral("XDG_STATE_HOME"), path(QStringLiteral("state")));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), path(QStringLiteral("config")));
         environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         process.setProcessEnvironment(environment);
         const QString png = path(QStringLiteral("demo.png"));
@@ -394,6 +397,79 @@ private Q_SLOTS:
         QVERIFY2(exported.out.contains(QStringLiteral("\"category\":\"failure\"")),
                  qPrintable(exported.err));
         QVERIFY(exported.out.count(QLatin1Char('\n')) > 5000);
+    }
+
+    // A headless ingest pointed at a port nobody listens on ends after the idle time, with
+    // exit 1 and the reason, rather than running until killed.
+    void ingestAgainstABrokerThatNeverAnswersEndsAfterTheIdleTime()
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close(); // refused from now on
+        QElapsedTimer timer;
+        timer.start();
+        const Run r = run({QStringLiteral("ingest"), QStringLiteral("--bootstrap"),
+                           QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--db"),
+                           path(QStringLiteral("nobroker.capture")), QStringLiteral("--until-idle"),
+                           QStringLiteral("2")},
+                          {}, 30'000);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("no broker answered")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("nothing consumed from 127.0.0.1:%1").arg(port)),
+                 qPrintable(r.err));
+        // The idle time plus the stop, not the 60 s join timeout (a bound, not a speed target).
+        QVERIFY2(timer.elapsed() < 20'000, qPrintable(QString::number(timer.elapsed())));
+    }
+
+    // The console live from any cluster: --bootstrap consumes into the cluster's live capture
+    // and is remembered, so the next start without arguments connects to it again.
+    void guiFollowsAClusterAndRemembersTheConnection()
+    {
+        QProcess broker;
+        broker.start(QStringLiteral(EVENTSCOPE_BINARY), {QStringLiteral("broker")});
+        QVERIFY(broker.waitForReadyRead(30'000));
+        const QString bootstrap = QString::fromUtf8(broker.readLine()).trimmed();
+        QVERIFY(bootstrap.startsWith(QStringLiteral("127.0.0.1:")));
+        const Run simulated = run({QStringLiteral("simulate"), QStringLiteral("--bootstrap"),
+                                   bootstrap, QStringLiteral("--speed"), QStringLiteral("max"),
+                                   QStringLiteral("--duration"), QStringLiteral("1800")});
+        QCOMPARE(simulated.exitCode, 0);
+
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        environment.insert(QStringLiteral("XDG_DATA_HOME"), path(QStringLiteral("live-data")));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), path(QStringLiteral("live-config")));
+        environment.insert(QStringLiteral("XDG_STATE_HOME"), path(QStringLiteral("live-state")));
+        const auto gui = [&](const QStringList &arguments) {
+            QProcess process;
+            process.setProcessEnvironment(environment);
+            process.start(QStringLiteral(EVENTSCOPE_BINARY), arguments);
+            process.waitForFinished(120'000);
+            return std::pair{process.exitCode(), QString::fromUtf8(process.readAllStandardError())};
+        };
+        const QString png = path(QStringLiteral("live.png"));
+        const auto first
+            = gui({QStringLiteral("--bootstrap"), bootstrap, QStringLiteral("--screenshot"), png,
+                   QStringLiteral("--after"), QStringLiteral("1")});
+        QVERIFY2(first.first == 0, qPrintable(first.second));
+        QCOMPARE(QImage(png).size(), QSize(1400, 900));
+        QVERIFY2(first.second.contains(QStringLiteral("consuming")), qPrintable(first.second));
+        QString name = bootstrap;
+        name.replace(QLatin1Char(':'), QLatin1Char('_'));
+        const QString capture
+            = path(QStringLiteral("live-data/EventScope/EventScope/live/%1.capture").arg(name));
+        QVERIFY2(QFile::exists(capture), qPrintable(capture));
+
+        // No arguments: the last connection.
+        const auto again = gui({QStringLiteral("--screenshot"), png, QStringLiteral("--after"),
+                                QStringLiteral("0.5")});
+        QVERIFY2(again.first == 0, qPrintable(again.second));
+        QVERIFY2(again.second.contains(QStringLiteral("consuming"))
+                     && again.second.contains(bootstrap),
+                 qPrintable(again.second));
+        broker.terminate();
+        QVERIFY(broker.waitForFinished(30'000));
     }
 
     void guiRendersAScreenshotOfACapture()

@@ -310,7 +310,8 @@ private Q_SLOTS:
     // arrives in a burst. The view shows all of it, following, not the first second's width.
     void liveCaptureThatStartsEmptyShowsAllItsData()
     {
-        const std::string path = m_dir.filePath(QStringLiteral("starts-empty.capture")).toStdString();
+        const std::string path
+            = m_dir.filePath(QStringLiteral("starts-empty.capture")).toStdString();
         auto committer = BatchCommitter::open(path, "ui test live");
         QVERIFY(committer.ok());
         MainWindow window;
@@ -331,7 +332,8 @@ private Q_SLOTS:
         batches.push_back(makeBatch(2700, 60, 5, 0));
         (*committer)->commit(batches);
         window.captureCommitted();
-        QVERIFY(QTest::qWaitFor([&] { return view.dataExtent().end > kBase + 2700 * kMicrosPerSecond; }, 10'000));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return view.dataExtent().end > kBase + 2700 * kMicrosPerSecond; }, 10'000));
         QCOMPARE(view.visibleRange(), view.dataExtent());
     }
 

@@ -1,0 +1,83 @@
+#include "deadletterdialog.h"
+
+#include "models/deadlettermodel.h"
+
+#include "store/capturereader.h"
+
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace eventscope::ui {
+
+DeadLetterDialog::DeadLetterDialog(const std::string &capturePath, TimeZoneMode zone,
+                                   QWidget *parent)
+    : QDialog(parent)
+    , m_model(new DeadLetterModel(this))
+    , m_table(new QTableView(this))
+    , m_payload(new QPlainTextEdit(this))
+    , m_summary(new QLabel(this))
+{
+    setWindowTitle(tr("Dead letters"));
+    resize(1100, 600);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_summary);
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_payload);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter, 1);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+
+    m_model->setTimeZone(zone);
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    m_payload->setReadOnly(true);
+    m_payload->setPlaceholderText(tr("Select a dead letter to see its payload"));
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    m_payload->setPlainText(
+                        payloadPreview(m_model->letterAt(current.row()).payload,
+                                       static_cast<int>(DeadLetter::kMaxPayload) * 4));
+            });
+
+    auto reader = CaptureReader::open(capturePath);
+    if (!reader) {
+        m_summary->setText(
+            tr("Cannot read the dead letters: %1").arg(QString::fromStdString(reader.error())));
+        return;
+    }
+    auto info = (*reader)->info();
+    auto letters = (*reader)->deadLetters(kShown);
+    if (!letters || !info) {
+        m_summary->setText(
+            tr("Cannot read the dead letters: %1")
+                .arg(QString::fromStdString(!letters ? letters.error() : info.error())));
+        return;
+    }
+    const auto total = info->deadLetters;
+    m_summary->setText(
+        total == 0
+            ? tr("No dead letters: every message decoded.")
+            : (static_cast<std::size_t>(total) > letters->size()
+                   ? tr("%1 dead letters; the first %2 shown.").arg(total).arg(letters->size())
+                   : tr("%1 dead letters.").arg(total)));
+    m_model->setDeadLetters(std::move(*letters));
+    m_table->resizeColumnsToContents();
+    if (m_model->rowCount() > 0)
+        m_table->selectRow(0);
+}
+
+} // namespace eventscope::ui
