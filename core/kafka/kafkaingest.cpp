@@ -10,7 +10,10 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <set>
+#include <shared_mutex>
+#include <thread>
 #include <unistd.h>
 
 namespace eventscope::kafka {
@@ -87,6 +90,10 @@ Result<std::vector<std::pair<std::string, std::string>>> readPropertiesFile(cons
     return properties;
 }
 
+// How long a stop during an outage waits for librdkafka to let go of the consumer before
+// leaving it to finish in the background (it may wait up to session.timeout.ms).
+constexpr std::chrono::milliseconds kUnreachableShutdownWait{1000};
+
 // Everything that runs on the consumer thread, plus the stats it shares.
 class KafkaIngest::Worker
 {
@@ -98,6 +105,16 @@ public:
     // The consumer goes first: librdkafka still calls back (logs) while it is destroyed, and the
     // callbacks read the members declared after it.
     ~Worker() { m_consumer.reset(); }
+
+    // What librdkafka's callbacks reach the worker through (the handle's opaque). A consumer
+    // handed to a background thread to finish shutting down (a stop during an outage) may
+    // still call back after the worker is gone: the gate is closed first, and its callbacks
+    // then do nothing. Callbacks hold the gate shared while they run.
+    struct Gate
+    {
+        std::shared_mutex mutex;
+        Worker *worker = nullptr;
+    };
 
     Status create();
     void run();
@@ -156,6 +173,7 @@ private:
 
     IngestOptions m_options;
     StoreWriter &m_writer;
+    std::shared_ptr<Gate> m_gate = std::make_shared<Gate>();
     KafkaHandle m_consumer;
     MessageDecoder m_decoder;
     RecordBatch m_pending;
@@ -254,7 +272,8 @@ Status KafkaIngest::Worker::create()
         std::lock_guard lock(m_statsMutex);
         m_stats.endOfPartitionKnown = m_endOfPartitionKnown;
     }
-    rd_kafka_conf_set_opaque(conf.get(), this);
+    m_gate->worker = this;
+    rd_kafka_conf_set_opaque(conf.get(), m_gate.get());
     rd_kafka_conf_set_rebalance_cb(conf.get(), rebalanceCallback);
     rd_kafka_conf_set_error_cb(conf.get(), errorCallback);
     rd_kafka_conf_set_stats_cb(conf.get(), statsCallback);
@@ -473,8 +492,10 @@ void KafkaIngest::Worker::offsetCommitCallback(rd_kafka_t *, rd_kafka_resp_err_t
 {
     // Served on the consumer thread. A periodic commit the group refused during a rebalance is
     // sent again at the next cadence, or another member would start behind this capture.
-    if (refusedWhileRebalancing(error))
-        static_cast<Worker *>(opaque)->m_commitDue = true;
+    auto *gate = static_cast<Gate *>(opaque);
+    std::shared_lock lock(gate->mutex);
+    if (gate->worker && refusedWhileRebalancing(error))
+        gate->worker->m_commitDue = true;
 }
 
 void KafkaIngest::Worker::commitBeforeLeaving(rd_kafka_queue_t *queue)
@@ -603,7 +624,11 @@ void KafkaIngest::Worker::rebalanceCallback(rd_kafka_t *, rd_kafka_resp_err_t er
                                             rd_kafka_topic_partition_list_t *partitions,
                                             void *opaque)
 {
-    auto *self = static_cast<Worker *>(opaque);
+    auto *gate = static_cast<Gate *>(opaque);
+    std::shared_lock lock(gate->mutex);
+    Worker *self = gate->worker;
+    if (!self)
+        return;
     if (error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS)
         self->onAssign(partitions);
     else
@@ -612,7 +637,11 @@ void KafkaIngest::Worker::rebalanceCallback(rd_kafka_t *, rd_kafka_resp_err_t er
 
 void KafkaIngest::Worker::errorCallback(rd_kafka_t *, int error, const char *reason, void *opaque)
 {
-    auto *self = static_cast<Worker *>(opaque);
+    auto *gate = static_cast<Gate *>(opaque);
+    std::shared_lock gateLock(gate->mutex);
+    Worker *self = gate->worker;
+    if (!self)
+        return;
     std::string message = reason;
     for (const std::string &secret : self->m_secrets)
         message = redact(message, secret);
@@ -651,9 +680,14 @@ void KafkaIngest::Worker::logCallback(const rd_kafka_t *rk, int level, const cha
 {
     // librdkafka's own lines (a config dump with debug=conf, say) must not carry secrets either.
     std::string text = message;
-    if (const auto *self = static_cast<const Worker *>(rd_kafka_opaque(rk))) {
-        for (const std::string &secret : self->m_secrets)
-            text = redact(text, secret);
+    if (auto *gate = static_cast<Gate *>(rd_kafka_opaque(rk))) {
+        std::shared_lock lock(gate->mutex);
+        if (const Worker *self = gate->worker) {
+            for (const std::string &secret : self->m_secrets)
+                text = redact(text, secret);
+        } else if (level > 4) {
+            return; // a consumer shutting down in the background: its chatter is of no use
+        }
     }
     if (level <= 3)
         spdlog::error("kafka {}: {}", facility, text);
@@ -665,7 +699,10 @@ void KafkaIngest::Worker::logCallback(const rd_kafka_t *rk, int level, const cha
 
 int KafkaIngest::Worker::statsCallback(rd_kafka_t *, char *json, size_t length, void *opaque)
 {
-    static_cast<Worker *>(opaque)->parseStats(std::string_view(json, length));
+    auto *gate = static_cast<Gate *>(opaque);
+    std::shared_lock lock(gate->mutex);
+    if (gate->worker)
+        gate->worker->parseStats(std::string_view(json, length));
     return 0; // librdkafka frees the JSON
 }
 
@@ -796,8 +833,23 @@ void KafkaIngest::Worker::run()
         // waits for that indefinitely (its LeaveGroup is timed out and queued again). Destroyed
         // without the close, it waits at most session.timeout.ms for its group handler. The
         // capture holds the offsets; the group drops this member when its session times out.
+        // It can take that long: the destroy finishes on a thread of its own, and the stop waits
+        // for it at most kUnreachableShutdownWait. The capture already holds everything
+        // consumed; an operator closing the window during an outage does not wait on Kafka.
         spdlog::info("stopping without leaving the consumer group: Kafka is unreachable");
-        rd_kafka_destroy_flags(m_consumer.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        {
+            std::unique_lock lock(m_gate->mutex);
+            m_gate->worker = nullptr;
+        }
+        auto destroyed = std::make_shared<std::promise<void>>();
+        std::future<void> done = destroyed->get_future();
+        std::thread([consumer = m_consumer.release(), gate = m_gate, destroyed] {
+            rd_kafka_destroy_flags(consumer, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+            destroyed->set_value();
+        }).detach();
+        if (done.wait_for(kUnreachableShutdownWait) != std::future_status::ready)
+            spdlog::info("Kafka's consumer is still shutting down in the background (no broker "
+                         "answers); not waiting for it");
     } else {
         rd_kafka_consumer_close(m_consumer.get());
         m_consumer.reset();
