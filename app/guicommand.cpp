@@ -72,6 +72,7 @@ Result<DemoSession> startDemo()
         ingest.topics.emplace_back(topic);
     ingest.groupId = "eventscope-demo";
     ingest.autoOffsetReset = "earliest"; // the simulated recent past is part of the demo
+    ingest.recordHealth = true;
     auto live = kafka::LiveSession::start(
         ingest, capture.toStdString(), "demo: simulator seed " + std::to_string(demo.feed->seed()));
     if (!live)
@@ -146,6 +147,7 @@ Result<std::unique_ptr<kafka::LiveSession>> startLive(kafka::IngestOptions optio
             options.topics.emplace_back(topic);
     }
     options.autoOffsetReset = "latest"; // a console starts at now; the capture's offsets win
+    options.recordHealth = true; // consumer lag and rates chart beside everything else
     spdlog::info("live: capture {}", capture.toStdString());
     return kafka::LiveSession::start(options, capture.toStdString(),
                                      "live: " + options.bootstrapServers);

@@ -63,6 +63,10 @@ int runIngest(const QStringList &arguments)
     parser.addOption({QStringLiteral("max-messages"),
                       QStringLiteral("Stop after this many messages."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout.")});
+    parser.addOption(
+        {QStringLiteral("record-health"),
+         QStringLiteral("Also write consumer lag per partition, ingest rates and brokers up "
+                        "into the capture as eventscope_* series, every second.")});
     if (auto exit = parseOrExit(parser, arguments, command))
         return *exit;
     for (const char *required : {"bootstrap", "db"}) {
@@ -74,6 +78,7 @@ int runIngest(const QStringList &arguments)
     kafka::IngestOptions options;
     options.bootstrapServers = parser.value(QStringLiteral("bootstrap")).toStdString();
     options.groupId = parser.value(QStringLiteral("group")).toStdString();
+    options.recordHealth = parser.isSet(QStringLiteral("record-health"));
     if (parser.isSet(QStringLiteral("topics"))) {
         for (const QString &topic :
              parser.value(QStringLiteral("topics")).split(QLatin1Char(','), Qt::SkipEmptyParts))

@@ -158,6 +158,8 @@ private:
     // commits, so keep serving it (fetching paused) until it settles and the commit lands.
     void commitBeforeLeaving(rd_kafka_queue_t *queue);
     void parseStats(std::string_view json);
+    void recordHealth(const std::vector<PartitionLag> &lags, double messagesPerSecond,
+                      double bytesPerSecond, int brokersUp);
     void noteError(const std::string &message);
     // A partition reached its end (an EOF event), or has a message again.
     void noteAtEnd(const rd_kafka_message_t *message, bool atEnd);
@@ -178,6 +180,7 @@ private:
     MessageDecoder m_decoder;
     RecordBatch m_pending;
     std::int64_t m_pendingMessages = 0;
+    bool m_pendingHealth = false; // health samples wait in m_pending (recordHealth)
     bool m_commitDue = false; // commit to Kafka at the next cadence even without a new batch
     bool m_endOfPartitionKnown = false; // enable.partition.eof (a user may turn it off)
     std::set<std::pair<std::string, std::int32_t>> m_atEnd; // read to the end, nothing since
@@ -404,6 +407,7 @@ bool KafkaIngest::Worker::submitPending(bool block)
         return false;
     m_pending = RecordBatch();
     m_pendingMessages = 0;
+    m_pendingHealth = false;
     if (!m_leaving)
         setPaused(false); // whichever path got the batch in, fetching may go on
     return true;
@@ -757,11 +761,46 @@ void KafkaIngest::Worker::parseStats(std::string_view json)
     m_lastStatsAt = now;
     m_lastStatsMessages = m_stats.messages;
     m_lastStatsBytes = m_stats.bytes;
+    if (m_options.recordHealth && seconds > 0)
+        recordHealth(lags, m_stats.messagesPerSecond, m_stats.bytesPerSecond,
+                     brokers > 0 ? up : -1);
     m_stats.lag = std::move(lags);
     if (brokers > 0) {
         m_stats.brokersUp = up > 0;
         m_stats.brokerState = std::to_string(up) + "/" + std::to_string(brokers) + " brokers up";
     }
+}
+
+void KafkaIngest::Worker::recordHealth(const std::vector<PartitionLag> &lags,
+                                       double messagesPerSecond, double bytesPerSecond,
+                                       int brokersUp)
+{
+    // Served on the consumer thread (statistics come through the consumer queue), the one
+    // that owns the pending batch. Flushed with the next batch, or on its own when idle.
+    const TimeUs now = nowUs();
+    for (const PartitionLag &partition : lags) {
+        if (partition.lag < 0)
+            continue;
+        const std::uint32_t series = m_pending.internSeries(
+            SeriesKey(
+                "eventscope_consumer_lag",
+                {{"topic", partition.topic}, {"partition", std::to_string(partition.partition)}}),
+            "messages");
+        m_pending.addSample(series, now, static_cast<double>(partition.lag));
+    }
+    m_pending.addSample(
+        m_pending.internSeries(SeriesKey("eventscope_ingest_messages_per_second", {}), "1/s"), now,
+        messagesPerSecond);
+    m_pending.addSample(
+        m_pending.internSeries(SeriesKey("eventscope_ingest_bytes_per_second", {}), "B/s"), now,
+        bytesPerSecond);
+    if (brokersUp >= 0)
+        m_pending.addSample(
+            m_pending.internSeries(SeriesKey("eventscope_brokers_up", {}), "brokers"), now,
+            brokersUp);
+    if (m_pendingMessages == 0 && !m_pendingHealth)
+        m_pendingSince = Clock::now();
+    m_pendingHealth = true;
 }
 
 void KafkaIngest::Worker::consume(rd_kafka_message_t *message)
@@ -808,8 +847,8 @@ void KafkaIngest::Worker::run()
             m_limitReached = true;
         const bool full
             = m_pendingMessages >= static_cast<std::int64_t>(m_options.maxBatchMessages);
-        const bool due
-            = m_pendingMessages > 0 && Clock::now() - m_pendingSince >= m_options.maxBatchDelay;
+        const bool due = (m_pendingMessages > 0 || m_pendingHealth)
+            && Clock::now() - m_pendingSince >= m_options.maxBatchDelay;
         if ((full || due || m_limitReached) && !submitPending(false))
             setPaused(true); // back-pressure: stop fetching, never drop
         // Kafka follows the capture closely: another member that takes over a partition

@@ -32,6 +32,12 @@ struct IngestOptions
     std::string autoOffsetReset = "earliest";
     std::map<std::string, RecordKind> topicKinds; // overrides the guess from the topic name
     std::int64_t maxMessages = 0; // stop after this many; 0: no limit
+    // Write Kafka's own health into the capture at every statistics interval (1 s), as series
+    // that chart beside everything else and survive into offline review:
+    // eventscope_consumer_lag{topic,partition}, eventscope_ingest_messages_per_second,
+    // eventscope_ingest_bytes_per_second and eventscope_brokers_up. The console does; a
+    // headless ingest does when asked (--record-health).
+    bool recordHealth = false;
     std::size_t maxBatchMessages = 20'000; // a batch goes to the writer at this size...
     std::chrono::milliseconds maxBatchDelay{50}; // ...or this long after its first message
 };

@@ -244,17 +244,29 @@ private Q_SLOTS:
         QVERIFY(producer.ok());
         produceEvents(**producer, 0, 3000);
         QVERIFY((*producer)->flush().ok());
-        const std::string capture = m_dir.filePath(QStringLiteral("live-outage.capture")).toStdString();
+        const std::string capture
+            = m_dir.filePath(QStringLiteral("live-outage.capture")).toStdString();
         kafka::IngestOptions options;
         options.bootstrapServers = cluster->bootstrapServers();
         options.topics = {"scaling_events", "failure_events"};
         options.groupId = "live-outage";
         options.autoOffsetReset = "earliest";
+        options.recordHealth = true;
         options.properties = {{"reconnect.backoff.max.ms", "500"}, {"session.timeout.ms", "6000"}};
         {
             auto live = kafka::LiveSession::start(options, capture, "outage test");
             QVERIFY2(live.ok(), live.ok() ? "" : live.error().c_str());
             QTRY_COMPARE_WITH_TIMEOUT((*live)->stats().messages, std::int64_t(3000), 30'000);
+            // Lag is known once librdkafka has both ends of a partition (a statistics interval
+            // or two); the same interval writes it into the capture.
+            const auto lagKnown = [&live] {
+                for (const kafka::PartitionLag &partition : (*live)->stats().lag) {
+                    if (partition.lag >= 0)
+                        return true;
+                }
+                return false;
+            };
+            QTRY_VERIFY_WITH_TIMEOUT(lagKnown(), 20'000);
             cluster->setBrokerDown(1);
             QTRY_VERIFY_WITH_TIMEOUT(!(*live)->stats().brokersUp, 20'000);
             QElapsedTimer stopping;
@@ -264,6 +276,24 @@ private Q_SLOTS:
             QVERIFY2(stopping.elapsed() < 2'000, qPrintable(QString::number(stopping.elapsed())));
         }
         expectExactlyOnce(storedIds(capture), 3000);
+        // Kafka's health went into the capture as series, beside the data: lag per partition
+        // (where librdkafka knew it at a statistics interval), the ingest rate.
+        {
+            auto reader = CaptureReader::open(capture);
+            QVERIFY(reader.ok());
+            int lagSeries = 0;
+            for (const SeriesInfo &info : *(*reader)->series()) {
+                if (info.key.name != "eventscope_consumer_lag")
+                    continue;
+                ++lagSeries;
+                QVERIFY(!info.key.label("topic").empty() && !info.key.label("partition").empty());
+                QCOMPARE(info.unit, std::string("messages"));
+            }
+            QVERIFY(lagSeries > 0);
+            auto rate
+                = (*reader)->seriesByKey(SeriesKey("eventscope_ingest_messages_per_second", {}));
+            QVERIFY(rate.ok() && rate->has_value());
+        }
 
         // The broker is back with more: a new session reads only what is new.
         cluster->setBrokerUp(1);
