@@ -1,6 +1,7 @@
 #include "commandline.h"
 #include "commands.h"
 
+#include "connection/connectionprofile.h"
 #include "mainwindow.h"
 #include "theme.h"
 #include "timedisplay.h"
@@ -81,48 +82,20 @@ Result<DemoSession> startDemo()
     return demo;
 }
 
-// The operator's last live connection, from the settings; secrets are never stored there.
-kafka::IngestOptions lastConnection()
+// The operator's last live connection, from the settings; secrets are never stored there
+// (the connection dialog keeps a SASL password in the desktop keyring).
+ui::ConnectionProfile lastConnection()
 {
     QSettings settings;
     settings.beginGroup(QStringLiteral("connection"));
-    kafka::IngestOptions options;
-    options.bootstrapServers = settings.value(QStringLiteral("bootstrap")).toString().toStdString();
-    for (const QString &topic : settings.value(QStringLiteral("topics")).toStringList())
-        options.topics.push_back(topic.toStdString());
-    options.groupId = settings.value(QStringLiteral("group")).toString().toStdString();
-    for (const QString &property : settings.value(QStringLiteral("properties")).toStringList()) {
-        const auto equals = property.indexOf(QLatin1Char('='));
-        if (equals > 0)
-            options.properties.emplace_back(property.left(equals).toStdString(),
-                                            property.mid(equals + 1).toStdString());
-    }
-    return options;
+    return ui::ConnectionProfile::load(settings);
 }
 
-void saveLastConnection(const kafka::IngestOptions &options)
+void saveLastConnection(const ui::ConnectionProfile &profile)
 {
     QSettings settings;
     settings.beginGroup(QStringLiteral("connection"));
-    settings.setValue(QStringLiteral("bootstrap"),
-                      QString::fromStdString(options.bootstrapServers));
-    QStringList topics;
-    for (const std::string &topic : options.topics)
-        topics << QString::fromStdString(topic);
-    settings.setValue(QStringLiteral("topics"), topics);
-    settings.setValue(QStringLiteral("group"), QString::fromStdString(options.groupId));
-    QStringList properties;
-    bool secretsLeftOut = false;
-    for (const auto &[key, value] : options.properties) {
-        if (kafka::isSecretProperty(key)) {
-            secretsLeftOut = true;
-            continue;
-        }
-        properties << QString::fromStdString(key + "=" + value);
-    }
-    settings.setValue(QStringLiteral("properties"), properties);
-    if (secretsLeftOut)
-        spdlog::info("the last connection is kept without its secret properties (passwords, keys)");
+    profile.save(settings);
 }
 
 // The live console's capture for a cluster: one per bootstrap list, kept, so that the next
@@ -254,30 +227,46 @@ int runGui(int argc, char **argv)
         return usageError(command,
                           QStringLiteral("--demo, --capture and a live connection (--bootstrap, "
                                          "--topics, --group, -X) exclude each other"));
-    std::optional<kafka::IngestOptions> liveOptions;
+    std::optional<ui::ConnectionProfile> liveProfile;
     if (liveAsked
         || (!parser.isSet(QStringLiteral("demo")) && !parser.isSet(QStringLiteral("capture")))) {
-        kafka::IngestOptions options = lastConnection();
+        ui::ConnectionProfile profile = lastConnection();
         if (parser.isSet(QStringLiteral("bootstrap")))
-            options.bootstrapServers = parser.value(QStringLiteral("bootstrap")).toStdString();
+            profile.bootstrap = parser.value(QStringLiteral("bootstrap"));
         if (parser.isSet(QStringLiteral("topics"))) {
-            options.topics.clear();
-            for (const QString &topic :
-                 parser.value(QStringLiteral("topics")).split(QLatin1Char(','), Qt::SkipEmptyParts))
-                options.topics.push_back(topic.trimmed().toStdString());
+            const QString topics = parser.value(QStringLiteral("topics"));
+            profile.topics.clear();
+            profile.topicPattern.clear();
+            if (topics.startsWith(QLatin1Char('^')))
+                profile.topicPattern = topics;
+            else
+                for (const QString &topic : topics.split(QLatin1Char(','), Qt::SkipEmptyParts))
+                    profile.topics.push_back({topic.trimmed(), RecordKind::Unknown});
         }
         if (parser.isSet(QStringLiteral("group")))
-            options.groupId = parser.value(QStringLiteral("group")).toStdString();
+            profile.groupId = parser.value(QStringLiteral("group"));
         if (parser.isSet(QStringLiteral("X"))) {
-            options.properties.clear();
-            if (auto exit = parseKafkaProperties(parser, command, options.properties))
+            std::vector<std::pair<std::string, std::string>> properties;
+            if (auto exit = parseKafkaProperties(parser, command, properties))
                 return *exit;
+            profile.extraProperties.clear();
+            for (const auto &[key, value] : properties)
+                profile.extraProperties << QString::fromStdString(key + "=" + value);
         }
-        if (liveAsked && options.bootstrapServers.empty())
+        if (liveAsked && profile.bootstrap.isEmpty())
             return usageError(
                 command, QStringLiteral("--bootstrap is required (no last connection is saved)"));
-        if (!options.bootstrapServers.empty())
-            liveOptions = std::move(options);
+        if (profile.topics.empty() && profile.topicPattern.isEmpty()) {
+            for (std::string_view topic : kafka::kDefaultTopics)
+                profile.topics.push_back(
+                    {QString::fromUtf8(topic.data(), static_cast<qsizetype>(topic.size())),
+                     RecordKind::Unknown});
+        }
+        if (!profile.bootstrap.isEmpty()) {
+            if (const QString problem = profile.validate(); !problem.isEmpty())
+                return usageError(command, problem);
+            liveProfile = std::move(profile);
+        }
     }
     std::optional<ui::Theme::Kind> theme;
     if (parser.isSet(QStringLiteral("theme"))) {
@@ -309,6 +298,7 @@ int runGui(int argc, char **argv)
         = [&](kafka::LiveSession &live, const QString &connecting) -> std::optional<int> {
         if (Status status = window.openCapture(live.capturePath(), true); !status)
             return runtimeError(command, status.error());
+        QObject::disconnect(&statusTimer, nullptr, nullptr, nullptr); // a previous session's
         QObject::connect(&live, &kafka::LiveSession::dataCommitted, &window,
                          &ui::MainWindow::captureCommitted);
         QObject::connect(&live, &kafka::LiveSession::writeFailed, &window,
@@ -338,21 +328,40 @@ int runGui(int argc, char **argv)
                                QStringLiteral("connecting to the embedded cluster at ")
                                    + QString::fromStdString(demo.feed->bootstrapServers())))
             return *exit;
-    } else if (liveOptions) {
-        auto started = startLive(*liveOptions);
+    } else if (liveProfile) {
+        auto started = startLive(liveProfile->toIngestOptions());
         if (!started)
             return runtimeError(command, started.error());
         demo.live = std::move(*started);
-        if (auto exit = follow(*demo.live,
-                               QStringLiteral("connecting to ")
-                                   + QString::fromStdString(liveOptions->bootstrapServers)))
+        if (auto exit
+            = follow(*demo.live, QStringLiteral("connecting to ") + liveProfile->bootstrap))
             return *exit;
-        saveLastConnection(*liveOptions);
+        saveLastConnection(*liveProfile);
     } else if (parser.isSet(QStringLiteral("capture"))) {
         const std::string path = parser.value(QStringLiteral("capture")).toStdString();
         if (Status status = window.openCapture(path); !status)
             return runtimeError(command, status.error());
     }
+    // File > Connect to Kafka: the window asks, the session changes here (the app owns it).
+    QObject::connect(
+        &window, &ui::MainWindow::connectRequested, &window,
+        [&](const ui::ConnectionProfile &profile) {
+            statusTimer.stop();
+            if (demo.live)
+                demo.live->stop();
+            auto started = startLive(profile.toIngestOptions());
+            if (!started) {
+                window.showError(QStringLiteral("Cannot connect"),
+                                 QString::fromStdString(started.error()));
+                return;
+            }
+            demo.live = std::move(*started);
+            writeError.clear();
+            if (follow(*demo.live, QStringLiteral("connecting to ") + profile.bootstrap))
+                return; // the capture did not open: the window said why
+            saveLastConnection(profile);
+        });
+    window.setConnectionProfile(liveProfile ? *liveProfile : lastConnection());
     if (range)
         window.whenSettled([&window, range] { window.viewState().setVisibleRange(*range); });
     window.show();

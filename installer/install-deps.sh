@@ -11,6 +11,7 @@ packages=(
     # libraries
     qt6-base-dev qt6-base-dev-tools
     libqcustomplot-dev
+    qtkeychain-qt6-dev
     librdkafka-dev
     libsqlite3-dev sqlite3
     libspdlog-dev libfmt-dev

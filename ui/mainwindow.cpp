@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "connection/connectiondialog.h"
+#include "connection/secretstore.h"
 #include "deadletterdialog.h"
 #include "models/eventtablemodel.h"
 #include "models/overviewseries.h"
@@ -81,6 +83,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_statusLabel(new QLabel(this))
     , m_eventsLabel(new QLabel(this))
     , m_liveLabel(new QLabel(this))
+    , m_secrets(new SecretStore(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setWindowTitle(tr("EventScope"));
@@ -618,7 +621,8 @@ void MainWindow::setLiveStats(const kafka::IngestStats &stats, const QString &er
     if (stats.deadLetters > 0)
         text += QStringLiteral(" · <a href='dead-letters' style='color:%1'>%2</a>")
                     .arg(m_theme.severityColor(Severity::Warning).name(),
-                         tr("%n dead letter(s)", nullptr, static_cast<int>(stats.deadLetters)));
+                         stats.deadLetters == 1 ? tr("1 dead letter")
+                                                : tr("%1 dead letters").arg(stats.deadLetters));
     if (stats.paused)
         text += tr(" · paused (the store is behind)");
     if (!error.isEmpty())
@@ -673,6 +677,22 @@ void MainWindow::chooseCapture()
     if (Status status = openCapture(path.toStdString()); !status)
         QMessageBox::warning(this, tr("Cannot open capture"),
                              QString::fromStdString(status.error()));
+}
+
+void MainWindow::chooseConnection()
+{
+    ConnectionDialog dialog(m_connection, *m_secrets, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_connection = dialog.profile();
+    Q_EMIT connectRequested(m_connection);
+}
+
+void MainWindow::showError(const QString &title, const QString &text)
+{
+    statusBar()->showMessage(title + QStringLiteral(": ") + text, 10'000);
+    if (QGuiApplication::platformName() != QLatin1String("offscreen"))
+        QMessageBox::warning(this, title, text);
 }
 
 void MainWindow::rememberRecent(const QString &path)

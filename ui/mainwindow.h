@@ -1,5 +1,6 @@
 #pragma once
 
+#include "connection/connectionprofile.h"
 #include "model/series.h"
 #include "theme.h"
 #include "timeline/eventcolumns.h"
@@ -31,6 +32,7 @@ namespace eventscope::ui {
 
 class EventFilterProxyModel;
 class EventTableModel;
+class SecretStore;
 class SeriesFilterProxyModel;
 class SeriesTreeModel;
 class TimeRangeBar;
@@ -78,6 +80,17 @@ public:
     bool isSettled() const;
     // The text of the "every key" dialog.
     QString shortcutsText() const;
+    // The connection File > Connect to Kafka starts from (the current or last one).
+    void setConnectionProfile(const ConnectionProfile &profile) { m_connection = profile; }
+    const ConnectionProfile &connectionProfile() const { return m_connection; }
+    // Opens the connection dialog; connectRequested when the operator connects.
+    void chooseConnection();
+    // A problem the operator must see: a dialog, unless the window renders for a screenshot.
+    void showError(const QString &title, const QString &text);
+
+Q_SIGNALS:
+    // The operator asked to consume from this cluster (File > Connect to Kafka).
+    void connectRequested(const eventscope::ui::ConnectionProfile &profile);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -125,6 +138,8 @@ private:
     QAction *m_forwardAction = nullptr;
     QList<QAction *> m_shortcutActions;
     std::unique_ptr<TimelineFetcher> m_fetcher;
+    SecretStore *m_secrets;
+    ConnectionProfile m_connection;
     std::string m_capturePath;
     bool m_live = false;
     bool m_firstRefresh = true;
