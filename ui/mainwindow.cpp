@@ -164,16 +164,23 @@ void MainWindow::createDocks()
             QString::fromStdString(std::string(categoryName(static_cast<EventCategory>(i)))));
     m_filterService = new QComboBox(events);
     m_filterService->addItem(tr("All services"));
+    m_filterEntity = new QLineEdit(events);
+    m_filterEntity->setObjectName(QStringLiteral("EntityFilter"));
+    m_filterEntity->setPlaceholderText(tr("Entity (exact)"));
+    m_filterEntity->setClearButtonEnabled(true);
+    m_filterEntity->setMaximumWidth(220);
     filters->addWidget(m_filterText, 1);
     filters->addWidget(m_filterSeverity);
     filters->addWidget(m_filterCategory);
     filters->addWidget(m_filterService);
+    filters->addWidget(m_filterEntity);
     layout->addLayout(filters);
     layout->addWidget(m_eventTable, 1);
     connect(m_filterText, &QLineEdit::textChanged, this, &MainWindow::applyFilter);
     connect(m_filterSeverity, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
     connect(m_filterCategory, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
     connect(m_filterService, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
+    connect(m_filterEntity, &QLineEdit::textChanged, this, &MainWindow::applyFilter);
 
     m_eventFilter->setSourceModel(m_events);
     m_eventTable->setModel(m_eventFilter);
@@ -539,6 +546,7 @@ void MainWindow::applyFilter()
         filter.categories = 1u << (m_filterCategory->currentIndex() - 1);
     if (m_filterService->currentIndex() > 0)
         filter.service = m_filterService->currentText();
+    filter.entity = m_filterEntity->text().trimmed();
     m_eventFilter->setFilter(filter);
     m_timeline->setEventFilter(filter);
     m_eventsLabel->setText(tr("%1 of %2 events match the filter")

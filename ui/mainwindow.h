@@ -127,6 +127,7 @@ private:
     QDockWidget *m_eventDock = nullptr;
     QDockWidget *m_seriesDock = nullptr;
     QLineEdit *m_filterText = nullptr;
+    QLineEdit *m_filterEntity = nullptr;
     QComboBox *m_filterSeverity = nullptr;
     QComboBox *m_filterCategory = nullptr;
     QComboBox *m_filterService = nullptr;

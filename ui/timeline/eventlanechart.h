@@ -21,6 +21,8 @@ public:
     EventLaneChart(ViewState &view, QWidget *parent = nullptr);
 
     void setEvents(EventList events, std::shared_ptr<const EventColumns> columns);
+    // The events the lanes last painted from (shared with the timeline).
+    EventList events() const { return m_events; }
     void setShowLabels(bool show);
     bool showsLabels() const { return m_showLabels; }
     void setTheme(const Theme &theme) override;
