@@ -87,6 +87,10 @@ int main(int argc, char **argv)
     options.groupId = "live-bench";
     options.autoOffsetReset = "earliest";
     options.recordHealth = true;
+    for (const QString &property :
+         qEnvironmentVariable("LIVE_BENCH_X").split(QLatin1Char(','), Qt::SkipEmptyParts))
+        options.properties.emplace_back(property.section(QLatin1Char('='), 0, 0).toStdString(),
+                                        property.section(QLatin1Char('='), 1).toStdString());
     auto live = kafka::LiveSession::start(
         options, dir.filePath(QStringLiteral("live.capture")).toStdString(), "live_bench");
     if (!live)

@@ -88,15 +88,21 @@ private:
 
 Result<std::unique_ptr<TimelineFetcher>> TimelineFetcher::open(const std::string &path)
 {
-    auto reader = CaptureReader::open(path);
-    if (!reader)
-        return Result<std::unique_ptr<TimelineFetcher>>::failure(reader.error());
-    return std::unique_ptr<TimelineFetcher>(new TimelineFetcher(path, std::move(*reader)));
+    auto lodReader = CaptureReader::open(path);
+    if (!lodReader)
+        return Result<std::unique_ptr<TimelineFetcher>>::failure(lodReader.error());
+    auto eventReader = CaptureReader::open(path);
+    if (!eventReader)
+        return Result<std::unique_ptr<TimelineFetcher>>::failure(eventReader.error());
+    return std::unique_ptr<TimelineFetcher>(
+        new TimelineFetcher(path, std::move(*lodReader), std::move(*eventReader)));
 }
 
-TimelineFetcher::TimelineFetcher(std::string path, std::unique_ptr<CaptureReader> reader)
+TimelineFetcher::TimelineFetcher(std::string path, std::unique_ptr<CaptureReader> lodReader,
+                                 std::unique_ptr<CaptureReader> eventReader)
     : m_path(std::move(path))
-    , m_worker(new Worker(std::move(reader)))
+    , m_lodWorker(new Worker(std::move(lodReader)))
+    , m_eventWorker(new Worker(std::move(eventReader)))
     , m_latestLod(std::make_shared<std::atomic<quint64>>(0))
     , m_latestColumns(std::make_shared<std::atomic<quint64>>(0))
     , m_refreshQueued(std::make_shared<std::atomic<bool>>(false))
@@ -108,10 +114,14 @@ TimelineFetcher::TimelineFetcher(std::string path, std::unique_ptr<CaptureReader
         return true;
     }();
     Q_UNUSED(registered);
-    m_thread.setObjectName(QStringLiteral("timeline reader"));
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    m_thread.start();
+    m_lodThread.setObjectName(QStringLiteral("timeline lod"));
+    m_eventThread.setObjectName(QStringLiteral("timeline events"));
+    for (auto [worker, thread] :
+         {std::pair{m_lodWorker, &m_lodThread}, std::pair{m_eventWorker, &m_eventThread}}) {
+        worker->moveToThread(thread);
+        connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+        thread->start();
+    }
 }
 
 TimelineFetcher::~TimelineFetcher()
@@ -119,8 +129,10 @@ TimelineFetcher::~TimelineFetcher()
     // Requests still queued are dropped: their results would have nowhere to go.
     m_latestLod->store(~quint64(0));
     m_latestColumns->store(~quint64(0));
-    m_thread.quit();
-    m_thread.wait();
+    for (QThread *thread : {&m_lodThread, &m_eventThread}) {
+        thread->quit();
+        thread->wait();
+    }
 }
 
 quint64 TimelineFetcher::requestLod(TimeRange range, int columns,
@@ -129,8 +141,8 @@ quint64 TimelineFetcher::requestLod(TimeRange range, int columns,
     const quint64 generation = ++m_generation;
     m_latestLod->store(generation);
     QMetaObject::invokeMethod(
-        m_worker,
-        [this, worker = m_worker, latest = m_latestLod, generation, range, columns,
+        m_lodWorker,
+        [this, worker = m_lodWorker, latest = m_latestLod, generation, range, columns,
          ids = std::move(seriesIds)] {
             if (latest->load() != generation)
                 return; // a newer view was asked for before this one started
@@ -148,8 +160,8 @@ void TimelineFetcher::requestRefresh()
     if (m_refreshQueued->exchange(true))
         return;
     QMetaObject::invokeMethod(
-        m_worker,
-        [this, worker = m_worker, queued = m_refreshQueued, latest = m_latestLod] {
+        m_eventWorker,
+        [this, worker = m_eventWorker, queued = m_refreshQueued, latest = m_latestLod] {
             queued->store(false);
             if (latest->load() == ~quint64(0))
                 return; // closing
@@ -167,7 +179,7 @@ quint64 TimelineFetcher::requestEventColumns(EventList events,
     const quint64 generation = ++m_generation;
     m_latestColumns->store(generation);
     QMetaObject::invokeMethod(
-        m_worker,
+        m_eventWorker,
         [this, latest = m_latestColumns, generation, events = std::move(events),
          spans = std::move(spans), range, columns, mode, filter = std::move(filter)] {
             if (latest->load() != generation)

@@ -56,7 +56,9 @@ struct EventColumnsResult
 };
 
 // Reads a capture for the timeline off the GUI thread: level of detail, new events and series,
-// and the per-column event aggregation. Owns a worker thread with the capture's own reader.
+// and the per-column event aggregation. Owns two worker threads, each with its own reader of
+// the capture: one for level of detail, one for new events and their columns, so that a live
+// commit's events are not queued behind a chart's level of detail (and the two use both cores).
 // Every request carries a generation id; a request superseded by a newer one of its kind
 // before the worker reached it is skipped, and results come back by queued signal. Lives on
 // the GUI thread; the worker, the reader and the event list live on the worker thread.
@@ -85,11 +87,14 @@ Q_SIGNALS:
 
 private:
     class Worker;
-    TimelineFetcher(std::string path, std::unique_ptr<CaptureReader> reader);
+    TimelineFetcher(std::string path, std::unique_ptr<CaptureReader> lodReader,
+                    std::unique_ptr<CaptureReader> eventReader);
 
     std::string m_path;
-    QThread m_thread;
-    Worker *m_worker; // lives on m_thread, deleted when it finishes
+    QThread m_lodThread;
+    QThread m_eventThread;
+    Worker *m_lodWorker; // lives on m_lodThread, deleted when it finishes
+    Worker *m_eventWorker; // lives on m_eventThread
     std::shared_ptr<std::atomic<quint64>> m_latestLod;
     std::shared_ptr<std::atomic<quint64>> m_latestColumns;
     std::shared_ptr<std::atomic<bool>> m_refreshQueued;
