@@ -137,6 +137,20 @@ std::optional<int> parseSecondsOption(const QCommandLineParser &parser, const QS
     return std::nullopt;
 }
 
+void addKafkaConsumerOptions(QCommandLineParser &parser)
+{
+    parser.addOption(
+        {QStringLiteral("topics"),
+         QStringLiteral("Comma-separated topics, or one ^regex (default: the default topics)."),
+         QStringLiteral("T,...")});
+    parser.addOption({QStringLiteral("group"),
+                      QStringLiteral("Consumer group id (default eventscope-<host>-<user>)."),
+                      QStringLiteral("G")});
+    parser.addOption({{QStringLiteral("X")},
+                      QStringLiteral("librdkafka property key=value, as in kcat (repeatable)."),
+                      QStringLiteral("key=value")});
+}
+
 std::optional<int>
 parseKafkaProperties(const QCommandLineParser &parser, const QString &command,
                      std::vector<std::pair<std::string, std::string>> &properties)

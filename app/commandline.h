@@ -40,6 +40,9 @@ sigset_t blockStopSignals();
 
 // Appends the -X key=value options to `properties`; on a malformed one prints the usage error
 // and returns kExitUsage.
+// --topics, --group and -X, as ingest and the live console take them.
+void addKafkaConsumerOptions(QCommandLineParser &parser);
+
 std::optional<int>
 parseKafkaProperties(const QCommandLineParser &parser, const QString &command,
                      std::vector<std::pair<std::string, std::string>> &properties);

@@ -169,17 +169,7 @@ int runGui(int argc, char **argv)
         {QStringLiteral("bootstrap"),
          QStringLiteral("Live from this Kafka cluster (default: the last connection)."),
          QStringLiteral("SERVERS")});
-    parser.addOption(
-        {QStringLiteral("topics"),
-         QStringLiteral("Comma-separated topics, or one ^regex (default: the default topics)."),
-         QStringLiteral("T,...")});
-    parser.addOption({QStringLiteral("group"),
-                      QStringLiteral("Consumer group id (default eventscope-<host>-<user>)."),
-                      QStringLiteral("G")});
-    parser.addOption(
-        {{QStringLiteral("X")},
-         QStringLiteral("A librdkafka property, key=value (repeatable), as kcat's -X."),
-         QStringLiteral("key=value")});
+    addKafkaConsumerOptions(parser);
     parser.addOption({QStringLiteral("theme"),
                       QStringLiteral("Colour theme: dark or light (default: the last one used)."),
                       QStringLiteral("dark|light")});

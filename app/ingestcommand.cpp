@@ -30,16 +30,7 @@ int runIngest(const QStringList &arguments)
     parser.addOption({QStringLiteral("db"),
                       QStringLiteral("Capture file to write (created if missing)."),
                       QStringLiteral("FILE")});
-    parser.addOption(
-        {QStringLiteral("topics"),
-         QStringLiteral("Comma-separated topics, or one ^regex (default: the default topics)."),
-         QStringLiteral("T,...")});
-    parser.addOption({QStringLiteral("group"),
-                      QStringLiteral("Consumer group id (default eventscope-<host>-<user>)."),
-                      QStringLiteral("G")});
-    parser.addOption({{QStringLiteral("X")},
-                      QStringLiteral("librdkafka property key=value, as in kcat (repeatable)."),
-                      QStringLiteral("key=value")});
+    addKafkaConsumerOptions(parser);
     parser.addOption({QStringLiteral("properties"),
                       QStringLiteral("File of librdkafka key=value properties."),
                       QStringLiteral("FILE")});

@@ -134,4 +134,13 @@ void Theme::applyTo(QApplication &application) const
     QToolTip::setPalette(palette);
 }
 
+QColor mixed(const QColor &under, const QColor &over, double amount)
+{
+    const auto channel
+        = [amount](float a, float b) { return static_cast<float>(a + (b - a) * amount); };
+    return QColor::fromRgbF(channel(under.redF(), over.redF()),
+                            channel(under.greenF(), over.greenF()),
+                            channel(under.blueF(), over.blueF()));
+}
+
 } // namespace eventscope::ui

@@ -47,4 +47,8 @@ struct Theme
     void applyTo(QApplication &application) const;
 };
 
+// `over` laid on `under` at `amount` (0..1), as an opaque colour: what a translucent fill would
+// show, at the cost of a solid one.
+QColor mixed(const QColor &under, const QColor &over, double amount);
+
 } // namespace eventscope::ui

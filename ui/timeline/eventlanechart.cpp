@@ -65,21 +65,17 @@ QString shortLabel(const Event &event)
 }
 } // namespace
 
-class EventLaneChart::LaneLayer : public QCPLayerable
+// Aliased: markers are pre-rendered antialiased sprites. The whole chart: lane names go in the
+// margin.
+class EventLaneChart::LaneLayer : public ChartLayer
 {
 public:
     explicit LaneLayer(EventLaneChart *chart)
-        : QCPLayerable(chart, QStringLiteral("main"))
+        : ChartLayer(chart, QStringLiteral("main"), Clip::WholeChart)
         , m_chart(chart)
     { }
 
 protected:
-    void applyDefaultAntialiasingHint(QCPPainter *painter) const override
-    {
-        painter->setAntialiasing(false); // markers are pre-rendered antialiased sprites
-    }
-    QRect clipRect() const override { return m_chart->viewport(); }
-
     void draw(QCPPainter *painter) override
     {
         const QRect area = m_chart->rect()->rect();

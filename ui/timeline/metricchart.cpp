@@ -35,21 +35,15 @@ QString formatValue(double value)
 } // namespace
 
 // All series of the chart in one layerable: a filled band per run of buckets, then the line.
-class MetricChart::SeriesLayer : public QCPLayerable
+class MetricChart::SeriesLayer : public ChartLayer
 {
 public:
     explicit SeriesLayer(MetricChart *chart)
-        : QCPLayerable(chart, QStringLiteral("main"))
+        : ChartLayer(chart, QStringLiteral("main"))
         , m_chart(chart)
     { }
 
 protected:
-    void applyDefaultAntialiasingHint(QCPPainter *painter) const override
-    {
-        painter->setAntialiasing(false);
-    }
-    QRect clipRect() const override { return m_chart->rect()->rect(); }
-
     void draw(QCPPainter *painter) override
     {
         const QRect area = m_chart->rect()->rect();
@@ -105,8 +99,8 @@ private:
         const auto py = [&](double value) { return pixel(mapY(value) - area.top(), h); };
         // Bands of every series first, the lines over them.
         for (std::size_t s = 0; s < m_chart->m_series.size(); ++s) {
-            const QRgb band = mix(theme.base, theme.seriesColor(static_cast<int>(s)),
-                                  theme.kind == Theme::Kind::Dark ? 0.38 : 0.3)
+            const QRgb band = mixed(theme.base, theme.seriesColor(static_cast<int>(s)),
+                                    theme.kind == Theme::Kind::Dark ? 0.38 : 0.3)
                                   .rgba();
             for (const LodBucket &b : m_chart->m_buckets[s]) {
                 if (b.count < 2 || !(b.max > b.min))
@@ -163,8 +157,8 @@ private:
         const QCPAxis *y = m_chart->valueAxis();
         const Theme &theme = m_chart->theme();
         for (std::size_t s = 0; s < m_chart->m_series.size(); ++s) {
-            const QColor band = mix(theme.base, theme.seriesColor(static_cast<int>(s)),
-                                    theme.kind == Theme::Kind::Dark ? 0.38 : 0.3);
+            const QColor band = mixed(theme.base, theme.seriesColor(static_cast<int>(s)),
+                                      theme.kind == Theme::Kind::Dark ? 0.38 : 0.3);
             painter->setPen(Qt::NoPen);
             painter->setBrush(band);
             for (const LodBucket &b : m_chart->m_buckets[s]) {
@@ -243,36 +237,22 @@ private:
         }
     }
 
-    static QColor mix(const QColor &under, const QColor &over, double amount)
-    {
-        return QColor::fromRgbF(
-            static_cast<float>(under.redF() + (over.redF() - under.redF()) * amount),
-            static_cast<float>(under.greenF() + (over.greenF() - under.greenF()) * amount),
-            static_cast<float>(under.blueF() + (over.blueF() - under.blueF()) * amount));
-    }
-
     MetricChart *m_chart;
     std::vector<QPointF> m_line; // reused between paints
     SeriesRaster m_raster;
 };
 
 // Event markers (one vertical line per pixel column with events of the chart's categories)
-// and shaded spans, under the series.
-class MetricChart::MarkerLayer : public QCPLayerable
+// as a rug at the top edge when dense, over the grid and under the series.
+class MetricChart::MarkerLayer : public ChartLayer
 {
 public:
     explicit MarkerLayer(MetricChart *chart)
-        : QCPLayerable(chart, QStringLiteral("events"))
+        : ChartLayer(chart, QStringLiteral("events"))
         , m_chart(chart)
     { }
 
 protected:
-    void applyDefaultAntialiasingHint(QCPPainter *painter) const override
-    {
-        painter->setAntialiasing(false);
-    }
-    QRect clipRect() const override { return m_chart->rect()->rect(); }
-
     void draw(QCPPainter *painter) override
     {
         const QRect area = m_chart->rect()->rect();
@@ -341,21 +321,15 @@ private:
 };
 
 // Shaded spans, under the grid: opaque, so the grid and the data stay crisp over them.
-class MetricChart::SpanLayer : public QCPLayerable
+class MetricChart::SpanLayer : public ChartLayer
 {
 public:
     explicit SpanLayer(MetricChart *chart)
-        : QCPLayerable(chart, QStringLiteral("spans"))
+        : ChartLayer(chart, QStringLiteral("spans"))
         , m_chart(chart)
     { }
 
 protected:
-    void applyDefaultAntialiasingHint(QCPPainter *painter) const override
-    {
-        painter->setAntialiasing(false);
-    }
-    QRect clipRect() const override { return m_chart->rect()->rect(); }
-
     void draw(QCPPainter *painter) override
     {
         const QRect area = m_chart->rect()->rect();

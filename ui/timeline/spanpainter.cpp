@@ -32,11 +32,7 @@ void paintSpanRuns(QCPPainter *painter, const EventColumns &columns, const QCPAx
         if (!includeIncidents && run.kind == EventSpan::Kind::Incident)
             continue;
         const QColor over = spanColor(theme, run.kind);
-        const QColor under = theme.base;
-        const QColor color = QColor::fromRgbF(
-            static_cast<float>(under.redF() + (over.redF() - under.redF()) * a),
-            static_cast<float>(under.greenF() + (over.greenF() - under.greenF()) * a),
-            static_cast<float>(under.blueF() + (over.blueF() - under.blueF()) * a));
+        const QColor color = mixed(theme.base, over, a);
         const double x0 = std::max<double>(std::floor(left + run.first * perColumn), area.left());
         const double x1
             = std::min<double>(std::ceil(left + (run.last + 1) * perColumn), area.right());

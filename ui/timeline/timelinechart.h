@@ -116,4 +116,33 @@ private:
     bool m_timeLabels = false;
 };
 
+// A layer that paints part of a timeline chart itself (series, markers, spans, lanes): aliased
+// unless it says otherwise, clipped to the data area, or to the whole chart for what also
+// draws in the margin (lane names).
+class ChartLayer : public QCPLayerable
+{
+public:
+    enum class Clip { DataArea, WholeChart };
+
+    ChartLayer(TimelineChart *chart, const QString &layer, Clip clip = Clip::DataArea)
+        : QCPLayerable(chart, layer)
+        , m_owner(chart)
+        , m_clip(clip)
+    { }
+
+protected:
+    void applyDefaultAntialiasingHint(QCPPainter *painter) const override
+    {
+        painter->setAntialiasing(false);
+    }
+    QRect clipRect() const override
+    {
+        return m_clip == Clip::DataArea ? m_owner->rect()->rect() : m_owner->viewport();
+    }
+
+private:
+    TimelineChart *m_owner;
+    Clip m_clip;
+};
+
 } // namespace eventscope::ui

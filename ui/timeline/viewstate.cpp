@@ -135,25 +135,22 @@ void ViewState::apply(TimeRange range, History history)
 
 void ViewState::goBack()
 {
-    if (m_back.empty())
-        return;
-    setFollowing(false);
-    m_forward.push_back(m_visible);
-    m_visible = m_back.back();
-    m_back.pop_back();
-    m_lastContinuous.invalidate();
-    Q_EMIT visibleRangeChanged(m_visible);
-    Q_EMIT historyChanged();
+    stepHistory(m_back, m_forward);
 }
 
 void ViewState::goForward()
 {
-    if (m_forward.empty())
+    stepHistory(m_forward, m_back);
+}
+
+void ViewState::stepHistory(std::vector<TimeRange> &from, std::vector<TimeRange> &to)
+{
+    if (from.empty())
         return;
     setFollowing(false);
-    m_back.push_back(m_visible);
-    m_visible = m_forward.back();
-    m_forward.pop_back();
+    to.push_back(m_visible);
+    m_visible = from.back();
+    from.pop_back();
     m_lastContinuous.invalidate();
     Q_EMIT visibleRangeChanged(m_visible);
     Q_EMIT historyChanged();

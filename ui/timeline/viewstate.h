@@ -81,6 +81,8 @@ Q_SIGNALS:
 
 private:
     void apply(TimeRange range, History history);
+    // Back (from m_back to m_forward) or forward (the other way).
+    void stepHistory(std::vector<TimeRange> &from, std::vector<TimeRange> &to);
     TimeRange followRange() const;
 
     TimeRange m_extent{0, 0};
