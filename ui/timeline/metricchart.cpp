@@ -3,6 +3,8 @@
 #include "seriesraster.h"
 #include "spanpainter.h"
 
+#include <QStaticText>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -209,37 +211,65 @@ private:
 private:
     static QString tr(const char *text) { return QCoreApplication::translate("MetricChart", text); }
 
-    void drawLegend(QCPPainter *painter, const QRect &area)
+    // The legend's texts are laid out once per series list and width (QStaticText): laying
+    // out and eliding text on every paint cost about a tenth of a chart's frame.
+    void updateLegend(const QRect &area)
     {
+        QString key = QString::number(area.width());
+        for (const SeriesInfo &info : m_chart->m_series)
+            key += QLatin1Char(',') + QString::number(info.id);
+        if (key == m_legendKey)
+            return;
+        m_legendKey = key;
+        m_legend.clear();
         const QFontMetrics metrics(m_chart->font());
-        const int lineHeight = metrics.height();
-        const int shown = std::min<int>(static_cast<int>(m_chart->m_series.size()), 4);
-        for (int i = 0; i < shown; ++i) {
-            const auto &info = m_chart->m_series[static_cast<std::size_t>(i)];
-            const QString text = metrics.elidedText(QString::fromStdString(info.key.canonical()),
-                                                    Qt::ElideMiddle, area.width() / 2);
-            const QRect line(area.left() + 6, area.top() + 3 + i * lineHeight,
-                             metrics.horizontalAdvance(text) + 18, lineHeight);
-            QColor back = m_chart->theme().base;
-            back.setAlpha(200);
-            painter->fillRect(line.adjusted(-2, 0, 2, 0), back);
-            painter->fillRect(QRect(line.left(), line.center().y() - 1, 10, 3),
-                              m_chart->theme().seriesColor(i));
-            painter->setPen(m_chart->theme().text);
-            painter->drawText(line.adjusted(14, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
+        const std::size_t shown = std::min<std::size_t>(m_chart->m_series.size(), 4);
+        for (std::size_t i = 0; i < shown; ++i) {
+            QStaticText text(
+                metrics.elidedText(QString::fromStdString(m_chart->m_series[i].key.canonical()),
+                                   Qt::ElideMiddle, area.width() / 2));
+            text.setTextFormat(Qt::PlainText);
+            text.prepare(QTransform(), m_chart->font());
+            m_legend.push_back(std::move(text));
         }
         if (m_chart->m_series.size() > 4) {
-            painter->setPen(m_chart->theme().mutedText);
-            painter->drawText(QRect(area.left() + 6, area.top() + 3 + shown * lineHeight,
-                                    area.width() / 2, lineHeight),
-                              Qt::AlignLeft | Qt::AlignVCenter,
-                              tr("+%1 more series").arg(m_chart->m_series.size() - 4));
+            QStaticText more(tr("+%1 more series").arg(m_chart->m_series.size() - 4));
+            more.setTextFormat(Qt::PlainText);
+            more.prepare(QTransform(), m_chart->font());
+            m_legend.push_back(std::move(more));
+        }
+    }
+
+    void drawLegend(QCPPainter *painter, const QRect &area)
+    {
+        updateLegend(area);
+        const int lineHeight = QFontMetrics(m_chart->font()).height();
+        const Theme &theme = m_chart->theme();
+        QColor back = theme.base;
+        back.setAlpha(200);
+        painter->setFont(m_chart->font());
+        for (std::size_t i = 0; i < m_legend.size(); ++i) {
+            const QStaticText &text = m_legend[i];
+            const bool more = i >= std::min<std::size_t>(m_chart->m_series.size(), 4);
+            const QRect line(area.left() + 6, area.top() + 3 + static_cast<int>(i) * lineHeight,
+                             static_cast<int>(text.size().width()) + (more ? 0 : 18), lineHeight);
+            const QPointF at(line.left() + (more ? 0 : 14),
+                             line.top() + (lineHeight - text.size().height()) / 2);
+            if (!more) {
+                painter->fillRect(line.adjusted(-2, 0, 2, 0), back);
+                painter->fillRect(QRect(line.left(), line.center().y() - 1, 10, 3),
+                                  theme.seriesColor(static_cast<int>(i)));
+            }
+            painter->setPen(more ? theme.mutedText : theme.text);
+            painter->drawStaticText(at, text);
         }
     }
 
     MetricChart *m_chart;
     std::vector<QPointF> m_line; // reused between paints
     SeriesRaster m_raster;
+    QString m_legendKey;
+    std::vector<QStaticText> m_legend;
 };
 
 // Event markers (one vertical line per pixel column with events of the chart's categories)
