@@ -133,6 +133,8 @@ MainWindow::MainWindow(QWidget *parent)
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     updateRecentMenu();
+    // Keyboard first: the timeline's keys (arrows, +, -, F, Space, '.', ',') work at once.
+    m_timeline->setFocus();
 }
 
 MainWindow::~MainWindow()
