@@ -532,11 +532,9 @@ void MainWindow::showStatus(const CaptureInfo &info)
               .arg(humanBytes(info.fileBytes));
     m_statusLabel->setText(text);
     m_statusLabel->setToolTip(QString::fromStdString(info.path));
-    const auto columns = m_timeline->eventColumns();
     const int shown = m_eventFilter->rowCount();
     m_eventsLabel->setText(
         tr("%1 of %2 events match the filter").arg(shown).arg(m_events->rowCount()));
-    Q_UNUSED(columns);
 }
 
 void MainWindow::applyFilter()

@@ -284,9 +284,4 @@ void TimelineChart::paintEvent(QPaintEvent *event)
     }
 }
 
-void TimelineChart::resizeEvent(QResizeEvent *event)
-{
-    QCustomPlot::resizeEvent(event);
-}
-
 } // namespace eventscope::ui
