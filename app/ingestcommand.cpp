@@ -176,7 +176,7 @@ int runIngest(const QStringList &arguments)
             if (stats.assignedPartitions > 0 || stats.messages > 0) {
                 assigned = true;
                 lastProgress = now;
-            } else if (!stats.brokersUp
+            } else if (!stats.brokersUp && !stats.brokerState.empty() // known down, not yet unknown
                        && std::chrono::duration<double>(now - started).count() >= idleSeconds) {
                 // No broker answered within the idle time: waiting longer is not idleness
                 // (a broker that is up but slow to settle the group gets the join timeout).
