@@ -28,7 +28,7 @@ int runExport(const QStringList &arguments)
     parser.addOption(
         {QStringLiteral("kind"),
          QStringLiteral(
-             "Comma-separated kinds to export: events,metrics,logs,traces (default all)."),
+             "Comma-separated kinds to export: events,metrics,logs,traces,topology (default all)."),
          QStringLiteral("KINDS")});
     if (auto exit = parseOrExit(parser, arguments, command))
         return *exit;
@@ -55,7 +55,7 @@ int runExport(const QStringList &arguments)
         options.range.end = *to;
     }
     if (parser.isSet(QStringLiteral("kind"))) {
-        options.events = options.metrics = options.logs = options.traces = false;
+        options.events = options.metrics = options.logs = options.traces = options.topology = false;
         for (const QString &kind :
              parser.value(QStringLiteral("kind")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const QString k = kind.trimmed();
@@ -67,10 +67,13 @@ int runExport(const QStringList &arguments)
                 options.logs = true;
             else if (k == QLatin1String("traces"))
                 options.traces = true;
+            else if (k == QLatin1String("topology"))
+                options.topology = true;
             else
                 return usageError(
                     command,
-                    QStringLiteral("--kind: '%1' is not one of events, metrics, logs, traces")
+                    QStringLiteral(
+                        "--kind: '%1' is not one of events, metrics, logs, traces, topology")
                         .arg(k));
         }
     }
@@ -85,11 +88,14 @@ int runExport(const QStringList &arguments)
     if (!summary)
         return runtimeError(command, summary.error());
     // With --out - the NDJSON owns stdout; the summary goes to stderr.
+    const std::string edges = summary->topologyEdges > 0
+        ? ", " + std::to_string(summary->topologyEdges) + " topology edges"
+        : std::string();
     std::fprintf(out == "-" ? stderr : stdout,
-                 "exported %lld events, %lld samples, %lld logs, %lld spans to %s\n",
+                 "exported %lld events, %lld samples, %lld logs, %lld spans%s to %s\n",
                  static_cast<long long>(summary->events), static_cast<long long>(summary->samples),
                  static_cast<long long>(summary->logs), static_cast<long long>(summary->spans),
-                 out == "-" ? "stdout" : out.c_str());
+                 edges.c_str(), out == "-" ? "stdout" : out.c_str());
     return kExitOk;
 }
 

@@ -95,12 +95,15 @@ int runImport(const QStringList &arguments)
     const double seconds
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const ImportSummary &s = importer.summary();
+    const std::string edges = s.topologyEdges > 0
+        ? std::to_string(s.topologyEdges) + " topology edges, "
+        : std::string();
     std::printf(
         "imported %lld lines into %s in %.1f s: %lld events, %lld samples, %lld logs, %lld spans, "
-        "%lld dead letters\n",
+        "%s%lld dead letters\n",
         static_cast<long long>(s.lines), db.c_str(), seconds, static_cast<long long>(s.events),
         static_cast<long long>(s.samples), static_cast<long long>(s.logs),
-        static_cast<long long>(s.spans), static_cast<long long>(s.deadLetters));
+        static_cast<long long>(s.spans), edges.c_str(), static_cast<long long>(s.deadLetters));
     if (!s.firstReasons.empty()) {
         std::printf("first dead letters:\n");
         for (const std::string &reason : s.firstReasons)

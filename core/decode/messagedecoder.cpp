@@ -175,6 +175,7 @@ enum class Key : std::uint8_t {
     Value,
     Message,
     Level,
+    Kind,
 };
 
 class TopLevelKeys
@@ -200,6 +201,7 @@ public:
             {"value", Key::Value},
             {"message", Key::Message},
             {"level", Key::Level},
+            {"kind", Key::Kind},
         };
         for (const auto field : o) {
             for (const auto &[name, key] : kNames) {
@@ -220,6 +222,12 @@ private:
     static std::uint32_t bit(Key key) { return 1u << static_cast<unsigned>(key); }
     std::uint32_t m_present = 0;
 };
+
+bool isTopologyLine(object o)
+{
+    std::string_view kind;
+    return o.at_key("kind").get(kind) == simdjson::SUCCESS && kind == "topology";
+}
 
 } // namespace
 
@@ -244,6 +252,9 @@ bool MessageDecoder::decodeObject(const Message &message, object o, RecordBatch 
     if ((keys.has(Key::Items) || keys.has(Key::InvolvedObject) || keys.has(Key::Regarding))
         && isKubernetesEvent(o))
         return decodeKubernetesEvents(message, o, batch, reason);
+    // Spans carry a numeric "kind"; the declared topology says "kind":"topology".
+    if (keys.has(Key::Kind) && isTopologyLine(o))
+        return decodeNativeTopology(message, o, batch, reason);
     if (keys.hasAll({Key::SpanId, Key::TraceId, Key::Start}))
         return decodeNativeSpan(message, o, batch, reason);
     if (keys.hasAll({Key::Type, Key::Id}))
@@ -266,7 +277,7 @@ bool MessageDecoder::decodeObject(const Message &message, object o, RecordBatch 
         reason
             = "unrecognised JSON object: not CloudEvents, OTLP, a Kubernetes Event, nor a native "
               "event (id, time, type), metric (time, name, value), log (time, level, message) or "
-              "span (trace_id, span_id, start)";
+              "span (trace_id, span_id, start), nor a topology edge (kind, caller, callee)";
     return false;
 }
 

@@ -184,4 +184,22 @@ bool decodeNativeSpan(const Message &message, object o, RecordBatch &batch, std:
     return true;
 }
 
+bool decodeNativeTopology(const Message &message, object o, RecordBatch &batch, std::string &reason)
+{
+    constexpr std::string_view what = "topology";
+    enum { Caller, Callee, Time, Attributes };
+    const auto f
+        = fields(o, std::array<std::string_view, 4>{"caller", "callee", "time", "attributes"});
+    TopologyEdge edge;
+    if (!requiredText(f[Caller], edge.caller, reason, what)
+        || !requiredText(f[Callee], edge.callee, reason, what)
+        || !optionalAttributes(f[Attributes], edge.attributes, reason, what))
+        return false;
+    if (f[Time].present && !requiredTime(f[Time], edge.time, reason, what))
+        return false;
+    edge.origin = message.origin;
+    batch.topology.push_back(std::move(edge));
+    return true;
+}
+
 } // namespace eventscope::decode

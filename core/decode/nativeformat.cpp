@@ -108,4 +108,16 @@ void appendSpan(std::string &out, const Span &span)
     out += '}';
 }
 
+void appendTopologyEdge(std::string &out, const TopologyEdge &edge)
+{
+    out += '{';
+    stringField(out, "kind", "topology", true);
+    stringField(out, "caller", edge.caller, true);
+    stringField(out, "callee", edge.callee, true);
+    if (edge.time != 0)
+        timeField(out, "time", edge.time);
+    attributesField(out, edge.attributes);
+    out += '}';
+}
+
 } // namespace eventscope::native

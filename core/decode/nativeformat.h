@@ -4,6 +4,7 @@
 #include "model/logrecord.h"
 #include "model/series.h"
 #include "model/span.h"
+#include "model/topologyedge.h"
 
 #include <string>
 
@@ -21,5 +22,7 @@ void appendSample(std::string &out, const SeriesKey &key, const std::string &uni
                   const Sample &sample);
 void appendLog(std::string &out, const LogRecord &log);
 void appendSpan(std::string &out, const Span &span);
+// {"kind":"topology","caller","callee","time" (when known),"attributes"}
+void appendTopologyEdge(std::string &out, const TopologyEdge &edge);
 
 } // namespace eventscope::native

@@ -137,6 +137,17 @@ Result<ExportSummary> exportNdjson(CaptureReader &reader, const std::string &out
         if (!status)
             return Failure::failure(status.error());
     }
+    if (options.topology && writeOk) {
+        auto edges = reader.topology();
+        if (!edges)
+            return Failure::failure(edges.error());
+        for (const TopologyEdge &edge : *edges) {
+            native::appendTopologyEdge(line, edge);
+            ++summary.topologyEdges;
+            if (!emit())
+                break;
+        }
+    }
     if (!writeOk)
         return Failure::failure(outputPath + ": write failed: " + std::strerror(errno));
     if (Status committed = out.commit(); !committed)

@@ -16,6 +16,7 @@ struct ExportOptions
     bool metrics = true;
     bool logs = true;
     bool traces = true;
+    bool topology = true; // declared edges, whatever the range: the graph is not a moment
 };
 
 struct ExportSummary
@@ -24,12 +25,14 @@ struct ExportSummary
     std::int64_t samples = 0;
     std::int64_t logs = 0;
     std::int64_t spans = 0;
+    std::int64_t topologyEdges = 0;
 };
 
 // Writes a capture's records as NDJSON in the native formats (nativeformat.h): events in
-// time order, then each series' samples in time order, then logs, then spans. The output goes
-// to a temporary file beside `outputPath` that replaces it only when everything is written, so
-// a failed export never leaves half a file; "-" writes to standard output.
+// time order, then each series' samples in time order, then logs, then spans, then the declared
+// topology. The output goes to a temporary file beside `outputPath` that replaces it only when
+// everything is written, so a failed export never leaves half a file; "-" writes to standard
+// output.
 Result<ExportSummary> exportNdjson(CaptureReader &reader, const std::string &outputPath,
                                    const ExportOptions &options);
 

@@ -69,6 +69,7 @@ bool NdjsonImporter::submitBatch()
     m_summary.samples += static_cast<std::int64_t>(m_batch.samples.size());
     m_summary.logs += static_cast<std::int64_t>(m_batch.logs.size());
     m_summary.spans += static_cast<std::int64_t>(m_batch.spans.size());
+    m_summary.topologyEdges += static_cast<std::int64_t>(m_batch.topology.size());
     m_summary.deadLetters += static_cast<std::int64_t>(m_batch.deadLetters.size());
     if (!m_writer.submit(std::move(m_batch)))
         m_writeFailed = true;

@@ -25,6 +25,7 @@ struct ImportSummary
     std::int64_t samples = 0;
     std::int64_t logs = 0;
     std::int64_t spans = 0;
+    std::int64_t topologyEdges = 0;
     std::int64_t deadLetters = 0;
     std::vector<std::string> firstReasons; // "file:line: reason", at most kMaxReasons
     static constexpr std::size_t kMaxReasons = 5;

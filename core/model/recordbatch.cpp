@@ -118,6 +118,7 @@ void RecordBatch::clear()
     logs.clear();
     spans.clear();
     deadLetters.clear();
+    topology.clear();
     offsets.clear();
     m_seriesIndex.clear();
     m_identityCollisions.clear();

@@ -6,6 +6,7 @@
 #include "model/origin.h"
 #include "model/series.h"
 #include "model/span.h"
+#include "model/topologyedge.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -48,6 +49,7 @@ public:
     std::vector<LogRecord> logs;
     std::vector<Span> spans;
     std::vector<DeadLetter> deadLetters;
+    std::vector<TopologyEdge> topology;
     std::vector<PartitionOffset> offsets;
 
     // Index of a series in `series`, adding it on first use.
@@ -68,7 +70,8 @@ public:
 
     std::size_t recordCount() const
     {
-        return events.size() + samples.size() + logs.size() + spans.size() + deadLetters.size();
+        return events.size() + samples.size() + logs.size() + spans.size() + deadLetters.size()
+            + topology.size();
     }
     bool isEmpty() const { return recordCount() == 0 && offsets.empty(); }
     void clear();

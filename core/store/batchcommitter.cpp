@@ -193,6 +193,11 @@ void BatchCommitter::prepareStatements()
     m_insertDeadLetter = m_connection.prepare(
         "INSERT INTO dead_letters(received_at, source, topic, partition, offset, reason, payload) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    m_insertTopologyEdge = m_connection.prepare(
+        "INSERT INTO topology(caller, callee, time, attributes, topic, partition, offset) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(caller, callee) DO UPDATE SET "
+        "time = min(time, excluded.time) WHERE excluded.time <> 0 AND (time = 0 OR "
+        "excluded.time < time)");
     m_upsertOffset = m_connection.prepare(
         "INSERT INTO offsets(topic, partition, next_offset) VALUES (?1, ?2, ?3) "
         "ON CONFLICT(topic, partition) DO UPDATE SET "
@@ -417,6 +422,16 @@ CommitSummary BatchCommitter::commit(std::span<RecordBatch> batches)
                     std::min(letter.payload.size(), DeadLetter::kMaxPayload));
                 m_insertDeadLetter.run();
                 ++summary.deadLetters;
+            }
+
+            for (const TopologyEdge &edge : batch.topology) {
+                if (isDuplicate(edge.origin))
+                    continue;
+                m_insertTopologyEdge.bind(1, edge.caller).bind(2, edge.callee);
+                m_insertTopologyEdge.bind(3, edge.time).bind(4, edge.attributes);
+                bindOrigin(m_insertTopologyEdge, 5, edge.origin);
+                m_insertTopologyEdge.run();
+                ++summary.topologyEdges;
             }
 
             for (const PartitionOffset &offset : batch.offsets) {

@@ -26,6 +26,7 @@ struct CommitSummary
     std::int64_t logs = 0;
     std::int64_t spans = 0;
     std::int64_t deadLetters = 0;
+    std::int64_t topologyEdges = 0; // declared edges received (repeats included)
     std::int64_t duplicatesSkipped = 0; // records whose Kafka origin was already stored
     TimeRange span{0, 0}; // [earliest, latest + 1 µs) of the records, empty if none
     std::vector<std::int64_t> seriesIds; // series that received samples, ascending
@@ -147,6 +148,7 @@ private:
     sqlite::Statement m_insertLogChunk;
     sqlite::Statement m_insertSpanChunk;
     sqlite::Statement m_insertDeadLetter;
+    sqlite::Statement m_insertTopologyEdge;
     sqlite::Statement m_upsertOffset;
 
     std::unordered_map<std::string, std::unique_ptr<SeriesState>> m_series; // by canonical key

@@ -305,6 +305,7 @@ CaptureReader::CaptureReader(std::string path, sqlite::Connection connection)
     , m_hasEventChunks(hasTable(m_connection, "event_chunks"))
     , m_hasLogAndSpanChunks(hasTable(m_connection, "log_chunks"))
     , m_hasFailureIndex(hasTable(m_connection, "event_chunk_failures"))
+    , m_hasTopology(hasTable(m_connection, "topology"))
 { }
 
 CaptureReader::~CaptureReader() = default;
@@ -351,6 +352,8 @@ Result<CaptureInfo> CaptureReader::info()
             info.spans += m_connection.queryInt("SELECT coalesce(sum(count), 0) FROM span_chunks");
         }
         info.deadLetters = m_connection.queryInt("SELECT count(*) FROM dead_letters");
+        if (m_hasTopology)
+            info.topologyEdges = m_connection.queryInt("SELECT count(*) FROM topology");
         auto span = m_connection.prepare(
             std::string("SELECT min(lo), max(hi) FROM ("
                         "SELECT min(time) AS lo, max(time) AS hi FROM events UNION ALL ")
@@ -774,6 +777,28 @@ Result<std::vector<PartitionOffset>> CaptureReader::offsets()
             out.push_back({statement.columnString(0),
                            static_cast<std::int32_t>(statement.columnInt(1)),
                            statement.columnInt(2)});
+        return out;
+    });
+}
+
+Result<std::vector<TopologyEdge>> CaptureReader::topology()
+{
+    return guarded<std::vector<TopologyEdge>>("reading the topology", [&] {
+        std::vector<TopologyEdge> out;
+        if (!m_hasTopology)
+            return out;
+        auto statement = m_connection.prepare("SELECT caller, callee, time, attributes, topic, "
+                                              "partition, offset FROM topology "
+                                              "ORDER BY caller, callee");
+        while (statement.step()) {
+            TopologyEdge edge;
+            edge.caller = statement.columnString(0);
+            edge.callee = statement.columnString(1);
+            edge.time = statement.columnInt(2);
+            edge.attributes = statement.columnString(3);
+            edge.origin = readOrigin(statement, 4);
+            out.push_back(std::move(edge));
+        }
         return out;
     });
 }

@@ -6,6 +6,7 @@
 #include "model/origin.h"
 #include "model/series.h"
 #include "model/span.h"
+#include "model/topologyedge.h"
 #include "store/queries.h"
 #include "store/sqlite.h"
 #include "util/result.h"
@@ -59,6 +60,8 @@ public:
     Status forEachSpan(const SpanQuery &query, const std::function<bool(Span &&)> &visit);
     Result<std::vector<DeadLetter>> deadLetters(std::size_t limit);
     Result<std::vector<PartitionOffset>> offsets();
+    // The declared service dependencies, by caller then callee; none before schema version 6.
+    Result<std::vector<TopologyEdge>> topology();
     // Events of these types per minute over the whole capture (each type present, perhaps
     // with no buckets), and the minutes of the first and last event. Reads the small
     // event_history table; a capture from before schema version 2, opened read-only, has the
@@ -76,6 +79,7 @@ private:
     bool m_hasEventChunks = false; // schema version 3 and later
     bool m_hasLogAndSpanChunks = false; // schema version 4 and later
     bool m_hasFailureIndex = false; // schema version 5 and later: failures in event chunks
+    bool m_hasTopology = false; // schema version 6 and later
 };
 
 } // namespace eventscope

@@ -198,6 +198,21 @@ CREATE TABLE IF NOT EXISTS span_chunks (
 CREATE INDEX IF NOT EXISTS span_chunks_by_time ON span_chunks(max_time, min_time);
 )sql";
 
+constexpr const char *kTopologySchema = R"sql(
+-- Declared service dependencies (FORMATS.md, "Topology"), one row per edge: a repeated
+-- declaration keeps the first time it was known.
+CREATE TABLE IF NOT EXISTS topology (
+    caller TEXT NOT NULL,
+    callee TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    attributes TEXT NOT NULL,
+    topic TEXT,
+    partition INTEGER,
+    offset INTEGER,
+    PRIMARY KEY (caller, callee)
+) WITHOUT ROWID;
+)sql";
+
 constexpr const char *kEventHistorySchema = R"sql(
 -- How many events of each type fell in each minute (time / 60 s). The correlation engine reads
 -- how often a type precedes a failure type across the whole capture from this small table
@@ -309,6 +324,7 @@ void createSchema(sqlite::Connection &connection, const std::string &sourceDescr
     connection.execute(kEventChunkSchema);
     connection.execute(kLogAndSpanChunkSchema);
     connection.execute(kFailureIndexSchema);
+    connection.execute(kTopologySchema);
     auto insert = connection.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2)");
     const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
@@ -339,6 +355,8 @@ bool upgradeSchema(sqlite::Connection &connection)
         connection.execute(kLogAndSpanChunkSchema); // so do logs and spans
     if (version < 5)
         connection.execute(kFailureIndexSchema); // and failures
+    if (version < 6)
+        connection.execute(kTopologySchema);
     connection.execute("PRAGMA user_version=" + std::to_string(kSchemaVersion));
     connection.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '"
                        + std::to_string(kSchemaVersion)

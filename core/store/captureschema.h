@@ -14,7 +14,8 @@ constexpr std::int32_t kApplicationId = 0x45565343;
 // Stored as PRAGMA user_version and in meta.schema_version.
 // Version 2 added event_history; older captures are upgraded when opened for writing and read
 // as they are otherwise.
-constexpr int kSchemaVersion = 5;
+// Version 6 added the declared topology.
+constexpr int kSchemaVersion = 6;
 
 // Checks a file before SQLite touches it: exists, not empty, an SQLite database, a capture,
 // a schema this build reads, not truncated. The message names the file and the problem.

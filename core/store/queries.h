@@ -77,6 +77,7 @@ struct CaptureInfo
     std::int64_t logs = 0;
     std::int64_t spans = 0;
     std::int64_t deadLetters = 0;
+    std::int64_t topologyEdges = 0;
     TimeRange span{0, 0}; // [earliest, latest + 1) over all records; empty when there are none
     std::int64_t fileBytes = 0;
 };

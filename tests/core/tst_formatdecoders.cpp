@@ -457,6 +457,39 @@ private Q_SLOTS:
         QVERIFY2(span.reason().find("OTLP span is not an object") != std::string::npos,
                  span.reason().c_str());
     }
+
+    // FORMATS.md, "Topology": one declared edge per line.
+    void topologyEdges()
+    {
+        const Decoded edge = decode(
+            R"({"kind":"topology","caller":"frontend","callee":"checkout","time":"2026-11-24T10:00:00Z","attributes":{"protocol":"http"}})");
+        QVERIFY2(edge.ok, edge.reason().c_str());
+        QCOMPARE(edge.batch.topology.size(), std::size_t(1));
+        QCOMPARE(edge.batch.topology[0].caller, std::string("frontend"));
+        QCOMPARE(edge.batch.topology[0].callee, std::string("checkout"));
+        QCOMPARE(edge.batch.topology[0].time, 1'795'514'400'000'000LL);
+        QCOMPARE(edge.batch.topology[0].attributes, std::string(R"({"protocol":"http"})"));
+        QCOMPARE(edge.batch.recordCount(), std::size_t(1));
+
+        const Decoded timeless = decode(R"({"kind":"topology","caller":"a","callee":"b"})");
+        QVERIFY2(timeless.ok, timeless.reason().c_str());
+        QCOMPARE(timeless.batch.topology.at(0).time, TimeUs{0});
+
+        const Decoded noCallee = decode(R"({"kind":"topology","caller":"a"})");
+        QVERIFY(!noCallee.ok);
+        QVERIFY2(noCallee.reason().find("'callee'") != std::string::npos,
+                 noCallee.reason().c_str());
+        const Decoded empty = decode(R"({"kind":"topology","caller":"a","callee":""})");
+        QVERIFY(!empty.ok);
+        QVERIFY2(empty.reason().find("'callee' is empty") != std::string::npos,
+                 empty.reason().c_str());
+        // A native span's numeric kind is still a span.
+        const Decoded span = decode(
+            R"({"trace_id":"t","span_id":"s","kind":2,"start":"2026-11-24T10:00:00Z","end":"2026-11-24T10:00:01Z"})");
+        QVERIFY2(span.ok, span.reason().c_str());
+        QCOMPARE(span.batch.spans.size(), std::size_t(1));
+        QVERIFY(span.batch.topology.empty());
+    }
 };
 
 QTEST_APPLESS_MAIN(TestFormatDecoders)

@@ -3,6 +3,7 @@
 #include "io/ndjsonexporter.h"
 #include "io/ndjsonimporter.h"
 #include "store/storewriter.h"
+#include "util/timeformat.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -71,6 +72,13 @@ QByteArray sampleNdjson()
             out += "\n"; // blank lines are skipped
     }
     out += "{\"id\": \"broken\" \"time\": 1}\n";
+    // The declared topology: a repeated edge keeps the earliest time it was known.
+    out += R"({"kind":"topology","caller":"svc-0","callee":"svc-1","time":"2026-11-24T10:00:00Z","attributes":{"protocol":"http"}})"
+           "\n";
+    out += R"({"kind":"topology","caller":"svc-1","callee":"svc-2"})"
+           "\n";
+    out += R"({"kind":"topology","caller":"svc-0","callee":"svc-1","time":"2026-11-24T09:00:00Z"})"
+           "\n";
     return out;
 }
 
@@ -80,6 +88,7 @@ struct CaptureContent
     std::vector<std::pair<SeriesKey, std::vector<Sample>>> series;
     std::vector<LogRecord> logs;
     std::vector<Span> spans;
+    std::vector<TopologyEdge> topology;
 };
 
 CaptureContent readAll(const std::string &path)
@@ -91,6 +100,9 @@ CaptureContent readAll(const std::string &path)
         content.series.emplace_back(info.key, valueOrFail(reader->samples(info.id, {})));
     content.logs = valueOrFail(reader->logs({}));
     content.spans = valueOrFail(reader->spans({}));
+    content.topology = valueOrFail(reader->topology());
+    for (auto &edge : content.topology)
+        edge.origin = {};
     for (auto &e : content.events)
         e.origin = {};
     return content;
@@ -136,6 +148,7 @@ private Q_SLOTS:
         QCOMPARE(first.samples, 600);
         QCOMPARE(first.logs, 100);
         QCOMPARE(first.spans, 75);
+        QCOMPARE(first.topologyEdges, 3);
         QCOMPARE(first.deadLetters, 1);
         QCOMPARE(first.firstReasons.size(), std::size_t(1));
         QVERIFY2(QString::fromStdString(first.firstReasons[0])
@@ -150,6 +163,7 @@ private Q_SLOTS:
         QCOMPARE(summary.samples, 600);
         QCOMPARE(summary.logs, 100);
         QCOMPARE(summary.spans, 75);
+        QCOMPARE(summary.topologyEdges, 2); // the repeat is one edge
         QVERIFY(!QFile::exists(path(QStringLiteral("out.ndjson.partial"))));
 
         const ImportSummary second = importFiles(path(QStringLiteral("b.capture")).toStdString(),
@@ -160,6 +174,13 @@ private Q_SLOTS:
         QCOMPARE(b.events, a.events);
         QCOMPARE(b.logs, a.logs);
         QCOMPARE(b.spans, a.spans);
+        QCOMPARE(b.topology, a.topology);
+        QCOMPARE(a.topology.size(), std::size_t(2));
+        QCOMPARE(a.topology[0].caller, std::string("svc-0"));
+        QCOMPARE(a.topology[0].callee, std::string("svc-1"));
+        QCOMPARE(a.topology[0].time, *parseTimestamp("2026-11-24T09:00:00Z"));
+        QCOMPARE(a.topology[0].attributes, std::string(R"({"protocol":"http"})"));
+        QCOMPARE(a.topology[1].time, TimeUs{0});
         QCOMPARE(b.series.size(), a.series.size());
         for (std::size_t i = 0; i < a.series.size(); ++i) {
             QCOMPARE(b.series[i].first, a.series[i].first);
