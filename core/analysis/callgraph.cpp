@@ -20,9 +20,16 @@ void CallGraph::addSpans(std::span<const Span> spans)
         const std::string &caller = parent->second->service;
         if (caller.empty() || caller == s.service)
             continue;
-        m_callees[caller].insert(s.service);
-        m_callers[s.service].insert(caller);
+        addEdge(caller, s.service);
     }
+}
+
+void CallGraph::addEdge(const std::string &caller, const std::string &callee)
+{
+    if (caller.empty() || callee.empty() || caller == callee)
+        return;
+    m_callees[caller].insert(callee);
+    m_callers[callee].insert(caller);
 }
 
 const std::set<std::string> &CallGraph::callees(const std::string &service) const

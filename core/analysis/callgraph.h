@@ -10,12 +10,18 @@
 
 namespace eventscope::analysis {
 
-// Which service calls which, learned from trace spans: a child span in another service than
-// its parent is a call from the parent's service to the child's.
+// Which service calls which, learned from trace spans (a child span in another service than
+// its parent is a call from the parent's service to the child's) and declared (topology).
 class CallGraph
 {
 public:
     void addSpans(std::span<const Span> spans);
+    // A declared dependency (a topology line), beside those learned from spans.
+    void addEdge(const std::string &caller, const std::string &callee);
+    bool contains(const std::string &service) const
+    {
+        return m_callees.count(service) > 0 || m_callers.count(service) > 0;
+    }
 
     const std::set<std::string> &callees(const std::string &service) const;
     const std::set<std::string> &callers(const std::string &service) const;

@@ -3,6 +3,9 @@
 #include "analysis/precedencehistory.h"
 
 #include "analysis/changepoint.h"
+#include "analysis/graphpropagation.h"
+#include "analysis/seriesanomaly.h"
+#include "analysis/serviceanomaly.h"
 #include "store/capturereader.h"
 #include "util/timeformat.h"
 
@@ -23,6 +26,7 @@ constexpr TimeUs kSecond = kMicrosPerSecond;
 constexpr TimeUs kMinute = 60 * kSecond;
 // Anomalies at least this strong date the start of an incident.
 constexpr double kStrongAnomaly = 5.0;
+constexpr double kStrongProbability = 0.3;
 constexpr TimeUs kCascadeLookahead = 5 * kMinute;
 // The most the capture's history (lift) moves a cause's score, up or down.
 constexpr double kHistoryWeight = 0.08;
@@ -43,19 +47,6 @@ std::string minutes(TimeUs duration)
 bool contains(std::string_view text, std::string_view part)
 {
     return text.find(part) != std::string_view::npos;
-}
-
-// Metrics that record a desired state (replica counts) move because of a change, they are
-// not symptoms of one.
-bool isStateMetric(std::string_view name)
-{
-    return contains(name, "replicas");
-}
-
-bool isLoadMetric(std::string_view name)
-{
-    return contains(name, "requests_per_second") || contains(name, "request_rate")
-        || contains(name, "throughput");
 }
 
 // Kubernetes' routine lifecycle chatter: every pod start says these.
@@ -241,6 +232,13 @@ Status IncidentAnalyzer::loadSeriesList()
         return Status::failure(series.error());
     m_series = std::move(*series);
     m_seriesLoaded = true;
+    if (!m_topologyLoaded) {
+        auto topology = m_reader.topology();
+        if (!topology)
+            return Status::failure(topology.error());
+        m_topology = std::move(*topology);
+        m_topologyLoaded = true;
+    }
     return {};
 }
 
@@ -360,6 +358,8 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
         return Result<IncidentAnalysis>::failure(spans.error());
     context.spans = *spans;
     context.graph.addSpans(context.spans);
+    for (const TopologyEdge &edge : m_topology)
+        context.graph.addEdge(edge.caller, edge.callee);
 
     context.related.insert(context.service);
     std::vector<std::string> frontier{context.service};
@@ -394,7 +394,7 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
     rankCauses(context, result);
     std::vector<MetricAnomaly> related;
     for (const MetricAnomaly &a : context.anomalies) {
-        if (context.relatedToFailure(a) && !isStateMetric(a.name))
+        if (context.relatedToFailure(a) && !(a.role == MetricRole::State))
             related.push_back(a);
     }
     std::sort(related.begin(), related.end(),
@@ -406,6 +406,31 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
         return Result<IncidentAnalysis>::failure(status.error());
     return result;
 }
+
+namespace {
+
+// The typical time between a series' samples.
+TimeUs sampleInterval(const SeriesInfo &series)
+{
+    if (series.sampleCount < 2 || series.lastTime <= series.firstTime)
+        return kMinute;
+    return std::max<TimeUs>(kSecond,
+                            (series.lastTime - series.firstTime) / (series.sampleCount - 1));
+}
+
+// History enough to judge a series' noise: the analysis' baseline, or the last 48 samples
+// where that is longer (coarse series), up to a week back.
+constexpr std::size_t kHistorySamples = 48;
+constexpr TimeUs kLongestHistory = 7 * 24 * 3600 * kSecond;
+
+// Past the failure, the samples a coarse series needs to show what happened: about three
+// intervals, at least 30 s and at most 15 minutes.
+TimeUs lookaheadFor(TimeUs interval)
+{
+    return std::clamp<TimeUs>(3 * interval, 30 * kSecond, 15 * kMinute);
+}
+
+} // namespace
 
 Status IncidentAnalyzer::findAnomalies(Context &context)
 {
@@ -433,10 +458,25 @@ Status IncidentAnalyzer::findAnomalies(Context &context)
             || (!node.empty() && node == context.node && service.empty());
         if (!relevant)
             continue;
-        auto samples = m_reader.samples(series.id, {context.rangeBegin, context.rangeEnd});
+        const TimeUs interval = sampleInterval(series);
+        const TimeUs end = context.time + lookaheadFor(interval);
+        TimeUs begin = context.windowBegin
+            - std::max(m_options.baseline, static_cast<TimeUs>(kHistorySamples) * interval);
+        auto samples = m_reader.samples(series.id, {begin, end});
         if (!samples)
             return Status::failure(samples.error());
-        if (samples->size() < 8)
+        // A gap before the window (history recorded at another time): reach further back.
+        const auto historyCount = static_cast<std::size_t>(
+            std::lower_bound(samples->begin(), samples->end(), context.windowBegin,
+                             [](const Sample &s, TimeUs t) { return s.time < t; })
+            - samples->begin());
+        if (historyCount < kHistorySamples && series.firstTime < begin) {
+            begin = std::max(series.firstTime, context.windowBegin - kLongestHistory);
+            samples = m_reader.samples(series.id, {begin, end});
+            if (!samples)
+                return Status::failure(samples.error());
+        }
+        if (samples->size() < 4)
             continue;
         MetricAnomaly anomaly;
         anomaly.series = series.key.canonical();
@@ -444,16 +484,24 @@ Status IncidentAnalyzer::findAnomalies(Context &context)
         anomaly.service = labelOf(series.key, {"service", "job", "app"});
         anomaly.entity = labelOf(series.key, {"pod", "instance"});
         anomaly.node = labelOf(series.key, {"node", "host"});
+        const MetricMeaning meaning = metricMeaning(series.key, series.unit);
+        anomaly.role = meaning.role;
 
         // Only what is still off its baseline at the failure: an earlier episode that ended
         // (the last incident's surge) explains nothing about this one.
-        if (auto change = detectChange(*samples, context.windowBegin, context.rangeEnd);
-            change && change->ongoing) {
+        if (auto change = scoreSeries(*samples, {context.windowBegin, end}, meaning); change
+            && change->ongoing && (change->probability > 0 || meaning.role == MetricRole::Load)
+            && change->sigmas >= 3.0) {
             anomaly.onset = change->onset;
             anomaly.direction = change->direction;
-            anomaly.score = std::min(change->magnitude, 1000.0);
-            anomaly.baseline = change->baseline;
-            anomaly.sigma = change->sigma;
+            anomaly.score = std::min(change->sigmas, 1000.0);
+            anomaly.probability = change->probability;
+            anomaly.effect = change->effect;
+            if (meaning.role == MetricRole::Latency)
+                anomaly.changeSeconds
+                    = (change->after - change->reference) * secondsPerUnit(series.key, series.unit);
+            anomaly.baseline = change->reference;
+            anomaly.sigma = change->scale;
             anomaly.seriesId = series.id;
             anomaly.after = change->after;
             context.anomalies.push_back(anomaly);
@@ -465,12 +513,12 @@ Status IncidentAnalyzer::findAnomalies(Context &context)
         // Per-pod series end whenever a pod is replaced or scaled away: not a symptom.
         if (anomaly.entity.empty() && s.back().time >= context.windowBegin
             && s.back().time < context.time - 2 * kMinute && s.front().time < context.windowBegin) {
-            const TimeUs interval
-                = (s.back().time - s.front().time) / static_cast<TimeUs>(s.size() - 1);
-            if (context.time - s.back().time > 6 * std::max<TimeUs>(interval, kSecond)) {
+            if (context.time - s.back().time > 6 * interval) {
                 anomaly.onset = s.back().time + interval;
                 anomaly.direction = -1;
                 anomaly.score = 10.0;
+                anomaly.probability = anomalyProbability(anomaly.score);
+                anomaly.role = MetricRole::Availability;
                 anomaly.baseline = s.back().value;
                 anomaly.after = 0;
                 anomaly.name += " (stopped reporting)";
@@ -517,36 +565,45 @@ Status IncidentAnalyzer::deriveFromTraffic(Context &context)
         !status)
         return status;
 
-    ChangeOptions counts;
-    counts.minSigma = 1.0; // counts: a quiet baseline of zeros is not infinitely precise
-    counts.minBaseline = 10;
+    // Derived per-minute series, scored like stored ones.
+    const auto addDerived = [&](const std::string &name, const std::string &service,
+                                const std::vector<Sample> &samples, const MetricMeaning &meaning) {
+        const auto change = scoreSeries(samples, {context.windowBegin, context.rangeEnd}, meaning);
+        if (!change || !change->ongoing || change->probability <= 0 || change->sigmas < 3.0)
+            return;
+        MetricAnomaly a;
+        a.name = name;
+        a.series = name + "{service=" + service + "}";
+        a.service = service;
+        a.role = meaning.role;
+        a.onset = change->onset;
+        a.direction = change->direction;
+        a.score = std::min(change->sigmas, 1000.0);
+        a.probability = change->probability;
+        a.effect = change->effect;
+        if (meaning.role == MetricRole::Latency)
+            a.changeSeconds = (change->after - change->reference) / 1000.0; // derived in ms
+        a.baseline = change->reference;
+        a.sigma = change->scale;
+        a.after = change->after;
+        context.anomalies.push_back(a);
+    };
+    MetricMeaning errorCounts;
+    errorCounts.role = MetricRole::Errors;
+    errorCounts.badDirection = 1;
+    errorCounts.count = true;
     auto addCounts = [&](const std::map<std::string, std::vector<TimeUs>> &perService,
                          const char *name) {
-        for (const auto &[service, times] : perService) {
-            const auto buckets = bucketCounts(times, context.rangeBegin, context.rangeEnd);
-            if (auto change = detectChange(buckets, context.windowBegin, context.rangeEnd, counts);
-                change && change->ongoing && change->direction > 0) {
-                MetricAnomaly a;
-                a.name = name;
-                a.series = std::string(name) + "{service=" + service + "}";
-                a.service = service;
-                a.onset = change->onset;
-                a.direction = 1;
-                a.score = std::min(change->magnitude, 1000.0);
-                a.baseline = change->baseline;
-                a.after = change->after;
-                context.anomalies.push_back(a);
-            }
-        }
+        for (const auto &[service, times] : perService)
+            addDerived(name, service, bucketCounts(times, context.rangeBegin, context.rangeEnd),
+                       errorCounts);
     };
     addCounts(errorSpans, "error_spans_per_minute");
     addCounts(errorLogs, "error_logs_per_minute");
 
-    // A minute's median of a handful of spans moves by a quarter either way on its own, and
-    // timings of a few milliseconds by a millisecond: less is not a change.
-    ChangeOptions spanMedians;
-    spanMedians.minRelativeSigma = 0.25;
-    spanMedians.minSigma = 1.0;
+    MetricMeaning spanLatency;
+    spanLatency.role = MetricRole::Latency;
+    spanLatency.badDirection = 1;
     for (auto &[service, points] : durations) {
         std::map<TimeUs, std::vector<double>> perMinute;
         for (const auto &[time, ms] : points)
@@ -554,19 +611,7 @@ Status IncidentAnalyzer::deriveFromTraffic(Context &context)
         std::vector<Sample> medians;
         for (auto &[bucket, values] : perMinute)
             medians.push_back({context.rangeBegin + (bucket + 1) * kMinute, median(values)});
-        if (auto change = detectChange(medians, context.windowBegin, context.rangeEnd, spanMedians);
-            change && change->ongoing && change->direction > 0) {
-            MetricAnomaly a;
-            a.name = "span_duration_median_ms";
-            a.series = "span_duration_median_ms{service=" + service + "}";
-            a.service = service;
-            a.onset = change->onset;
-            a.direction = 1;
-            a.score = std::min(change->magnitude, 1000.0);
-            a.baseline = change->baseline;
-            a.after = change->after;
-            context.anomalies.push_back(a);
-        }
+        addDerived("span_duration_median_ms", service, medians, spanLatency);
     }
 
     // When did the incident begin: the first strong anomaly related to the failure. More
@@ -574,8 +619,9 @@ Status IncidentAnalyzer::deriveFromTraffic(Context &context)
     // callee's traffic (another branch, an earlier surge), not this failure's beginning.
     context.incidentOnset = context.time;
     for (const MetricAnomaly &a : context.anomalies) {
-        if (a.score >= kStrongAnomaly && context.relatedToFailure(a) && !isStateMetric(a.name)
-            && (!isLoadMetric(a.name) || a.service == context.service)
+        if (a.score >= kStrongAnomaly && a.probability >= kStrongProbability
+            && context.relatedToFailure(a) && a.role != MetricRole::State
+            && (a.role != MetricRole::Load || a.service == context.service)
             && a.onset < context.incidentOnset) {
             context.incidentOnset = a.onset;
             context.incidentOnsetSeries = a.series;
@@ -586,105 +632,93 @@ Status IncidentAnalyzer::deriveFromTraffic(Context &context)
 
 void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
 {
-    using ServiceState = Context::ServiceState;
-    auto &states = context.services;
+    // Signal 2: each service's worst symptom and its load.
+    std::vector<SeriesFinding> findings;
+    TimeUs interval = 0; // the finest resolution among what moved
     for (const MetricAnomaly &a : context.anomalies) {
-        if (a.service.empty() || isStateMetric(a.name) || a.onset > context.time)
+        if (a.service.empty() || a.onset > context.time + kCascadeLookahead)
             continue;
-        ServiceState &s = states[a.service];
-        if (isLoadMetric(a.name)) {
-            if (a.direction > 0 && (!s.loadUp || a.onset < s.loadOnset)) {
-                s.loadUp = true;
-                s.loadOnset = a.onset;
-            }
-            continue;
-        }
-        if (a.score < kStrongAnomaly)
-            continue;
-        if (!s.symptom || a.onset < s.symptomOnset)
-            s.symptomOnset = a.onset;
-        s.symptom = true;
-        if (a.score > s.magnitude) {
-            s.magnitude = a.score;
-            s.strongest = a.series;
-        }
-        if (!a.entity.empty() && a.score > s.strongestEntityScore) {
-            s.strongestEntityScore = a.score;
-            s.strongestEntity = a.entity;
+        SeriesFinding f;
+        f.service = a.service;
+        f.entity = a.entity;
+        f.series = a.series;
+        f.meaning.role = a.role;
+        f.score.onset = a.onset;
+        f.score.direction = a.direction;
+        f.score.sigmas = a.score;
+        f.score.probability = a.probability;
+        f.changeSeconds = a.changeSeconds;
+        f.score.effect = a.effect;
+        findings.push_back(std::move(f));
+    }
+    for (const SeriesInfo &series : m_series) {
+        if (series.sampleCount > 1 && series.lastTime >= context.windowBegin) {
+            const TimeUs i = sampleInterval(series);
+            interval = interval == 0 ? i : std::min(interval, i);
         }
     }
-    // Own problem, or inherited: load that came from callers, symptoms a callee had first.
-    for (auto &[service, s] : states) {
-        bool callerLoad = false;
-        for (const std::string &caller : context.graph.callers(service)) {
-            const auto it = states.find(caller);
-            callerLoad |= it != states.end() && it->second.loadUp;
-        }
-        if (s.loadUp && !callerLoad && s.symptom) {
-            s.own = true;
-            s.why = "request rate rose at " + service + " itself (not passed on by a caller)";
-            continue;
-        }
-        if (!s.symptom)
-            continue;
-        if (s.loadUp && callerLoad) {
-            s.why = "more requests from its callers";
-            continue;
-        }
-        std::string inheritedFrom;
-        for (const std::string &callee : context.graph.callees(service)) {
-            const auto it = states.find(callee);
-            if (it != states.end() && it->second.symptom
-                && it->second.symptomOnset <= s.symptomOnset + 2 * kMinute)
-                inheritedFrom = callee;
-        }
-        if (!inheritedFrom.empty()) {
-            s.why = "its callee " + inheritedFrom + " moved first";
-            continue;
-        }
-        s.own = true;
-        s.why = s.strongest + " moved without a callee moving first";
-    }
+    const std::map<std::string, ServiceAnomaly> services = aggregateByService(findings);
 
-    TimeUs earliestOwn = context.time;
-    for (const auto &[service, s] : states) {
-        if (s.own)
-            earliestOwn
-                = std::min(earliestOwn, s.loadUp && !s.symptom ? s.loadOnset : s.symptomOnset);
+    // Signal 3: where in the call graph it started.
+    PropagationOptions propagation;
+    propagation.sameTime = std::max<TimeUs>(2 * kMinute, interval);
+    const std::vector<ServiceRank> ranks
+        = rankServices(context.graph, context.service, services, propagation);
+
+    // What the cause ranking needs to know of each service.
+    for (const ServiceRank &rank : ranks) {
+        const ServiceAnomaly &a = services.at(rank.service);
+        Context::ServiceState &state = context.services[rank.service];
+        state.loadUp = a.load >= 0.5;
+        state.loadOnset = a.loadOnset;
+        state.symptom = a.symptom >= kStrongProbability;
+        state.symptomOnset = a.onset;
+        state.magnitude = a.strongestSigmas;
+        state.strongest = a.strongest;
+        state.strongestEntity = a.strongestEntity;
+        state.own = rank.loadOrigin || (state.symptom && rank.own >= 0.5 * a.symptom);
+        if (rank.loadOrigin)
+            state.why
+                = "request rate rose at " + rank.service + " itself (not passed on by a caller)";
+        else if (rank.inheritedLoad)
+            state.why = "more requests from its callers";
+        else if (!rank.explainedBy.empty())
+            state.why = "its callee " + rank.explainedBy + " moved as surely, no later";
+        else
+            state.why = a.strongest + " moved without a callee moving first";
     }
 
     std::vector<Suspect> suspects;
-    for (const auto &[service, s] : states) {
-        if (!s.symptom)
+    for (const ServiceRank &rank : ranks) {
+        const ServiceAnomaly &a = services.at(rank.service);
+        const Context::ServiceState &state = context.services.at(rank.service);
+        if (a.symptom <= 0 && !rank.loadOrigin)
             continue;
         Suspect suspect;
-        suspect.service = service;
-        const bool related = context.related.count(service) > 0;
-        const TimeUs onset
-            = s.own && s.loadUp ? std::min(s.loadOnset, s.symptomOnset) : s.symptomOnset;
-        double score = s.own ? 0.55 : 0.2;
-        score += 0.2 * std::min(1.0, s.magnitude / 20.0);
-        if (s.own && onset <= earliestOwn + 30 * kSecond)
-            score += 0.15;
-        if (!related)
-            score *= 0.5;
-        const auto deepest = context.deepestFailures.find(service);
+        suspect.service = rank.service;
+        double score = rank.score;
+        const auto deepest = context.deepestFailures.find(rank.service);
         if (deepest != context.deepestFailures.end() && deepest->second >= 3)
-            score += 0.1;
-        // The size of the deviation breaks ties (services that moved in the same tick, as
-        // without traces): where it started usually moved the most.
-        suspect.score = 0.97 * std::min(score, 1.0) + 0.03 * std::min(1.0, s.magnitude / 1000.0);
-        suspect.evidence.push_back(s.strongest + " began " + minutes(context.time - onset)
-                                   + " before the failure, " + fixed(s.magnitude) + " sigma");
-        suspect.evidence.push_back(s.own ? s.why : "likely inherited: " + s.why);
+            score = std::min(1.0, score + 0.1);
+        suspect.score = score;
+        const TimeUs onset
+            = rank.loadOrigin && a.load >= 0.5 ? std::min(a.loadOnset, a.onset) : a.onset;
+        if (!a.strongest.empty())
+            suspect.evidence.push_back(
+                a.strongest
+                + (onset <= context.time
+                       ? " began " + minutes(context.time - onset) + " before the failure, "
+                       : " began " + minutes(onset - context.time) + " after the failure, ")
+                + fixed(a.strongestSigmas) + " sigma (anomaly " + fixed(100 * a.symptom, 0) + "%)");
+        suspect.evidence.push_back(state.own ? state.why : "likely inherited: " + state.why);
         if (deepest != context.deepestFailures.end())
             suspect.evidence.push_back("deepest failing span in " + std::to_string(deepest->second)
                                        + " traces");
-        if (service == context.service && !context.entity.empty())
+        if (rank.service == context.service && !context.entity.empty())
             suspect.entity = context.entity;
-        else if (!s.strongestEntity.empty())
-            suspect.entity = s.strongestEntity;
-        if (!related)
+        else if (!a.strongestEntity.empty())
+            suspect.entity = a.strongestEntity;
+        if (!context.graph.empty() && rank.reach <= 0 && rank.service != context.service)
             suspect.evidence.push_back("not on the failing service's call path");
         suspects.push_back(std::move(suspect));
     }
@@ -797,7 +831,7 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
     double mediation = 0;
     std::string mediationWhy;
     for (const MetricAnomaly &a : context.anomalies) {
-        if (isStateMetric(a.name) || a.onset < candidate.time - 15 * kSecond
+        if ((a.role == MetricRole::State) || a.onset < candidate.time - 15 * kSecond
             || a.onset > context.time || a.score < 3.0)
             continue;
         const bool touchesCandidate = (!candidate.service.empty() && a.service == candidate.service)
@@ -807,7 +841,8 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
             continue;
         // A change does not bring a service its own requests: those come from its callers
         // and users. (A change that makes it retry loads its callees, which is another service.)
-        if (isLoadMetric(a.name) && !candidate.service.empty() && a.service == candidate.service)
+        if ((a.role == MetricRole::Load) && !candidate.service.empty()
+            && a.service == candidate.service)
             continue;
         bool own = a.service.empty() || !a.entity.empty() || !a.node.empty();
         if (const auto it = context.services.find(a.service); it != context.services.end()) {
@@ -815,8 +850,8 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
             // A symptom that came with more traffic on its service is the traffic's doing,
             // unless the candidate took capacity away from that traffic.
             const auto &state = it->second;
-            if (state.loadUp && !isLoadMetric(a.name) && state.loadOnset <= a.onset + kMinute
-                && !isCapacityChange(candidate))
+            if (state.loadUp && !(a.role == MetricRole::Load)
+                && state.loadOnset <= a.onset + kMinute && !isCapacityChange(candidate))
                 continue;
         }
         if (!own)

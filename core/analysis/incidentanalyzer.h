@@ -1,9 +1,11 @@
 #pragma once
 
 #include "analysis/callgraph.h"
+#include "analysis/metricmeaning.h"
 #include "analysis/precedencehistory.h"
 #include "model/event.h"
 #include "model/series.h"
+#include "model/topologyedge.h"
 #include "util/result.h"
 
 #include <functional>
@@ -30,7 +32,11 @@ struct MetricAnomaly
     std::string node;
     TimeUs onset = 0;
     int direction = 0;
-    double score = 0; // typical deviation after the onset, in baseline sigmas
+    double score = 0; // typical deviation after the onset, in sigmas of the series' noise
+    double probability = 0; // [0, 1]: an abnormal change in the direction that is bad
+    MetricRole role = MetricRole::Other;
+    double changeSeconds = 0; // durations: after - baseline in seconds (0 when not known)
+    double effect = 0; // the change relative to its starting level (seriesanomaly.h)
     double baseline = 0;
     double sigma = 0;
     double after = 0;
@@ -109,6 +115,7 @@ public:
     void forgetCaches()
     {
         m_seriesLoaded = false;
+        m_topologyLoaded = false;
         m_history.reset();
         m_events.valid = false;
         m_spans.valid = false;
@@ -146,6 +153,8 @@ private:
     WindowCache<Event> m_events;
     WindowCache<Span> m_spans;
     bool m_seriesLoaded = false;
+    std::vector<TopologyEdge> m_topology; // declared, read once
+    bool m_topologyLoaded = false;
     std::optional<PrecedenceHistory> m_history; // the event types read so far
 };
 

@@ -11,9 +11,10 @@
 int main(int argc, char **argv)
 {
     if (argc != 6) {
-        std::fprintf(stderr, "usage: %s DATASET SCENARIO SPLIT ISSUE OUT.ndjson\n"
-                             "  e.g. %s ../shared/testdata/rca/petshop/dataset low_traffic test "
-                             "issue_0 issue0.ndjson\n",
+        std::fprintf(stderr,
+                     "usage: %s DATASET SCENARIO SPLIT ISSUE OUT.ndjson\n"
+                     "  e.g. %s ../shared/testdata/rca/petshop/dataset low_traffic test "
+                     "issue_0 issue0.ndjson\n",
                      argv[0], argv[0]);
         return 2;
     }

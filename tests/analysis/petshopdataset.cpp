@@ -174,7 +174,8 @@ Result<std::vector<Issue>> listIssues(const std::string &datasetRoot)
                 issue.split = split;
                 issue.name = issueDir.path().filename().string();
                 issue.directory = issueDir.path().string();
-                issue.failureId = "petshop-" + issue.scenario + "-" + issue.split + "-" + issue.name;
+                issue.failureId
+                    = "petshop-" + issue.scenario + "-" + issue.split + "-" + issue.name;
                 const QJsonObject target = readJson(issueDir.path() / "target.json");
                 issue.rootCause = target.value(QStringLiteral("root_cause"))
                                       .toObject()
@@ -185,9 +186,8 @@ Result<std::vector<Issue>> listIssues(const std::string &datasetRoot)
             }
         }
     }
-    const auto number = [](const std::string &name) {
-        return std::stoi(name.substr(name.find('_') + 1));
-    };
+    const auto number
+        = [](const std::string &name) { return std::stoi(name.substr(name.find('_') + 1)); };
     std::sort(issues.begin(), issues.end(), [&number](const Issue &a, const Issue &b) {
         if (a.scenario != b.scenario)
             return a.scenario < b.scenario;
@@ -217,14 +217,20 @@ Status writeIssueNdjson(const std::string &datasetRoot, const Issue &issue,
 
     std::string out;
     out.reserve(std::size_t{32} << 20);
-    // The normal period, ending one period before the incident's first row.
+    // The normal period was recorded months away from the incidents: it goes before them with
+    // a day between, whole days moved so that its hours of the day stay, rather than glued on
+    // as if it had led into the incident.
+    constexpr TimeUs kDay = 24 * 3600 * kMicrosPerSecond;
     const TimeUs period = typicalPeriod(*incident);
-    const TimeUs shift = incident->rows.front().first - period - history->rows.back().first;
+    const TimeUs gapEnd = incident->rows.front().first - period - kDay;
+    const TimeUs shift = (gapEnd - history->rows.back().first) / kDay * kDay
+        - (gapEnd < history->rows.back().first ? kDay : 0);
     appendSamples(out, *history, shift);
     appendSamples(out, *incident, 0);
 
-    const QJsonObject target
-        = readJson(fs::path(issue.directory) / "target.json").value(QStringLiteral("target")).toObject();
+    const QJsonObject target = readJson(fs::path(issue.directory) / "target.json")
+                                   .value(QStringLiteral("target"))
+                                   .toObject();
     const std::string node = target.value(QStringLiteral("node")).toString().toStdString();
     const std::string metric = target.value(QStringLiteral("metric")).toString().toStdString();
     const std::string statistic = target.value(QStringLiteral("agg")).toString().toStdString();

@@ -3,7 +3,8 @@
 // The public PetShop root-cause dataset (Hardt et al., CLeaR 2024; CC-BY-4.0) as EventScope
 // input. Each issue becomes native NDJSON an operator could import:
 // - the scenario's normal operation (noissue/metrics.csv; the temporal scenarios, which have
-//   none, borrow low_traffic's), moved in time to end one period before the incident's rows;
+//   none, borrow low_traffic's), moved by whole days to end at least a day before the
+//   incident's rows (it was recorded months later; a gap says so);
 // - the incident's rows;
 // - one failure event on the observed component, at the dataset's breach time, naming the
 //   metric that breached;
