@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <queue>
+#include <set>
 
 namespace eventscope::analysis {
 
@@ -13,6 +14,9 @@ constexpr double kExplainedShare = 0.9; // the most a callee's anomaly takes fro
 constexpr double kInheritedLoadShare = 0.7; // taken from symptoms of load passed on by callers
 constexpr double kHealthyPass = 0.25; // how much of a path a healthy service carries
 constexpr double kUnreached = 0.3; // the part of its score a service off every path keeps
+// A cause accounts for the anomalies of what depends on it: the share of all other services'
+// anomaly upstream of a suspect moves its score by up to this part.
+constexpr double kExplainsWeight = 0.3;
 constexpr double kOtherKindShare = 0.5; // a slowdown's share in explaining failed requests
 // Among suspects equally sure, the larger relative change (durations add up along calls, so
 // the same added time is the largest share where it is added): worth up to this much score.
@@ -82,6 +86,10 @@ std::vector<ServiceRank> rankServices(const CallGraph &graph, const std::string 
               return std::max({latency, errors, a.otherSymptom});
           };
 
+    double totalSymptom = 0;
+    for (const auto &[service, anomaly] : services)
+        totalSymptom += anomaly.symptom;
+
     std::vector<ServiceRank> ranks;
     for (const auto &[service, anomaly] : services) {
         if (anomaly.symptom <= 0 && anomaly.load < kLoadSure)
@@ -130,6 +138,25 @@ std::vector<ServiceRank> rankServices(const CallGraph &graph, const std::string 
             rank.reach = 1.0;
         }
         rank.score = own * (kUnreached + (1 - kUnreached) * rank.reach);
+        if (useGraph && totalSymptom > anomaly.symptom) {
+            // What it would explain: the anomalies of the services that depend on it.
+            double upstream = 0;
+            std::set<std::string> seen{service};
+            std::vector<std::string> stack{service};
+            while (!stack.empty()) {
+                const std::string next = stack.back();
+                stack.pop_back();
+                for (const std::string &caller : graph.callers(next)) {
+                    if (!seen.insert(caller).second)
+                        continue;
+                    stack.push_back(caller);
+                    if (const ServiceAnomaly *a = anomalyOf(caller))
+                        upstream += a->symptom;
+                }
+            }
+            rank.explains = upstream / (totalSymptom - anomaly.symptom);
+            rank.score *= 1 - kExplainsWeight + kExplainsWeight * rank.explains;
+        }
         ranks.push_back(std::move(rank));
     }
     // Best first; nearly equal scores (saturated, or services that moved together at coarse

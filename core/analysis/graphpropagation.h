@@ -15,6 +15,8 @@
 // - what the failing service shows decides which symptoms elsewhere can account for it: a
 //   slowdown needs one as large below it, failed requests need failures (a slowdown counts
 //   half);
+// - a cause accounts for the anomalies of the services that depend on it: the larger the share
+//   of all the anomaly upstream of a suspect, the likelier it is where it began;
 // - among suspects equally sure, the larger relative change ranks first;
 // - the failing service reaches the others through the graph: a path through anomalous
 //   services carries fully, one through healthy services much less (the graph traversal of
@@ -40,6 +42,7 @@ struct ServiceRank
     bool loadOrigin = false; // load rose here, not at a caller
     bool inheritedLoad = false; // load rose here because it rose at a caller
     std::string explainedBy; // the callee that moved as surely and no later, if any
+    double explains = 0; // the share of the other services' anomaly upstream of it
 };
 
 struct PropagationOptions

@@ -159,9 +159,9 @@ private Q_SLOTS:
     }
 
 private:
-    static constexpr double kFloorTop1 = 0.60;
-    static constexpr double kFloorTop3 = 0.85;
-    static constexpr double kFloorTestTop1 = 0.68;
+    static constexpr double kFloorTop1 = 0.68;
+    static constexpr double kFloorTop3 = 0.88;
+    static constexpr double kFloorTestTop1 = 0.75;
 };
 
 QTEST_APPLESS_MAIN(TestPetShopQuality)

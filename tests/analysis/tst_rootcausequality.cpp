@@ -1,7 +1,7 @@
 // The ranker scored against the simulator's ground truth: 20 seeds, every incident kind, each
 // failure's cause (or the absence of one) and where the problem started. Prints the per-kind
-// table; fails below top-1 0.9 / top-3 0.97 for causes and for suspects, or when fewer than
-// 90% of failures are paired with their recovery (MTTR).
+// table; fails below causes 0.93 / 0.96 and suspects 0.96 / 0.98 (top-1 / top-3), or when fewer
+// than 90% of failures are paired with their recovery (MTTR).
 
 #include "analysis/incidentanalyzer.h"
 #include "sim/simulator.h"
@@ -162,10 +162,10 @@ private Q_SLOTS:
 
         QCOMPARE(perKind.size(), std::size_t{6}); // every kind was exercised
         const double n = total.incidents;
-        QVERIFY2(total.cause1 / n >= 0.9, "cause top-1 below 0.9");
-        QVERIFY2(total.cause3 / n >= 0.97, "cause top-3 below 0.97");
-        QVERIFY2(total.suspect1 / n >= 0.9, "suspect top-1 below 0.9");
-        QVERIFY2(total.suspect3 / n >= 0.97, "suspect top-3 below 0.97");
+        QVERIFY2(total.cause1 / n >= 0.93, "cause top-1 below 0.93");
+        QVERIFY2(total.cause3 / n >= 0.96, "cause top-3 below 0.96");
+        QVERIFY2(total.suspect1 / n >= 0.96, "suspect top-1 below 0.96");
+        QVERIFY2(total.suspect3 / n >= 0.98, "suspect top-3 below 0.98");
         QVERIFY2(total.recovery / n >= 0.9, "recovery pairing below 0.9");
     }
 
