@@ -21,6 +21,10 @@ constexpr double kOtherKindShare = 0.5; // a slowdown's share in explaining fail
 // Among suspects equally sure, the larger relative change (durations add up along calls, so
 // the same added time is the largest share where it is added): worth up to this much score.
 constexpr double kEffectTieBreak = 0.05;
+// A service whose callees are watched and stayed healthy is known to be where a problem began;
+// one with no watched callee (a leaf, an uninstrumented remote) only may be: what lies behind
+// it is unseen. Worth this part of the score, so that it orders near-equal suspects only.
+constexpr double kConfirmedWeight = 0.05;
 
 } // namespace
 
@@ -104,9 +108,13 @@ std::vector<ServiceRank> rankServices(const CallGraph &graph, const std::string 
         rank.inheritedLoad = ownLoad && callerLoad;
 
         double own = relevantSymptom(service, anomaly);
+        bool watched = false; // a callee with series of its own
+        for (const std::string &callee : graph.callees(service))
+            watched = watched || anomalyOf(callee) != nullptr || options.watched.count(callee) > 0;
         if (rank.loadOrigin) {
             // Where a surge entered: its own load explains its symptoms and its callees'.
             own = std::max(own, anomaly.load * 0.9);
+            rank.confirmed = watched ? 1.0 : 0.0;
         } else {
             double explained = 0;
             for (const std::string &callee : graph.callees(service)) {
@@ -127,6 +135,7 @@ std::vector<ServiceRank> rankServices(const CallGraph &graph, const std::string 
                 }
             }
             own *= 1.0 - kExplainedShare * explained;
+            rank.confirmed = watched ? 1.0 - explained : 0.0;
             if (rank.inheritedLoad)
                 own *= 1.0 - kInheritedLoadShare * anomaly.load;
         }
@@ -138,8 +147,11 @@ std::vector<ServiceRank> rankServices(const CallGraph &graph, const std::string 
             rank.reach = 1.0;
         }
         rank.score = own * (kUnreached + (1 - kUnreached) * rank.reach);
+        if (useGraph)
+            rank.score *= 1 - kConfirmedWeight + kConfirmedWeight * rank.confirmed;
         if (useGraph && totalSymptom > anomaly.symptom) {
-            // What it would explain: the anomalies of the services that depend on it.
+            // What it would explain: the anomalies of the services that depend on it, where
+            // they did not begin before its own.
             double upstream = 0;
             std::set<std::string> seen{service};
             std::vector<std::string> stack{service};
@@ -150,7 +162,9 @@ std::vector<ServiceRank> rankServices(const CallGraph &graph, const std::string 
                     if (!seen.insert(caller).second)
                         continue;
                     stack.push_back(caller);
-                    if (const ServiceAnomaly *a = anomalyOf(caller))
+                    // A cause explains only what began with it or after it.
+                    const ServiceAnomaly *a = anomalyOf(caller);
+                    if (a && a->onset + options.sameTime >= anomaly.onset)
                         upstream += a->symptom;
                 }
             }

@@ -17,6 +17,9 @@
 //   half);
 // - a cause accounts for the anomalies of the services that depend on it: the larger the share
 //   of all the anomaly upstream of a suspect, the likelier it is where it began;
+// - a service whose callees are watched and healthy is known to be where it began; a leaf or
+//   an uninstrumented remote only may be (what is behind it is unseen): a small difference,
+//   for ordering suspects otherwise equal;
 // - among suspects equally sure, the larger relative change ranks first;
 // - the failing service reaches the others through the graph: a path through anomalous
 //   services carries fully, one through healthy services much less (the graph traversal of
@@ -28,6 +31,7 @@
 #include "analysis/serviceanomaly.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,11 +47,17 @@ struct ServiceRank
     bool inheritedLoad = false; // load rose here because it rose at a caller
     std::string explainedBy; // the callee that moved as surely and no later, if any
     double explains = 0; // the share of the other services' anomaly upstream of it
+    // How surely nothing below it explains it: its callees are watched and stayed healthy (0
+    // when it has no watched callee, so what lies behind it is unseen).
+    double confirmed = 0;
 };
 
 struct PropagationOptions
 {
     TimeUs sameTime = 0; // onsets this close count as simultaneous (about one sample interval)
+    // Services with series of their own around the incident, whether they moved or not (those
+    // with an anomaly count as watched anyway). A callee outside it is unseen.
+    std::set<std::string> watched;
 };
 
 // Every service with a symptom or a load change, best first.

@@ -651,16 +651,21 @@ void IncidentAnalyzer::rankSuspects(Context &context, IncidentAnalysis &result)
         f.score.effect = a.effect;
         findings.push_back(std::move(f));
     }
+    PropagationOptions propagation;
     for (const SeriesInfo &series : m_series) {
         if (series.sampleCount > 1 && series.lastTime >= context.windowBegin) {
             const TimeUs i = sampleInterval(series);
             interval = interval == 0 ? i : std::min(interval, i);
         }
+        if (series.sampleCount > 0 && series.lastTime >= context.windowBegin
+            && series.firstTime <= context.time) {
+            if (const std::string_view service = series.key.label("service"); !service.empty())
+                propagation.watched.emplace(service);
+        }
     }
     const std::map<std::string, ServiceAnomaly> services = aggregateByService(findings);
 
     // Signal 3: where in the call graph it started.
-    PropagationOptions propagation;
     propagation.sameTime = std::max<TimeUs>(2 * kMinute, interval);
     const std::vector<ServiceRank> ranks
         = rankServices(context.graph, context.service, services, propagation);

@@ -198,36 +198,51 @@ Result<std::vector<Issue>> listIssues(const std::string &datasetRoot)
     return issues;
 }
 
-Status writeIssueNdjson(const std::string &datasetRoot, const Issue &issue,
-                        const std::string &outputPath)
-{
-    const fs::path scenarioDir = fs::path(datasetRoot) / issue.scenario;
-    fs::path historyPath = scenarioDir / "noissue" / "metrics.csv";
-    if (!fs::exists(historyPath))
-        historyPath = fs::path(datasetRoot) / "low_traffic" / "noissue" / "metrics.csv";
+namespace {
 
+fs::path historyPathOf(const std::string &datasetRoot, const Issue &issue)
+{
+    fs::path path = fs::path(datasetRoot) / issue.scenario / "noissue" / "metrics.csv";
+    if (!fs::exists(path))
+        path = fs::path(datasetRoot) / "low_traffic" / "noissue" / "metrics.csv";
+    return path;
+}
+
+// The normal period was recorded months away from the incidents: it goes before them with a
+// day between, whole days moved so that its hours of the day stay, rather than glued on as if
+// it had led into the incident.
+TimeUs historyShift(const MetricTable &history, const MetricTable &incident)
+{
+    constexpr TimeUs kDay = 24 * 3600 * kMicrosPerSecond;
+    const TimeUs period = typicalPeriod(incident);
+    const TimeUs gapEnd = incident.rows.front().first - period - kDay;
+    return (gapEnd - history.rows.back().first) / kDay * kDay
+        - (gapEnd < history.rows.back().first ? kDay : 0);
+}
+
+struct Tables
+{
+    MetricTable history;
+    MetricTable incident;
+};
+
+Result<Tables> readTables(const std::string &datasetRoot, const Issue &issue)
+{
     auto incident = readMetrics(fs::path(issue.directory) / "metrics.csv");
     if (!incident)
-        return Status::failure(incident.error());
-    auto history = readMetrics(historyPath);
+        return Result<Tables>::failure(incident.error());
+    auto history = readMetrics(historyPathOf(datasetRoot, issue));
     if (!history)
-        return Status::failure(history.error());
+        return Result<Tables>::failure(history.error());
     if (incident->rows.empty() || history->rows.empty())
-        return Status::failure(issue.directory + ": no metric rows");
+        return Result<Tables>::failure(issue.directory + ": no metric rows");
+    return Tables{std::move(*history), std::move(*incident)};
+}
 
-    std::string out;
-    out.reserve(std::size_t{32} << 20);
-    // The normal period was recorded months away from the incidents: it goes before them with
-    // a day between, whole days moved so that its hours of the day stay, rather than glued on
-    // as if it had led into the incident.
-    constexpr TimeUs kDay = 24 * 3600 * kMicrosPerSecond;
-    const TimeUs period = typicalPeriod(*incident);
-    const TimeUs gapEnd = incident->rows.front().first - period - kDay;
-    const TimeUs shift = (gapEnd - history->rows.back().first) / kDay * kDay
-        - (gapEnd < history->rows.back().first ? kDay : 0);
-    appendSamples(out, *history, shift);
-    appendSamples(out, *incident, 0);
-
+Status appendIncident(std::string &out, const std::string &datasetRoot, const Issue &issue,
+                      const MetricTable &incident)
+{
+    appendSamples(out, incident, 0);
     const QJsonObject target = readJson(fs::path(issue.directory) / "target.json")
                                    .value(QStringLiteral("target"))
                                    .toObject();
@@ -259,6 +274,7 @@ Status writeIssueNdjson(const std::string &datasetRoot, const Issue &issue,
     json::appendString(out, statistic);
     out += "}}\n";
 
+    const fs::path scenarioDir = fs::path(datasetRoot) / issue.scenario;
     auto graph = readCsv(scenarioDir / "graph.csv");
     if (!graph)
         return Status::failure(graph.error());
@@ -281,11 +297,67 @@ Status writeIssueNdjson(const std::string &datasetRoot, const Issue &issue,
         }
     }
 
-    std::ofstream file(outputPath, std::ios::binary);
-    file.write(out.data(), static_cast<std::streamsize>(out.size()));
-    if (!file)
-        return Status::failure(outputPath + ": write failed");
     return {};
+}
+
+Status writeFile(const std::string &path, const std::string &text)
+{
+    std::ofstream file(path, std::ios::binary);
+    file.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!file)
+        return Status::failure(path + ": write failed");
+    return {};
+}
+
+} // namespace
+
+Result<std::string> historyKey(const std::string &datasetRoot, const Issue &issue)
+{
+    auto tables = readTables(datasetRoot, issue);
+    if (!tables)
+        return Result<std::string>::failure(tables.error());
+    return historyPathOf(datasetRoot, issue).string() + " moved by "
+        + std::to_string(historyShift(tables->history, tables->incident)) + " us";
+}
+
+Status writeHistoryNdjson(const std::string &datasetRoot, const Issue &issue,
+                          const std::string &outputPath)
+{
+    auto tables = readTables(datasetRoot, issue);
+    if (!tables)
+        return Status::failure(tables.error());
+    std::string out;
+    out.reserve(std::size_t{32} << 20);
+    appendSamples(out, tables->history, historyShift(tables->history, tables->incident));
+    return writeFile(outputPath, out);
+}
+
+Status writeIncidentNdjson(const std::string &datasetRoot, const Issue &issue,
+                           const std::string &outputPath)
+{
+    auto incident = readMetrics(fs::path(issue.directory) / "metrics.csv");
+    if (!incident)
+        return Status::failure(incident.error());
+    if (incident->rows.empty())
+        return Status::failure(issue.directory + ": no metric rows");
+    std::string out;
+    if (Status status = appendIncident(out, datasetRoot, issue, *incident); !status)
+        return status;
+    return writeFile(outputPath, out);
+}
+
+Status writeIssueNdjson(const std::string &datasetRoot, const Issue &issue,
+                        const std::string &outputPath)
+{
+    auto tables = readTables(datasetRoot, issue);
+    if (!tables)
+        return Status::failure(tables.error());
+    std::string out;
+    out.reserve(std::size_t{32} << 20);
+    appendSamples(out, tables->history, historyShift(tables->history, tables->incident));
+    if (Status status = appendIncident(out, datasetRoot, issue, tables->incident); !status)
+        return status;
+    return writeFile(outputPath, out);
 }
 
 } // namespace eventscope::testing::petshop

@@ -34,8 +34,17 @@ struct Issue
 // Every issue under `datasetRoot` (the folder holding the scenarios), in a stable order.
 Result<std::vector<Issue>> listIssues(const std::string &datasetRoot);
 
-// Writes the issue as NDJSON to `outputPath`.
+// Writes the issue as NDJSON to `outputPath`: its history, then its incident.
 Status writeIssueNdjson(const std::string &datasetRoot, const Issue &issue,
                         const std::string &outputPath);
+
+// The same in two parts, so that issues whose history is the same (same normal period, moved
+// by the same days) can share one import of it: the history's identity, the history alone,
+// and what follows it (incident rows, failure, topology).
+Result<std::string> historyKey(const std::string &datasetRoot, const Issue &issue);
+Status writeHistoryNdjson(const std::string &datasetRoot, const Issue &issue,
+                          const std::string &outputPath);
+Status writeIncidentNdjson(const std::string &datasetRoot, const Issue &issue,
+                           const std::string &outputPath);
 
 } // namespace eventscope::testing::petshop
