@@ -78,6 +78,11 @@ bool isCapacityChange(const Event &event)
 
 double kindWeight(const Event &event, std::string &why)
 {
+    if (const ClusterCondition *condition = clusterCondition(event)) {
+        why = "Kubernetes " + std::string(condition->reason) + ": "
+            + std::string(condition->mechanism);
+        return 1.0;
+    }
     if (isRoutineLifecycle(event.type)) {
         why = "routine Kubernetes lifecycle event";
         return 0.2;
@@ -140,27 +145,6 @@ std::vector<Sample> bucketCounts(const std::vector<TimeUs> &times, TimeUs begin,
 
 } // namespace
 
-std::string entityName(std::string_view entity)
-{
-    const auto slash = entity.rfind('/');
-    return std::string(slash == std::string_view::npos ? entity : entity.substr(slash + 1));
-}
-
-std::string eventNode(const Event &event)
-{
-    if (event.entity.starts_with("Node/"))
-        return entityName(event.entity);
-    if (event.attributes.find("\"node\"") == std::string::npos)
-        return {};
-    thread_local simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    std::string_view node;
-    if (parser.parse(event.attributes).get(root) == simdjson::SUCCESS
-        && root["node"].get(node) == simdjson::SUCCESS)
-        return std::string(node);
-    return {};
-}
-
 struct IncidentAnalyzer::Context
 {
     Event failure;
@@ -176,6 +160,25 @@ struct IncidentAnalyzer::Context
     CallGraph graph;
     std::vector<MetricAnomaly> anomalies;
     std::set<std::string> related; // the failing service and everything it calls
+    // Which services run on which node: built on first need (node conditions are rare).
+    mutable std::optional<Placement> placementCache;
+    const std::vector<SeriesInfo> *series = nullptr;
+    const Placement &placement() const
+    {
+        if (!placementCache) {
+            placementCache.emplace();
+            placementCache->addEvents(events);
+            for (const SeriesInfo &s : *series) {
+                const std::string_view onNode = s.key.label("node");
+                const std::string_view ofService = s.key.label("service");
+                if (!onNode.empty() && !ofService.empty())
+                    placementCache->add(std::string(onNode), std::string(ofService));
+            }
+        }
+        return *placementCache;
+    }
+    // The first node condition (NodeNotReady and its kin) of each node in the window.
+    std::map<std::string, const Event *> nodeConditions;
     TimeUs incidentOnset = 0;
     std::string incidentOnsetSeries;
     const PrecedenceHistory *history = nullptr; // capture-wide, owned by the analyzer
@@ -379,6 +382,8 @@ Result<IncidentAnalysis> IncidentAnalyzer::analyze(const Event &failure)
                 context.related.emplace(service);
         }
     }
+
+    context.series = &m_series;
 
     if (Status status = findAnomalies(context); !status)
         return Result<IncidentAnalysis>::failure(status.error());
@@ -824,6 +829,44 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
                 evidence->push_back(candidate.service + " calls " + context.service);
         }
     }
+    // A node's condition reaches the services that run there.
+    const ClusterCondition *condition = clusterCondition(candidate);
+    double conditionLink = 0; // how directly the condition touches what failed
+    if (condition) {
+        if (topology >= 1.0
+            || (topology >= 0.9 && condition->scope == ClusterCondition::Scope::Node))
+            conditionLink = 1.0;
+        else if (topology >= 0.9)
+            conditionLink = 0.4; // another pod's trouble on the same node
+        else if (topology >= 0.8 && !candidate.service.empty()
+                 && candidate.service == context.service)
+            conditionLink = 0.8;
+        else if (topology > 0.3)
+            conditionLink = 0.85 * topology; // a service it depends on
+    }
+    if (condition && condition->scope == ClusterCondition::Scope::Node && !node.empty()
+        && node != context.node) {
+        if (context.placement().runsOn(context.service, node)) {
+            topology = std::max(topology, 0.85);
+            conditionLink = std::max(conditionLink, 0.85);
+            if (evidence)
+                evidence->push_back(context.service + " runs pods on node " + node);
+        } else {
+            for (const std::string &service : context.placement().servicesOn(node)) {
+                const int down = context.distancesTo(service).first;
+                if (service == context.service || down <= 0)
+                    continue;
+                const double link = 0.7 / (1.0 + 0.25 * (down - 1));
+                if (link > conditionLink) {
+                    topology = std::max(topology, link);
+                    conditionLink = link;
+                    if (evidence)
+                        evidence->push_back(service + ", which " + context.service
+                                            + " depends on, runs pods on node " + node);
+                }
+            }
+        }
+    }
     if (topology < 0.7 && schedulingFailure && isCapacityChange(candidate)) {
         topology = 0.7;
         capacity = true;
@@ -874,6 +917,16 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
     if (mediation > 0)
         if (evidence)
             evidence->push_back(mediationWhy);
+    // A condition Kubernetes reports on what failed explains it by its mechanism, whether or
+    // not a metric of it was recorded.
+    // It acts at once, so the failure follows within minutes, as a metric moved by a change
+    // does (the same decay).
+    if (condition && conditionLink > 0) {
+        const double lag = static_cast<double>(context.time - candidate.time);
+        mediation = std::max(mediation,
+                             condition->strength * conditionLink
+                                 * std::exp(-lag / static_cast<double>(5 * kMinute)));
+    }
 
     std::string kindWhy;
     const double kind = kindWeight(candidate, kindWhy);
@@ -913,7 +966,18 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
         + 0.10 * proximity + kHistoryWeight * history;
     if (isRoutineLifecycle(candidate.type))
         score *= 0.4; // a pod starting is what follows a change, not a change itself
-    if (candidate.time > context.incidentOnset + 45 * kSecond) {
+    // A pod's condition on a node that had already stopped is the node's doing.
+    if (condition && condition->scope != ClusterCondition::Scope::Node && !node.empty()) {
+        const auto it = context.nodeConditions.find(node);
+        if (it != context.nodeConditions.end() && it->second->time <= candidate.time) {
+            score *= 0.5;
+            if (evidence)
+                evidence->push_back("follows " + it->second->type + " of node " + node);
+        }
+    }
+    // A condition is reported once it has held for a while (a node is NotReady after missed
+    // heartbeats, BackOff after repeated crashes): what it announces began before it.
+    if (candidate.time > context.incidentOnset + 45 * kSecond && conditionLink <= 0) {
         score *= 0.35;
         if (evidence)
             evidence->push_back("came after " + context.incidentOnsetSeries + " had already moved");
@@ -959,16 +1023,19 @@ void IncidentAnalyzer::rankCauses(Context &context, IncidentAnalysis &result)
         const auto it = typeCounts.find(type);
         return it == typeCounts.end() ? 0 : it->second;
     };
+    for (const Event &e : context.events) {
+        if (e.time < context.windowBegin || e.time >= context.time)
+            continue;
+        const ClusterCondition *condition = clusterCondition(e);
+        if (condition && condition->scope == ClusterCondition::Scope::Node)
+            context.nodeConditions.try_emplace(eventNode(e), &e);
+    }
     // Score every candidate cheaply, then explain the best.
     std::vector<std::pair<double, const Event *>> scored;
     for (const Event &candidate : context.events) {
         if (candidate.time < context.windowBegin || candidate.time >= context.time
-            || candidate.sourceId == context.failure.sourceId)
+            || !isCauseCandidate(candidate, context.failure))
             continue;
-        if (candidate.category == EventCategory::Failure
-            || candidate.category == EventCategory::Recovery
-            || candidate.category == EventCategory::Alert)
-            continue; // symptoms and reactions, not changes
         scored.emplace_back(scoreCause(context, candidate, countOf, nullptr), &candidate);
     }
     std::stable_sort(scored.begin(), scored.end(),

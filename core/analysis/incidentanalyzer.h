@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/callgraph.h"
+#include "analysis/eventlinking.h"
 #include "analysis/metricmeaning.h"
 #include "analysis/precedencehistory.h"
 #include "model/event.h"
@@ -162,10 +163,5 @@ private:
 // weak candidates (an incident may have no cause event at all).
 constexpr double kConfidentCauseScore = 0.65;
 bool isConfidentCause(const RankedCause &cause);
-
-// The last path segment of an entity ("Pod/shop/checkout-7d9f-x2k8p" → "checkout-7d9f-x2k8p").
-std::string entityName(std::string_view entity);
-// The node an event names: its "node" attribute, or a Node entity.
-std::string eventNode(const Event &event);
 
 } // namespace eventscope::analysis

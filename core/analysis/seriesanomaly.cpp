@@ -125,14 +125,37 @@ std::optional<SeriesAnomalyScore> scoreSeries(std::span<const Sample> samples,
     std::vector<double> prefix(n + 1, 0.0);
     for (std::size_t i = 0; i < n; ++i)
         prefix[i + 1] = prefix[i] + values[i];
-    const auto referenceBefore = [&values](std::size_t j) {
-        const std::size_t from = j > kMaxReference ? j - kMaxReference : 0;
-        return medianOf(std::span<const double>(values).subspan(from, j - from));
+    // The medians the search needs, each computed once (the search is otherwise quadratic in
+    // medians): of every suffix (the level from an onset on) and of the samples before each
+    // (the reference level, at most kMaxReference of them).
+    const auto middleOf = [](const std::vector<double> &sorted) {
+        const std::size_t k = sorted.size() / 2;
+        return sorted.size() % 2 == 0 ? (sorted[k] + sorted[k - 1]) / 2 : sorted[k];
     };
+    std::vector<double> suffixMedian(n), referenceMedian(n + 1, 0.0);
+    {
+        std::vector<double> sorted;
+        sorted.reserve(n);
+        for (std::size_t j = n; j-- > 0;) {
+            sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), values[j]), values[j]);
+            suffixMedian[j] = middleOf(sorted);
+        }
+        sorted.clear();
+        for (std::size_t j = 1; j <= n; ++j) {
+            sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), values[j - 1]),
+                          values[j - 1]);
+            if (j > kMaxReference) {
+                const double leaving = values[j - 1 - kMaxReference];
+                sorted.erase(std::lower_bound(sorted.begin(), sorted.end(), leaving));
+            }
+            referenceMedian[j] = middleOf(sorted);
+        }
+    }
+    const auto referenceBefore = [&referenceMedian](std::size_t j) { return referenceMedian[j]; };
     const auto scoreAt = [&](std::size_t j) {
         SeriesAnomalyScore s;
         s.reference = referenceBefore(j);
-        s.after = medianOf(std::span<const double>(values).subspan(j));
+        s.after = suffixMedian[j];
         s.onset = times[j];
         s.direction = s.after >= s.reference ? 1 : -1;
         s.scale = localScale;
@@ -145,7 +168,7 @@ std::optional<SeriesAnomalyScore> scoreSeries(std::span<const Sample> samples,
     double bestStatistic = 0;
     for (std::size_t j = 1; j + minAfter <= n; ++j) {
         const double reference = referenceBefore(j);
-        const double after = medianOf(std::span<const double>(values).subspan(j));
+        const double after = suffixMedian[j];
         // Persistent: most samples from the onset on are beyond 2 sigma the same way.
         const int direction = after >= reference ? 1 : -1;
         std::size_t beyond = 0;
@@ -170,8 +193,7 @@ std::optional<SeriesAnomalyScore> scoreSeries(std::span<const Sample> samples,
         // A change that builds up (a leak, a ramp) began where the series first stood off.
         std::size_t j = *split;
         const double reference = referenceBefore(j);
-        const int direction
-            = medianOf(std::span<const double>(values).subspan(j)) >= reference ? 1 : -1;
+        const int direction = suffixMedian[j] >= reference ? 1 : -1;
         while (j > 1 && (values[j - 1] - reference) * direction >= 2 * localScale)
             --j;
         best = scoreAt(j);

@@ -3,6 +3,7 @@
 // started. Each case states the assumption of the signal's header it checks.
 
 #include "analysis/callgraph.h"
+#include "analysis/eventlinking.h"
 #include "analysis/graphpropagation.h"
 #include "analysis/metricmeaning.h"
 #include "analysis/seriesanomaly.h"
@@ -501,6 +502,67 @@ private Q_SLOTS:
         QCOMPARE(ranks[1].service, std::string("c"));
         for (const ServiceRank &r : ranks)
             QVERIFY(r.explainedBy.empty());
+    }
+
+    // Signal 4.
+    void kubernetesConditionsAreCandidatesOtherFailuresAreNot()
+    {
+        const auto event = [](std::string type, EventCategory category) {
+            Event e;
+            e.sourceId = type;
+            e.type = std::move(type);
+            e.category = category;
+            return e;
+        };
+        const Event failure = event("failure.latency_slo_breach", EventCategory::Failure);
+        // Filed as failures by the decoder, causes for another failure.
+        for (const char *reason :
+             {"k8s.NodeNotReady", "k8s.FailedScheduling", "k8s.BackOff", "k8s.Unhealthy",
+              "k8s.Evicted", "k8s.FailedMount", "k8s.OOMKilling"}) {
+            const Event condition = event(reason, EventCategory::Failure);
+            QVERIFY2(clusterCondition(condition), reason);
+            QVERIFY2(isCauseCandidate(condition, failure), reason);
+        }
+        QCOMPARE(clusterCondition(event("k8s.NodeNotReady", EventCategory::Other))->scope,
+                 ClusterCondition::Scope::Node);
+        QCOMPARE(clusterCondition(event("k8s.FailedScheduling", EventCategory::Failure))->scope,
+                 ClusterCondition::Scope::Workload);
+        // Routine lifecycle and other sources' failures are not conditions.
+        QVERIFY(!clusterCondition(event("k8s.Scheduled", EventCategory::Provisioning)));
+        QVERIFY(!clusterCondition(event("failure.crash", EventCategory::Failure)));
+        QVERIFY(!isCauseCandidate(event("failure.crash", EventCategory::Failure), failure));
+        QVERIFY(
+            !isCauseCandidate(event("recovery.pod_replaced", EventCategory::Recovery), failure));
+        QVERIFY(!isCauseCandidate(event("alert.fired", EventCategory::Alert), failure));
+        QVERIFY(isCauseCandidate(event("deployment.rollout", EventCategory::Deployment), failure));
+        // The same condition elsewhere is the same symptom, and the failure is not its own cause.
+        const Event unhealthy = event("k8s.Unhealthy", EventCategory::Failure);
+        Event otherPod = unhealthy;
+        otherPod.sourceId = "other";
+        QVERIFY(!isCauseCandidate(otherPod, unhealthy));
+        QVERIFY(!isCauseCandidate(unhealthy, unhealthy));
+    }
+
+    void placementFromEventsThatNameANode()
+    {
+        std::vector<Event> events(3);
+        events[0].service = "cart";
+        events[0].entity = "Pod/shop/cart-1";
+        events[0].attributes = R"({"node":"node-7","count":"1"})";
+        events[1].service = "node-7"; // a Node's own event says nothing of what runs on it
+        events[1].entity = "Node/node-7";
+        events[2].service = "orders"; // no node
+        Placement placement;
+        placement.addEvents(events);
+        placement.add("node-2", "orders");
+        QVERIFY(placement.runsOn("cart", "node-7"));
+        QVERIFY(!placement.runsOn("node-7", "node-7"));
+        QVERIFY(placement.runsOn("orders", "node-2"));
+        QVERIFY(!placement.runsOn("orders", "node-7"));
+        QCOMPARE(placement.servicesOn("node-9").size(), std::size_t(0));
+        QCOMPARE(eventNode(events[0]), std::string("node-7"));
+        QCOMPARE(eventNode(events[1]), std::string("node-7"));
+        QCOMPARE(entityName("Pod/shop/cart-1"), std::string("cart-1"));
     }
 };
 
