@@ -1,6 +1,7 @@
 #include "analysis/analysisjson.h"
 
 #include "analysis/changepoint.h"
+#include "analysis/confidence.h"
 #include "util/jsonwriter.h"
 #include "util/timeformat.h"
 
@@ -66,6 +67,18 @@ std::string analysesToJson(const std::vector<IncidentAnalysis> &analyses)
             out += '}';
         }
         out += ']';
+        // The answer about causes and its confidence (signal 5): the cause's id, or null when
+        // no change event explains the failure.
+        const CauseAnswer answer = causeAnswer(a);
+        json::appendKey(out, "cause_answer");
+        out += '{';
+        json::appendKey(out, "cause");
+        if (answer.cause)
+            json::appendString(out, answer.cause->event.sourceId);
+        else
+            out += "null";
+        number(out, "confidence", answer.confidence);
+        out += '}';
         json::appendKey(out, "suspects");
         out += '[';
         for (const Suspect &s : a.suspects) {
@@ -153,8 +166,7 @@ std::string analysesToText(const std::vector<IncidentAnalysis> &analyses)
                       formatTimestamp(a.failure.time).c_str(), a.failure.type.c_str(),
                       a.failure.service.c_str(), a.failure.entity.c_str());
         out += line;
-        if (a.causes.empty())
-            out += "  causes: no change event in the window\n";
+        out += "  answer: " + causeAnswer(a).because + "\n";
         for (std::size_t i = 0; i < a.causes.size() && i < 3; ++i) {
             const RankedCause &c = a.causes[i];
             std::snprintf(line, sizeof line, "  cause %zu  %.2f%s  %s %s (%s)\n", i + 1, c.score,

@@ -3,6 +3,7 @@
 // started. Each case states the assumption of the signal's header it checks.
 
 #include "analysis/callgraph.h"
+#include "analysis/confidence.h"
 #include "analysis/eventlinking.h"
 #include "analysis/graphpropagation.h"
 #include "analysis/metricmeaning.h"
@@ -563,6 +564,38 @@ private Q_SLOTS:
         QCOMPARE(eventNode(events[0]), std::string("node-7"));
         QCOMPARE(eventNode(events[1]), std::string("node-7"));
         QCOMPARE(entityName("Pod/shop/cart-1"), std::string("cart-1"));
+    }
+
+    // Signal 5.
+    void causeAnswerIsTheSureCauseOrNone()
+    {
+        IncidentAnalysis analysis;
+        CauseAnswer none = causeAnswer(analysis);
+        QVERIFY(!none.cause);
+        QCOMPARE(none.confidence, 1.0);
+        QVERIFY(none.because.find("none in the window") != std::string::npos);
+
+        RankedCause weak;
+        weak.event.sourceId = "flag-1";
+        weak.event.type = "config.feature_flag";
+        weak.score = kConfidentCauseScore - 0.2;
+        analysis.causes.push_back(weak);
+        none = causeAnswer(analysis);
+        QVERIFY(!none.cause);
+        QVERIFY(std::abs(none.confidence - (1.0 - weak.score)) < 1e-12);
+        QVERIFY(none.because.find("config.feature_flag") != std::string::npos);
+
+        RankedCause sure;
+        sure.event.sourceId = "deploy-7";
+        sure.event.type = "deployment.rollout";
+        sure.event.service = "payments";
+        sure.score = 0.9;
+        analysis.causes.insert(analysis.causes.begin(), sure);
+        const CauseAnswer answer = causeAnswer(analysis);
+        QVERIFY(answer.cause == &analysis.causes.front());
+        QCOMPARE(answer.confidence, 0.9);
+        QVERIFY(answer.because.find("deployment.rollout on payments caused it")
+                != std::string::npos);
     }
 };
 

@@ -8,6 +8,7 @@
 #include "analysis/incidentanalyzer.h"
 #include "io/ndjsonimporter.h"
 #include "petshopdataset.h"
+#include "reliability.h"
 #include "store/capturereader.h"
 #include "store/storewriter.h"
 
@@ -82,6 +83,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         std::map<std::string, std::string> historyCaptures; // history key → imported capture
         std::map<std::string, Tally> perGroup; // "scenario split"
+        Reliability confidence; // the top suspect's score against its being right
         std::map<std::string, Tally> perSplit;
         Tally all;
         QElapsedTimer analysing;
@@ -131,6 +133,8 @@ private Q_SLOTS:
                     break;
                 }
             }
+            if (!analysis->suspects.empty())
+                confidence.add(analysis->suspects[0].score, rank == 1);
             perGroup[issue.scenario + " " + issue.split].add(rank);
             perSplit[issue.split].add(rank);
             all.add(rank);
@@ -170,10 +174,14 @@ private Q_SLOTS:
                      .arg(static_cast<double>(analysisMs) / static_cast<double>(all.issues), 0, 'f',
                           1);
         qInfo().noquote() << table;
+        qInfo().noquote() << confidence.table(QStringLiteral("PetShop top suspect's score"));
 
         // Floors just under what the engine reaches, so that a regression fails.
         QVERIFY2(all.rate(all.top1) >= kFloorTop1, "PetShop suspect top-1 fell below its floor");
         QVERIFY2(all.rate(all.top3) >= kFloorTop3, "PetShop suspect top-3 fell below its floor");
+        // 68 answers: a calibration error of 0.15 is still within what chance gives.
+        QVERIFY2(confidence.expectedCalibrationError() <= 0.15,
+                 "the top suspect's score no longer reads as a probability on PetShop");
         const Tally &test = perSplit["test"];
         QVERIFY2(test.rate(test.top1) >= kFloorTestTop1,
                  "PetShop test-split suspect top-1 fell below its floor");

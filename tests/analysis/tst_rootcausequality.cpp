@@ -3,7 +3,9 @@
 // table; fails below causes 0.93 / 0.96 and suspects 0.96 / 0.98 (top-1 / top-3), or when fewer
 // than 90% of failures are paired with their recovery (MTTR).
 
+#include "analysis/confidence.h"
 #include "analysis/incidentanalyzer.h"
+#include "reliability.h"
 #include "sim/simulator.h"
 #include "simulatedcapture.h"
 #include "store/capturereader.h"
@@ -62,6 +64,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         std::map<std::string, Tally> perKind;
+        Reliability suspectConfidence; // the top suspect's score against its being right
+        Reliability causeConfidence; // the cause answer's confidence against its being right
         for (int seed = 1; seed <= kSeeds; ++seed) {
             const std::string path
                 = dir.filePath(QStringLiteral("seed%1.capture").arg(seed)).toStdString();
@@ -123,6 +127,13 @@ private Q_SLOTS:
                              static_cast<double>(incident.recoveryTime - incident.time)
                                  / kMicrosPerSecond);
                 }
+                const analysis::CauseAnswer answer = analysis::causeAnswer(a);
+                causeConfidence.add(answer.confidence,
+                                    answer.cause ? answer.cause->event.sourceId == incident.cause
+                                                 : incident.cause.empty());
+                if (!a.suspects.empty())
+                    suspectConfidence.add(a.suspects[0].score,
+                                          suspectMatches(a.suspects[0], incident));
                 for (std::size_t i = 0; i < a.suspects.size() && i < 3; ++i) {
                     if (suspectMatches(a.suspects[i], incident)) {
                         t.suspect1 += i == 0;
@@ -159,6 +170,9 @@ private Q_SLOTS:
         }
         row(QStringLiteral("all"), total);
         qInfo().noquote() << table;
+        qInfo().noquote() << suspectConfidence.table(QStringLiteral("top suspect's score"));
+        qInfo().noquote() << causeConfidence.table(
+            QStringLiteral("cause answer's confidence (the top cause, or none)"));
 
         QCOMPARE(perKind.size(), std::size_t{6}); // every kind was exercised
         const double n = total.incidents;
@@ -167,6 +181,13 @@ private Q_SLOTS:
         QVERIFY2(total.suspect1 / n >= 0.96, "suspect top-1 below 0.96");
         QVERIFY2(total.suspect3 / n >= 0.98, "suspect top-3 below 0.98");
         QVERIFY2(total.recovery / n >= 0.9, "recovery pairing below 0.9");
+        // Scores read as probabilities: measured, not fitted (the simulator is easier than real
+        // incidents: its middle scores are right more often than they say). Ceilings just
+        // above what the engine reaches.
+        QVERIFY2(suspectConfidence.expectedCalibrationError() <= 0.13,
+                 "the top suspect's score no longer reads as a probability (ECE above 0.13)");
+        QVERIFY2(causeConfidence.expectedCalibrationError() <= 0.14,
+                 "the cause answer's confidence no longer reads as a probability (ECE above 0.14)");
     }
 
     // Many real incident datasets have metrics and events only: no traces, so no call graph.

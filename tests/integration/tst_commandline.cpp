@@ -303,12 +303,28 @@ private Q_SLOTS:
                 QVERIFY(!cause.toObject().value(QStringLiteral("evidence")).toArray().isEmpty());
             }
             QVERIFY(!analysis.value(QStringLiteral("suspects")).toArray().isEmpty());
+            // The answer about causes: the first cause when it is sure enough, else null (no
+            // change event explains it), with a confidence.
+            const QJsonObject answer = analysis.value(QStringLiteral("cause_answer")).toObject();
+            const double confidence = answer.value(QStringLiteral("confidence")).toDouble(-1);
+            QVERIFY(confidence >= 0 && confidence <= 1);
+            const QJsonValue answered = answer.value(QStringLiteral("cause"));
+            QVERIFY(answered.isNull() || answered.isString());
+            if (answered.isString())
+                QCOMPARE(answered.toString(),
+                         analysis.value(QStringLiteral("causes"))
+                             .toArray()
+                             .first()
+                             .toObject()
+                             .value(QStringLiteral("id"))
+                             .toString());
         }
         const QString failure = analyses.first().toObject().value(QStringLiteral("id")).toString();
         const Run one = run({QStringLiteral("analyze"), QStringLiteral("--db"), capture,
                              QStringLiteral("--incident"), failure});
         QCOMPARE(one.exitCode, 0);
-        QVERIFY2(one.out.startsWith(failure) && one.out.contains(QStringLiteral("suspect 1")),
+        QVERIFY2(one.out.startsWith(failure) && one.out.contains(QStringLiteral("suspect 1"))
+                     && one.out.contains(QStringLiteral("  answer: ")),
                  qPrintable(one.out));
         const Run impact = run({QStringLiteral("impact"), QStringLiteral("--db"), capture,
                                 QStringLiteral("--event-type"),
