@@ -622,11 +622,13 @@ Status IncidentAnalyzer::deriveFromTraffic(Context &context)
     // When did the incident begin: the first strong anomaly related to the failure. More
     // load counts only on the failing service itself: load rising on a callee is that
     // callee's traffic (another branch, an earlier surge), not this failure's beginning.
+    // Less load is not a problem beginning (fewer users, a caller that stopped calling): only
+    // load that rose counts.
     context.incidentOnset = context.time;
     for (const MetricAnomaly &a : context.anomalies) {
         if (a.score >= kStrongAnomaly && a.probability >= kStrongProbability
             && context.relatedToFailure(a) && a.role != MetricRole::State
-            && (a.role != MetricRole::Load || a.service == context.service)
+            && (a.role != MetricRole::Load || (a.service == context.service && a.direction > 0))
             && a.onset < context.incidentOnset) {
             context.incidentOnset = a.onset;
             context.incidentOnsetSeries = a.series;

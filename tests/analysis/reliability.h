@@ -3,7 +3,8 @@
 // Whether a score reads as a probability: of the answers given with a score near 0.8, about
 // 80 % should be right. Scores are binned in fifths; each bin shows how many answers fell in
 // it, how many of them were right and the mean score; the expected calibration error (ECE) is
-// the answer-weighted gap between the two.
+// the answer-weighted gap between the two, and its overconfident part the gap where scores
+// claim more than they deliver.
 
 #include <QString>
 
@@ -34,6 +35,18 @@ public:
         return gap / m_answers;
     }
 
+    // The part of that gap where scores claim more than they deliver: the harmful direction,
+    // an operator trusting an answer that is wrong more often than it says.
+    double overconfidence() const
+    {
+        if (m_answers == 0)
+            return 0;
+        double gap = 0;
+        for (const Bin &b : m_bins)
+            gap += std::max(0.0, b.scores - b.right);
+        return gap / m_answers;
+    }
+
     QString table(const QString &title) const
     {
         QString out = QStringLiteral("%1: score bin, answers, right, mean score\n").arg(title);
@@ -46,8 +59,10 @@ public:
                        .arg(b.answers ? b.right / b.answers : 0.0, 6, 'f', 2)
                        .arg(b.answers ? b.scores / b.answers : 0.0, 6, 'f', 2);
         }
-        out += QStringLiteral("  expected calibration error %1 over %2 answers\n")
+        out += QStringLiteral("  expected calibration error %1 (overconfident part %2) over %3 "
+                              "answers\n")
                    .arg(expectedCalibrationError(), 0, 'f', 3)
+                   .arg(overconfidence(), 0, 'f', 3)
                    .arg(m_answers);
         return out;
     }

@@ -182,6 +182,8 @@ private Q_SLOTS:
         // 68 answers: a calibration error of 0.15 is still within what chance gives.
         QVERIFY2(confidence.expectedCalibrationError() <= 0.15,
                  "the top suspect's score no longer reads as a probability on PetShop");
+        QVERIFY2(confidence.overconfidence() <= 0.05,
+                 "the top suspect's score claims more than it delivers on PetShop");
         const Tally &test = perSplit["test"];
         QVERIFY2(test.rate(test.top1) >= kFloorTestTop1,
                  "PetShop test-split suspect top-1 fell below its floor");

@@ -176,18 +176,22 @@ private Q_SLOTS:
 
         QCOMPARE(perKind.size(), std::size_t{6}); // every kind was exercised
         const double n = total.incidents;
-        QVERIFY2(total.cause1 / n >= 0.93, "cause top-1 below 0.93");
-        QVERIFY2(total.cause3 / n >= 0.96, "cause top-3 below 0.96");
+        QVERIFY2(total.cause1 / n >= 0.97, "cause top-1 below 0.97");
+        QVERIFY2(total.cause3 / n >= 0.99, "cause top-3 below 0.99");
         QVERIFY2(total.suspect1 / n >= 0.96, "suspect top-1 below 0.96");
         QVERIFY2(total.suspect3 / n >= 0.98, "suspect top-3 below 0.98");
         QVERIFY2(total.recovery / n >= 0.9, "recovery pairing below 0.9");
-        // Scores read as probabilities: measured, not fitted (the simulator is easier than real
-        // incidents: its middle scores are right more often than they say). Ceilings just
-        // above what the engine reaches.
+        // Scores read as probabilities: measured, not fitted. The simulator is easier than
+        // real incidents, so its middle scores are right more often than they say (the
+        // calibration error is underconfidence); they must never claim more than they deliver.
+        QVERIFY2(suspectConfidence.overconfidence() <= 0.03,
+                 "the top suspect's score claims more than it delivers");
+        QVERIFY2(causeConfidence.overconfidence() <= 0.03,
+                 "the cause answer's confidence claims more than it delivers");
         QVERIFY2(suspectConfidence.expectedCalibrationError() <= 0.13,
                  "the top suspect's score no longer reads as a probability (ECE above 0.13)");
-        QVERIFY2(causeConfidence.expectedCalibrationError() <= 0.14,
-                 "the cause answer's confidence no longer reads as a probability (ECE above 0.14)");
+        QVERIFY2(causeConfidence.expectedCalibrationError() <= 0.19,
+                 "the cause answer's confidence no longer reads as a probability (ECE above 0.19)");
     }
 
     // Many real incident datasets have metrics and events only: no traces, so no call graph.
