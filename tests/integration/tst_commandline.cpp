@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 namespace {
 
 struct Run
@@ -486,6 +488,56 @@ private Q_SLOTS:
                  qPrintable(again.second));
         broker.terminate();
         QVERIFY(broker.waitForFinished(30'000));
+    }
+
+    // A stop signal (Ctrl+C in the console's terminal, a logout) closes the window as the
+    // operator's close does: the window saves its layout, a live session commits what it
+    // consumed (the same stop as closing; its bound is tested in tst_ingestfaults), exit 0.
+    // Once blocked (before any thread starts), a signal that arrives during startup waits for
+    // the event loop instead of killing the process.
+    void guiClosesOnAStopSignal()
+    {
+        const QString capture = path(QStringLiteral("signal.capture"));
+        const Run imported
+            = run({QStringLiteral("import"), QStringLiteral("--db"), capture, QStringLiteral("-")},
+                  QByteArrayLiteral("{\"id\":\"e1\",\"time\":1764000000,"
+                                    "\"type\":\"config.change\"}\n"));
+        QCOMPARE(imported.exitCode, 0);
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"),
+                           path(QStringLiteral("signal-config")));
+        environment.insert(QStringLiteral("XDG_STATE_HOME"), path(QStringLiteral("signal-state")));
+        QProcess console;
+        console.setProcessEnvironment(environment);
+        console.start(QStringLiteral(EVENTSCOPE_BINARY), {QStringLiteral("--capture"), capture});
+        QVERIFY(console.waitForStarted());
+        // Its first step blocks the stop signals (a signal sent before that, while the
+        // process is still starting, ends it as any program): wait until its mask says so.
+        const auto blocksStopSignals = [&console] {
+            QFile status(QStringLiteral("/proc/%1/status").arg(console.processId()));
+            if (!status.open(QIODevice::ReadOnly))
+                return false;
+            for (const QByteArray &line : status.readAll().split('\n')) {
+                if (line.startsWith("SigBlk:")) {
+                    bool ok = false;
+                    const qulonglong mask = line.mid(7).trimmed().toULongLong(&ok, 16);
+                    return ok && (mask & (1ULL << (SIGTERM - 1))) != 0;
+                }
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(blocksStopSignals(), 30'000);
+        ::kill(static_cast<pid_t>(console.processId()), SIGTERM);
+        QVERIFY(console.waitForFinished(30'000));
+        const QString log = QString::fromUtf8(console.readAllStandardError());
+        QVERIFY2(console.exitStatus() == QProcess::NormalExit && console.exitCode() == 0,
+                 qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("closing")), qPrintable(log));
+        // The window's close ran: its layout is in the settings.
+        QFile settings(path(QStringLiteral("signal-config/EventScope/EventScope.conf")));
+        QVERIFY2(settings.open(QIODevice::ReadOnly), qPrintable(settings.fileName()));
+        QVERIFY(settings.readAll().contains("geometry"));
     }
 
     void guiRendersAScreenshotOfACapture()
