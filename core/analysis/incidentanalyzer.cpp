@@ -802,25 +802,32 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
     const std::string entity = entityName(candidate.entity);
     const std::string node = eventNode(candidate);
 
-    // Topology.
+    // Topology; for a condition Kubernetes reports, also how directly it touches what failed.
+    const ClusterCondition *condition = clusterCondition(candidate);
     double topology = 0;
+    double conditionLink = 0;
     bool capacity = false;
     if (!entity.empty() && !context.entity.empty() && entity == context.entity) {
         topology = 1.0;
+        conditionLink = 1.0;
         if (evidence)
             evidence->push_back("same entity " + entity);
     } else if (!node.empty() && node == context.node) {
         topology = 0.9;
+        // A node's condition reaches every pod on it; another pod's trouble reaches it less.
+        conditionLink = condition && condition->scope == ClusterCondition::Scope::Node ? 1.0 : 0.4;
         if (evidence)
             evidence->push_back("same node " + node);
     } else if (!candidate.service.empty() && candidate.service == context.service) {
         topology = 0.8;
+        conditionLink = 0.8;
         if (evidence)
             evidence->push_back("same service " + candidate.service);
     } else if (!candidate.service.empty()) {
         const auto [down, up] = context.distancesTo(candidate.service);
         if (down > 0) {
             topology = 0.8 / (1.0 + 0.25 * (down - 1));
+            conditionLink = 0.85 * topology; // a service it depends on
             if (evidence)
                 evidence->push_back(context.service + " depends on " + candidate.service + " ("
                                     + std::to_string(down) + (down == 1 ? " hop" : " hops")
@@ -831,21 +838,9 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
                 evidence->push_back(candidate.service + " calls " + context.service);
         }
     }
+    if (!condition)
+        conditionLink = 0;
     // A node's condition reaches the services that run there.
-    const ClusterCondition *condition = clusterCondition(candidate);
-    double conditionLink = 0; // how directly the condition touches what failed
-    if (condition) {
-        if (topology >= 1.0
-            || (topology >= 0.9 && condition->scope == ClusterCondition::Scope::Node))
-            conditionLink = 1.0;
-        else if (topology >= 0.9)
-            conditionLink = 0.4; // another pod's trouble on the same node
-        else if (topology >= 0.8 && !candidate.service.empty()
-                 && candidate.service == context.service)
-            conditionLink = 0.8;
-        else if (topology > 0.3)
-            conditionLink = 0.85 * topology; // a service it depends on
-    }
     if (condition && condition->scope == ClusterCondition::Scope::Node && !node.empty()
         && node != context.node) {
         if (context.placement().runsOn(context.service, node)) {
@@ -920,9 +915,8 @@ double IncidentAnalyzer::scoreCause(const Context &context, const Event &candida
         if (evidence)
             evidence->push_back(mediationWhy);
     // A condition Kubernetes reports on what failed explains it by its mechanism, whether or
-    // not a metric of it was recorded.
-    // It acts at once, so the failure follows within minutes, as a metric moved by a change
-    // does (the same decay).
+    // not a metric of it was recorded. It acts at once, so the failure follows within minutes,
+    // as a metric moved by a change does (the same decay).
     if (condition && conditionLink > 0) {
         const double lag = static_cast<double>(context.time - candidate.time);
         mediation = std::max(mediation,

@@ -151,10 +151,9 @@ std::optional<SeriesAnomalyScore> scoreSeries(std::span<const Sample> samples,
             referenceMedian[j] = middleOf(sorted);
         }
     }
-    const auto referenceBefore = [&referenceMedian](std::size_t j) { return referenceMedian[j]; };
     const auto scoreAt = [&](std::size_t j) {
         SeriesAnomalyScore s;
-        s.reference = referenceBefore(j);
+        s.reference = referenceMedian[j];
         s.after = suffixMedian[j];
         s.onset = times[j];
         s.direction = s.after >= s.reference ? 1 : -1;
@@ -167,7 +166,7 @@ std::optional<SeriesAnomalyScore> scoreSeries(std::span<const Sample> samples,
     std::optional<std::size_t> split;
     double bestStatistic = 0;
     for (std::size_t j = 1; j + minAfter <= n; ++j) {
-        const double reference = referenceBefore(j);
+        const double reference = referenceMedian[j];
         const double after = suffixMedian[j];
         // Persistent: most samples from the onset on are beyond 2 sigma the same way.
         const int direction = after >= reference ? 1 : -1;
@@ -192,7 +191,7 @@ std::optional<SeriesAnomalyScore> scoreSeries(std::span<const Sample> samples,
     if (split) {
         // A change that builds up (a leak, a ramp) began where the series first stood off.
         std::size_t j = *split;
-        const double reference = referenceBefore(j);
+        const double reference = referenceMedian[j];
         const int direction = suffixMedian[j] >= reference ? 1 : -1;
         while (j > 1 && (values[j - 1] - reference) * direction >= 2 * localScale)
             --j;

@@ -300,6 +300,14 @@ Status appendIncident(std::string &out, const std::string &datasetRoot, const Is
     return {};
 }
 
+std::string historyNdjson(const Tables &tables)
+{
+    std::string out;
+    out.reserve(std::size_t{32} << 20);
+    appendSamples(out, tables.history, historyShift(tables.history, tables.incident));
+    return out;
+}
+
 Status writeFile(const std::string &path, const std::string &text)
 {
     std::ofstream file(path, std::ios::binary);
@@ -326,10 +334,7 @@ Status writeHistoryNdjson(const std::string &datasetRoot, const Issue &issue,
     auto tables = readTables(datasetRoot, issue);
     if (!tables)
         return Status::failure(tables.error());
-    std::string out;
-    out.reserve(std::size_t{32} << 20);
-    appendSamples(out, tables->history, historyShift(tables->history, tables->incident));
-    return writeFile(outputPath, out);
+    return writeFile(outputPath, historyNdjson(*tables));
 }
 
 Status writeIncidentNdjson(const std::string &datasetRoot, const Issue &issue,
@@ -352,9 +357,7 @@ Status writeIssueNdjson(const std::string &datasetRoot, const Issue &issue,
     auto tables = readTables(datasetRoot, issue);
     if (!tables)
         return Status::failure(tables.error());
-    std::string out;
-    out.reserve(std::size_t{32} << 20);
-    appendSamples(out, tables->history, historyShift(tables->history, tables->incident));
+    std::string out = historyNdjson(*tables);
     if (Status status = appendIncident(out, datasetRoot, issue, tables->incident); !status)
         return status;
     return writeFile(outputPath, out);
