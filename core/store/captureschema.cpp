@@ -2,11 +2,11 @@
 
 #include "util/timeformat.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #ifndef EVENTSCOPE_VERSION
 #error "EVENTSCOPE_VERSION must be defined by the build"
@@ -260,12 +260,15 @@ Status validateFile(const std::string &path)
     if (size == 0)
         return Status::failure(path + ": file is empty (0 bytes); not an EventScope capture");
 
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Status::failure(path + ": cannot open for reading");
+    // Read through SQLite, never an ifstream: see sqlite::Connection::readFileStart.
     std::array<unsigned char, 100> header{};
-    in.read(reinterpret_cast<char *>(header.data()), header.size());
-    const auto got = static_cast<std::size_t>(in.gcount());
+    try {
+        sqlite::Connection file(path, sqlite::Connection::Mode::ReadOnly);
+        file.readFileStart(header.data(), static_cast<int>(header.size()));
+    } catch (const sqlite::Error &e) {
+        return Status::failure(path + ": cannot open for reading: " + e.what());
+    }
+    const auto got = static_cast<std::size_t>(std::min<std::uintmax_t>(size, header.size()));
     static constexpr char kMagic[] = "SQLite format 3";
     if (got < 16 || std::memcmp(header.data(), kMagic, 16) != 0)
         return Status::failure(path + ": not an EventScope capture (not an SQLite database)");

@@ -17,8 +17,9 @@ constexpr std::int32_t kApplicationId = 0x45565343;
 // Version 6 added the declared topology.
 constexpr int kSchemaVersion = 6;
 
-// Checks a file before SQLite touches it: exists, not empty, an SQLite database, a capture,
-// a schema this build reads, not truncated. The message names the file and the problem.
+// Checks a file before it is queried: exists, not empty, an SQLite database, a capture, a
+// schema this build reads, not truncated. The message names the file and the problem. Safe
+// while this process has the capture open for writing (the header is read through SQLite).
 Status validateFile(const std::string &path);
 
 // Creates the schema in an empty database. Runs in rollback-journal mode so that the header

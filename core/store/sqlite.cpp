@@ -35,6 +35,17 @@ void Connection::execute(std::string_view sql)
     }
 }
 
+void Connection::readFileStart(unsigned char *buffer, int size) const
+{
+    sqlite3_file *file = nullptr;
+    const int rc = sqlite3_file_control(m_db.get(), "main", SQLITE_FCNTL_FILE_POINTER, &file);
+    if (rc != SQLITE_OK || file == nullptr || file->pMethods == nullptr)
+        throw Error(rc == SQLITE_OK ? SQLITE_CANTOPEN : rc, "cannot reach the database file");
+    const int read = file->pMethods->xRead(file, buffer, size, 0);
+    if (read != SQLITE_OK && read != SQLITE_IOERR_SHORT_READ) // a short read fills with zeros
+        throw Error(read, sqlite3_errstr(read));
+}
+
 Statement Connection::prepare(std::string_view sql) const
 {
     sqlite3_stmt *statement = nullptr;

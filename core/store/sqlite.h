@@ -53,6 +53,12 @@ public:
     std::int64_t queryInt(std::string_view sql) const;
     std::int64_t lastInsertRowId() const { return sqlite3_last_insert_rowid(m_db.get()); }
     int changes() const { return sqlite3_changes(m_db.get()); }
+    // Reads the first bytes of the main database file through SQLite's own descriptor, bytes
+    // past the end of the file read as zero. Code that opens and closes a database file by
+    // other means drops every POSIX lock this process holds on it (fcntl locks belong to the
+    // process, not the descriptor): a writer in this process would lose its lock and a reader
+    // elsewhere could then checkpoint and delete the write-ahead log under it.
+    void readFileStart(unsigned char *buffer, int size) const;
 
     [[noreturn]] void throwError(int code, std::string_view what) const;
 

@@ -23,6 +23,10 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <sstream>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace eventscope;
 using namespace eventscope::test;
@@ -88,6 +92,32 @@ class TestCaptureStore : public QObject
     Q_OBJECT
 
 private:
+    // This process's POSIX locks on the file, from /proc/locks ("1: POSIX ADVISORY READ pid
+    // maj:min:inode start end").
+    static int posixLocksHeld(const std::string &path)
+    {
+        struct stat info
+        {
+        };
+        if (::stat(path.c_str(), &info) != 0)
+            return -1;
+        const std::string inode = ':' + std::to_string(info.st_ino);
+        const std::string pid = std::to_string(::getpid());
+        std::ifstream locks("/proc/locks");
+        int held = 0;
+        for (std::string line; std::getline(locks, line);) {
+            std::istringstream fields(line);
+            std::string number, kind, advisory, access, owner, device;
+            fields >> number >> kind;
+            if (kind == "->")
+                continue; // a waiter, not a holder
+            fields >> advisory >> access >> owner >> device;
+            if (kind == "POSIX" && owner == pid && device.ends_with(inode))
+                ++held;
+        }
+        return held;
+    }
+
     QTemporaryDir m_dir;
     int m_counter = 0;
     std::string freshPath()
@@ -120,6 +150,28 @@ private Q_SLOTS:
             = QString::fromStdString(std::filesystem::path(path).filename().string());
         QCOMPARE(QDir(m_dir.path()).entryList({name + QLatin1Char('*')}, QDir::Files),
                  QStringList{name});
+    }
+
+    // POSIX record locks belong to the process: closing any descriptor of the capture drops
+    // all of them, the writer's included, and a reader in another process may then take the
+    // writer for gone, checkpoint and delete the write-ahead log it is still appending to (the
+    // live console then showed other readers nothing until it stopped). Opening a reader or
+    // checking a file in the writer's process must leave the writer's locks in place.
+    void openingAReaderKeepsTheWritersLocks()
+    {
+        const std::string path = freshPath();
+        auto committer = BatchCommitter::open(path, "test");
+        QVERIFY2(committer.ok(), committer.ok() ? "" : committer.error().c_str());
+        const int held = posixLocksHeld(path);
+        QVERIFY2(held > 0, "the writer holds no lock on its capture in WAL mode");
+        QVERIFY(capture::validateFile(path).ok());
+        QCOMPARE(posixLocksHeld(path), held);
+        {
+            auto reader = CaptureReader::open(path);
+            QVERIFY(reader.ok());
+            QCOMPARE((*reader)->info()->events, std::int64_t(0));
+        }
+        QCOMPARE(posixLocksHeld(path), held);
     }
 
     void roundTripsEveryRecordType()
