@@ -744,6 +744,11 @@ void KafkaIngest::Worker::parseStats(std::string_view json)
             std::int64_t nodeId = -1;
             if (broker.value["nodeid"].get(nodeId) != simdjson::SUCCESS || nodeId < 0)
                 continue; // bootstrap and internal placeholders
+            // The group coordinator is a second, "logical" handle on a broker already counted.
+            std::string_view source;
+            if (broker.value["source"].get(source) == simdjson::SUCCESS
+                && (source == "logical" || source == "internal"))
+                continue;
             ++brokers;
             std::string_view state;
             if (broker.value["state"].get(state) == simdjson::SUCCESS && state == "UP")

@@ -13,11 +13,13 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <atomic>
 #include <csignal>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -65,6 +67,60 @@ std::int64_t eventCount(const QString &capture)
         return 0;
     auto info = (*reader)->info();
     return info ? info->events : 0;
+}
+
+// The last value of a series in a capture another process is writing; nullopt while it has
+// none.
+std::optional<double> lastValue(const QString &capture, const SeriesKey &key)
+{
+    if (!QFileInfo::exists(capture))
+        return std::nullopt;
+    auto reader = CaptureReader::open(capture.toStdString());
+    if (!reader)
+        return std::nullopt;
+    auto series = (*reader)->seriesByKey(key);
+    if (!series || !series->has_value())
+        return std::nullopt;
+    auto samples = (*reader)->samples((*series)->id, TimeRange::all());
+    if (!samples || samples->empty())
+        return std::nullopt;
+    return samples->back().value;
+}
+
+// The console, live against `bootstrap`, in its own settings and data folders under `home`.
+// Its capture is home/data/EventScope/EventScope/live/<bootstrap, made safe>.capture.
+QProcess *startConsole(QObject *parent, const QString &home, const QString &bootstrap)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    for (const char *folder : {"CONFIG", "DATA", "STATE", "CACHE"})
+        environment.insert(QStringLiteral("XDG_%1_HOME").arg(QLatin1String(folder)),
+                           home + QLatin1Char('/') + QString::fromLatin1(folder).toLower());
+    auto *process = new QProcess(parent);
+    process->setProcessEnvironment(environment);
+    process->start(QStringLiteral(EVENTSCOPE_BINARY),
+                   {QStringLiteral("--bootstrap"), bootstrap, QStringLiteral("--topics"),
+                    QStringLiteral("scaling_events,failure_events"), QStringLiteral("--group"),
+                    QStringLiteral("console-outage"), QStringLiteral("-X"),
+                    QStringLiteral("auto.offset.reset=earliest"), QStringLiteral("-X"),
+                    QStringLiteral("reconnect.backoff.max.ms=500"), QStringLiteral("-X"),
+                    QStringLiteral("session.timeout.ms=6000")});
+    if (!process->waitForStarted())
+        qFatal("cannot start %s", EVENTSCOPE_BINARY);
+    return process;
+}
+
+// Stops the console as a desktop session does (SIGTERM: the window closes) and returns what
+// it logged; the test fails unless it exited 0.
+QString stopConsole(QProcess *console)
+{
+    ::kill(static_cast<pid_t>(console->processId()), SIGTERM);
+    if (!console->waitForFinished(30'000))
+        qFatal("the console did not exit within 30 s of SIGTERM");
+    const QString log = QString::fromUtf8(console->readAllStandardError());
+    if (console->exitStatus() != QProcess::NormalExit || console->exitCode() != 0)
+        qFatal("the console exited with %d: %s", console->exitCode(), qPrintable(log));
+    return log;
 }
 
 std::set<std::string> expectedIds(int count)
@@ -306,6 +362,49 @@ private Q_SLOTS:
             (*live)->stop();
         }
         expectExactlyOnce(storedIds(capture), 4000);
+    }
+
+    // The same through the console's window: the operator closes it while the broker is down.
+    // It returns within 2 s with everything it consumed in its capture, and the next start
+    // resumes from the capture's offsets.
+    void consoleClosedDuringAnOutageLosesNothing()
+    {
+        auto cluster = startCluster(2);
+        auto producer = kafka::KafkaProducer::create(cluster->bootstrapServers());
+        QVERIFY(producer.ok());
+        produceEvents(**producer, 0, 2000);
+        QVERIFY((*producer)->flush().ok());
+        const QString bootstrap = QString::fromStdString(cluster->bootstrapServers());
+        const QString home = m_dir.filePath(QStringLiteral("console-home"));
+        QString safeName = bootstrap;
+        safeName.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")),
+                         QStringLiteral("_"));
+        const QString capture = home + QStringLiteral("/data/EventScope/EventScope/live/")
+            + safeName + QStringLiteral(".capture");
+
+        QProcess *console = startConsole(this, home, bootstrap);
+        QTRY_COMPARE_WITH_TIMEOUT(eventCount(capture), std::int64_t(2000), 60'000);
+        const SeriesKey brokersUp("eventscope_brokers_up", {});
+        QTRY_COMPARE_WITH_TIMEOUT(lastValue(capture, brokersUp), std::optional<double>(1.0),
+                                  20'000);
+        cluster->setBrokerDown(1);
+        QTRY_COMPARE_WITH_TIMEOUT(lastValue(capture, brokersUp), std::optional<double>(0.0),
+                                  20'000);
+        const QString log = stopConsole(console);
+        static const QRegularExpression stopped(QStringLiteral("ingest stopped in (\\d+) ms"));
+        const QRegularExpressionMatch match = stopped.match(log);
+        QVERIFY2(match.hasMatch(), qPrintable(log));
+        qInfo("console closed in %s ms with the broker down", qPrintable(match.captured(1)));
+        QVERIFY2(match.captured(1).toInt() < 2'000, qPrintable(log));
+        expectExactlyOnce(storedIds(capture.toStdString()), 2000);
+
+        cluster->setBrokerUp(1);
+        produceEvents(**producer, 2000, 3000);
+        QVERIFY((*producer)->flush().ok());
+        console = startConsole(this, home, bootstrap);
+        QTRY_COMPARE_WITH_TIMEOUT(eventCount(capture), std::int64_t(3000), 60'000);
+        stopConsole(console);
+        expectExactlyOnce(storedIds(capture.toStdString()), 3000);
     }
 
     void slowStorePausesFetchingInsteadOfDropping()
