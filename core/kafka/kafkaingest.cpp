@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <future>
+#include <map>
 #include <set>
 #include <shared_mutex>
 #include <thread>
@@ -212,6 +213,8 @@ private:
     std::int64_t m_lastStatsMessages = 0;
     std::int64_t m_lastStatsBytes = 0;
     Clock::time_point m_lastStatsAt = Clock::now();
+    // librdkafka's running count of messages received per partition, at the last statistics.
+    std::map<std::pair<std::string, std::int32_t>, std::int64_t> m_partitionReceived;
     const Clock::time_point m_createdAt = Clock::now();
 };
 
@@ -717,6 +720,7 @@ void KafkaIngest::Worker::parseStats(std::string_view json)
     if (parser.parse(json.data(), json.size(), true).get(root) != simdjson::SUCCESS)
         return;
     std::vector<PartitionLag> lags;
+    std::vector<std::int64_t> received; // one per lags entry
     simdjson::dom::object topics;
     if (root["topics"].get(topics) == simdjson::SUCCESS) {
         for (auto topic : topics) {
@@ -732,8 +736,13 @@ void KafkaIngest::Worker::parseStats(std::string_view json)
                 std::string_view fetchState; // absent: not fetched by this member
                 if (partition.value["fetch_state"].get(fetchState) != simdjson::SUCCESS)
                     fetchState = "none";
-                if (fetchState != "none" || lag >= 0)
+                std::int64_t receivedSoFar = -1; // librdkafka's running count
+                if (partition.value["rxmsgs"].get(receivedSoFar) != simdjson::SUCCESS)
+                    receivedSoFar = -1;
+                if (fetchState != "none" || lag >= 0) {
                     lags.push_back({std::string(topic.key), static_cast<std::int32_t>(id), lag});
+                    received.push_back(receivedSoFar);
+                }
             }
         }
     }
@@ -758,6 +767,16 @@ void KafkaIngest::Worker::parseStats(std::string_view json)
     const auto now = Clock::now();
     std::lock_guard lock(m_statsMutex);
     const double seconds = std::chrono::duration<double>(now - m_lastStatsAt).count();
+    for (std::size_t i = 0; i < lags.size(); ++i) {
+        PartitionLag &partition = lags[i];
+        if (received[i] < 0)
+            continue;
+        auto [last, first]
+            = m_partitionReceived.try_emplace({partition.topic, partition.partition}, received[i]);
+        if (!first && seconds > 0 && received[i] >= last->second)
+            partition.messagesPerSecond = static_cast<double>(received[i] - last->second) / seconds;
+        last->second = received[i];
+    }
     if (seconds > 0) {
         m_stats.messagesPerSecond
             = static_cast<double>(m_stats.messages - m_lastStatsMessages) / seconds;
@@ -792,6 +811,16 @@ void KafkaIngest::Worker::recordHealth(const std::vector<PartitionLag> &lags,
                 {{"topic", partition.topic}, {"partition", std::to_string(partition.partition)}}),
             "messages");
         m_pending.addSample(series, now, static_cast<double>(partition.lag));
+    }
+    for (const PartitionLag &partition : lags) {
+        if (partition.messagesPerSecond < 0)
+            continue;
+        const std::uint32_t series = m_pending.internSeries(
+            SeriesKey(
+                "eventscope_ingest_messages_per_second",
+                {{"topic", partition.topic}, {"partition", std::to_string(partition.partition)}}),
+            "1/s");
+        m_pending.addSample(series, now, partition.messagesPerSecond);
     }
     m_pending.addSample(
         m_pending.internSeries(SeriesKey("eventscope_ingest_messages_per_second", {}), "1/s"), now,

@@ -34,8 +34,9 @@ struct IngestOptions
     std::int64_t maxMessages = 0; // stop after this many; 0: no limit
     // Write Kafka's own health into the capture at every statistics interval (1 s), as series
     // that chart beside everything else and survive into offline review:
-    // eventscope_consumer_lag{topic,partition}, eventscope_ingest_messages_per_second,
-    // eventscope_ingest_bytes_per_second and eventscope_brokers_up. The console does; a
+    // eventscope_consumer_lag{topic,partition}, eventscope_ingest_messages_per_second (in
+    // total, and per {topic,partition} from librdkafka's counts), eventscope_ingest_bytes_per_
+    // second and eventscope_brokers_up. The console does; a
     // headless ingest does when asked (--record-health).
     bool recordHealth = false;
     std::size_t maxBatchMessages = 20'000; // a batch goes to the writer at this size...
@@ -47,6 +48,9 @@ struct PartitionLag
     std::string topic;
     std::int32_t partition = 0;
     std::int64_t lag = -1; // -1: not known yet
+    // Messages received from this partition per second over the last statistics interval;
+    // -1 until two intervals have been seen.
+    double messagesPerSecond = -1;
 };
 
 // What the consumer is doing, for `ingest --json` and the status bar.

@@ -323,6 +323,15 @@ private Q_SLOTS:
                 return false;
             };
             QTRY_VERIFY_WITH_TIMEOUT(lagKnown(), 20'000);
+            // A partition's rate needs two intervals that list it.
+            const auto rateKnown = [&live] {
+                for (const kafka::PartitionLag &partition : (*live)->stats().lag) {
+                    if (partition.messagesPerSecond >= 0)
+                        return true;
+                }
+                return false;
+            };
+            QTRY_VERIFY_WITH_TIMEOUT(rateKnown(), 20'000);
             cluster->setBrokerDown(1);
             QTRY_VERIFY_WITH_TIMEOUT(!(*live)->stats().brokersUp, 20'000);
             QElapsedTimer stopping;
@@ -332,8 +341,8 @@ private Q_SLOTS:
             QVERIFY2(stopping.elapsed() < 2'000, qPrintable(QString::number(stopping.elapsed())));
         }
         expectExactlyOnce(storedIds(capture), 3000);
-        // Kafka's health went into the capture as series, beside the data: lag per partition
-        // (where librdkafka knew it at a statistics interval), the ingest rate.
+        // Kafka's health went into the capture as series, beside the data: lag and ingest rate
+        // per partition (where librdkafka knew them at a statistics interval), the total rate.
         {
             auto reader = CaptureReader::open(capture);
             QVERIFY(reader.ok());
@@ -346,6 +355,15 @@ private Q_SLOTS:
                 QCOMPARE(info.unit, std::string("messages"));
             }
             QVERIFY(lagSeries > 0);
+            int partitionRates = 0;
+            for (const SeriesInfo &info : *(*reader)->series()) {
+                if (info.key.name == "eventscope_ingest_messages_per_second"
+                    && !info.key.label("partition").empty()) {
+                    ++partitionRates;
+                    QCOMPARE(info.unit, std::string("1/s"));
+                }
+            }
+            QVERIFY(partitionRates > 0);
             auto rate
                 = (*reader)->seriesByKey(SeriesKey("eventscope_ingest_messages_per_second", {}));
             QVERIFY(rate.ok() && rate->has_value());
