@@ -36,11 +36,13 @@ bool hasDisplay()
         || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
 }
 
-bool wantsScreenshot(int argc, char **argv)
+// Arguments that need no display: a screenshot renders offscreen, help and version print.
+bool needsNoDisplay(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--screenshot") == 0
-            || std::strncmp(argv[i], "--screenshot=", 13) == 0)
+            || std::strncmp(argv[i], "--screenshot=", 13) == 0 || std::strcmp(argv[i], "-h") == 0
+            || std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "--help-all") == 0)
             return true;
     }
     return false;
@@ -134,7 +136,7 @@ int runGui(int argc, char **argv)
 {
     // Qt aborts without a display; a screenshot needs none, anything else gets a clear message.
     if (!hasDisplay()) {
-        if (wantsScreenshot(argc, argv)) {
+        if (needsNoDisplay(argc, argv)) {
             qputenv("QT_QPA_PLATFORM", "offscreen");
         } else {
             std::fprintf(
@@ -182,8 +184,23 @@ int runGui(int argc, char **argv)
                       QStringLiteral("Visible time range, FROM,TO as ISO 8601 (times without an "
                                      "offset are UTC)."),
                       QStringLiteral("FROM,TO")});
-    if (auto exit = parseOrExit(parser, QApplication::arguments(), command))
+    parser.addPositionalArgument(
+        QStringLiteral("FILE"),
+        QStringLiteral("A capture to review, as with --capture (what a file manager passes)."),
+        QStringLiteral("[FILE]"));
+    if (auto exit = parseOrExit(parser, QApplication::arguments(), command, Positional::Accepted))
         return *exit;
+    const QStringList files = parser.positionalArguments();
+    if (files.size() > 1)
+        return usageError(command,
+                          QStringLiteral("one capture at a time (got %1 files)").arg(files.size()));
+    if (!files.isEmpty() && parser.isSet(QStringLiteral("capture")))
+        return usageError(command,
+                          QStringLiteral("give the capture as FILE or with --capture, "
+                                         "not both"));
+    const bool reviewAsked = parser.isSet(QStringLiteral("capture")) || !files.isEmpty();
+    const QString capturePath
+        = files.isEmpty() ? parser.value(QStringLiteral("capture")) : files.first();
 
     bool afterOk = false;
     const double after = parser.value(QStringLiteral("after")).toDouble(&afterOk);
@@ -216,15 +233,13 @@ int runGui(int argc, char **argv)
     const bool liveAsked = parser.isSet(QStringLiteral("bootstrap"))
         || parser.isSet(QStringLiteral("topics")) || parser.isSet(QStringLiteral("group"))
         || parser.isSet(QStringLiteral("X"));
-    if (int modes = int(parser.isSet(QStringLiteral("demo")))
-            + int(parser.isSet(QStringLiteral("capture"))) + int(liveAsked);
+    if (int modes = int(parser.isSet(QStringLiteral("demo"))) + int(reviewAsked) + int(liveAsked);
         modes > 1)
         return usageError(command,
                           QStringLiteral("--demo, --capture and a live connection (--bootstrap, "
                                          "--topics, --group, -X) exclude each other"));
     std::optional<ui::ConnectionProfile> liveProfile;
-    if (liveAsked
-        || (!parser.isSet(QStringLiteral("demo")) && !parser.isSet(QStringLiteral("capture")))) {
+    if (liveAsked || (!parser.isSet(QStringLiteral("demo")) && !reviewAsked)) {
         ui::ConnectionProfile profile = lastConnection();
         if (parser.isSet(QStringLiteral("bootstrap")))
             profile.bootstrap = parser.value(QStringLiteral("bootstrap"));
@@ -332,8 +347,8 @@ int runGui(int argc, char **argv)
             = follow(*demo.live, QStringLiteral("connecting to ") + liveProfile->bootstrap))
             return *exit;
         saveLastConnection(*liveProfile);
-    } else if (parser.isSet(QStringLiteral("capture"))) {
-        const std::string path = parser.value(QStringLiteral("capture")).toStdString();
+    } else if (reviewAsked) {
+        const std::string path = capturePath.toStdString();
         if (Status status = window.openCapture(path); !status)
             return runtimeError(command, status.error());
     }

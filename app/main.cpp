@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 
 #include <cstdio>
 #include <cstring>
@@ -37,7 +38,7 @@ constexpr Subcommand kSubcommands[] = {
 void printUsage()
 {
     std::printf(
-        "usage: eventscope [--capture FILE] [--screenshot FILE.png] [options]   (GUI)\n"
+        "usage: eventscope [--capture FILE | FILE] [--screenshot FILE.png] [options]   (GUI)\n"
         "       eventscope COMMAND [options]                                 (headless)\n\n"
         "commands:\n"
         "  import   decode NDJSON files into a capture\n"
@@ -75,7 +76,11 @@ int main(int argc, char **argv)
                 return subcommand.run(arguments);
             }
         }
-        if (!first.empty() && first[0] != '-') {
+        // A file to open (a desktop's "Open with", eventscope FILE.capture) goes to the window,
+        // which reports one that is missing or not a capture.
+        const bool namesAFile = first.ends_with(".capture") || first.find('/') != first.npos
+            || QFileInfo::exists(QString::fromLocal8Bit(argv[1]));
+        if (!first.empty() && first[0] != '-' && !namesAFile) {
             std::fprintf(stderr,
                          "eventscope: unknown command '%s' (run eventscope help for the list)\n",
                          argv[1]);

@@ -488,7 +488,13 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
         if (m_live && !m_view->isFollowing())
             m_timeline->refreshData(); // new data may land in the range on screen
     }
-    if (!m_seriesChosen && !m_series->series().empty()) {
+    // Live, the ingest's own health series arrive a statistics interval before the first data:
+    // the first charts wait for the data unless a capture has nothing else.
+    const auto &known = m_series->series();
+    const bool dataArrived = std::any_of(known.begin(), known.end(), [](const SeriesInfo &info) {
+        return !isIngestHealthSeries(info.key);
+    });
+    if (!m_seriesChosen && !known.empty() && (dataArrived || !m_live)) {
         m_seriesChosen = true;
         if (m_timeline->chartCount() == 0)
             showChartsFor(m_series->series());

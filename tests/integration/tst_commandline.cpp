@@ -561,6 +561,35 @@ private Q_SLOTS:
         QCOMPARE(bad.exitCode, 1);
         QVERIFY2(bad.err.contains(QStringLiteral("missing.capture: no such file")),
                  qPrintable(bad.err));
+
+        // As a file manager opens it (the desktop entry's Exec=eventscope %f).
+        const QString positional = path(QStringLiteral("positional.png"));
+        const Run opened = run({capture, QStringLiteral("--screenshot"), positional,
+                                QStringLiteral("--after"), QStringLiteral("0.2")});
+        QVERIFY2(opened.exitCode == 0, qPrintable(opened.err));
+        QVERIFY(!QImage(positional).isNull());
+        const Run two = run({capture, capture, QStringLiteral("--screenshot"), positional});
+        QCOMPARE(two.exitCode, 2);
+        const Run both = run({capture, QStringLiteral("--capture"), capture,
+                              QStringLiteral("--screenshot"), positional});
+        QCOMPARE(both.exitCode, 2);
+    }
+
+    // Help needs no display: it is what someone types on a server, and what the man page is
+    // made of.
+    void guiHelpPrintsWithoutADisplay()
+    {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            environment.remove(QString::fromLatin1(name));
+        process.setProcessEnvironment(environment);
+        process.start(QStringLiteral(EVENTSCOPE_BINARY), {QStringLiteral("--help")});
+        QVERIFY(process.waitForFinished(30'000));
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY2(out.contains(QStringLiteral("--capture <FILE>")), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("[FILE]")), qPrintable(out));
     }
 };
 

@@ -2,6 +2,7 @@
 // per-pixel event aggregation, span pairing, the event table and its filter, the series tree,
 // and typed time ranges.
 #include "models/eventtablemodel.h"
+#include "models/overviewseries.h"
 #include "models/seriestreemodel.h"
 #include "timedisplay.h"
 #include "timeline/eventcolumns.h"
@@ -362,6 +363,53 @@ private Q_SLOTS:
                  QStringLiteral("error"));
         QCOMPARE(proxy.index(2, EventTableModel::SeverityColumn).data().toString(),
                  QStringLiteral("info"));
+    }
+
+    // The first charts show the fleet: the failing service's golden signals first, Kafka's
+    // own health (what the live ingest records about itself) only when nothing else exists.
+    void overviewPrefersTheFailingServiceAndLeavesIngestHealthLast()
+    {
+        std::vector<SeriesInfo> series;
+        const auto add = [&series](std::string name, std::vector<Label> labels) {
+            SeriesInfo info;
+            info.id = static_cast<std::int64_t>(series.size() + 1);
+            info.key = SeriesKey(std::move(name), std::move(labels));
+            series.push_back(info);
+        };
+        add("eventscope_brokers_up", {});
+        add("eventscope_consumer_lag", {{"topic", "metrics"}, {"partition", "0"}});
+        add("cpu_utilization", {{"service", "search"}});
+        add("latency_p99_ms", {{"service", "search"}});
+        add("latency_p99_ms", {{"service", "checkout"}});
+        add("error_rate", {{"service", "checkout"}});
+        Event failure;
+        failure.type = "failure.crash";
+        failure.category = EventCategory::Failure;
+        failure.service = "checkout";
+        failure.time = 1000;
+        const std::vector<Event> events{failure};
+
+        const auto chosen = chooseOverviewSeries(series, events, 4);
+        QCOMPARE(chosen.size(), std::size_t(4));
+        QCOMPARE(chosen[0].key.label("service"), std::string("checkout"));
+        QCOMPARE(chosen[1].key.label("service"), std::string("checkout"));
+        for (const SeriesInfo &info : chosen)
+            QVERIFY2(!isIngestHealthSeries(info.key), info.key.canonical().c_str());
+
+        // Per-pod series still come before the ingest's health.
+        const std::vector<SeriesInfo> perPod{
+            series[0], series[1], [] {
+                SeriesInfo info;
+                info.id = 99;
+                info.key = SeriesKey("memory_usage_bytes",
+                                     {{"pod", "checkout-1"}, {"service", "checkout"}});
+                return info;
+            }()};
+        QCOMPARE(chooseOverviewSeries(perPod, events, 1).front().id, std::int64_t(99));
+
+        const auto healthOnly = chooseOverviewSeries(
+            std::vector<SeriesInfo>(series.begin(), series.begin() + 2), events, 4);
+        QCOMPARE(healthOnly.size(), std::size_t(2));
     }
 
     void seriesTreeGroupsByMetricAndSearches()

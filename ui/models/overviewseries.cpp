@@ -43,6 +43,11 @@ std::string focusService(const std::vector<Event> &events)
 
 } // namespace
 
+bool isIngestHealthSeries(const SeriesKey &key)
+{
+    return key.name.starts_with("eventscope_");
+}
+
 std::vector<SeriesInfo> chooseOverviewSeries(const std::vector<SeriesInfo> &series,
                                              const std::vector<Event> &events, std::size_t count)
 {
@@ -50,7 +55,8 @@ std::vector<SeriesInfo> chooseOverviewSeries(const std::vector<SeriesInfo> &seri
     auto key = [&focus](const SeriesInfo &s) {
         const bool perInstance = !s.key.label("pod").empty() || !s.key.label("instance").empty();
         const bool focused = !focus.empty() && s.key.label("service") == focus;
-        return std::make_tuple(perInstance, !focused, signalRank(s.key.name), s.key.canonical());
+        return std::make_tuple(isIngestHealthSeries(s.key), perInstance, !focused,
+                               signalRank(s.key.name), s.key.canonical());
     };
     std::vector<SeriesInfo> ranked = series;
     std::stable_sort(ranked.begin(), ranked.end(),
