@@ -378,9 +378,15 @@ int runGui(int argc, char **argv)
 
     if (!screenshot.isEmpty()) {
         // After the wait, once what the window shows has been read and painted.
-        QTimer::singleShot(static_cast<int>(after * 1000), &window, [&window, screenshot] {
-            window.whenSettled([&window, screenshot] {
-                const bool saved = window.grab().save(screenshot, "PNG");
+        const QSize asked(width, height);
+        QTimer::singleShot(static_cast<int>(after * 1000), &window, [&window, screenshot, asked] {
+            window.whenSettled([&window, screenshot, asked] {
+                const QPixmap picture = window.grab();
+                if (picture.size() != asked)
+                    spdlog::warn("--size {}x{}: the window cannot be that small; the screenshot "
+                                 "is {}x{}",
+                                 asked.width(), asked.height(), picture.width(), picture.height());
+                const bool saved = picture.save(screenshot, "PNG");
                 if (!saved) {
                     spdlog::error("cannot write screenshot {}", screenshot.toStdString());
                     QApplication::exit(kExitFailure);

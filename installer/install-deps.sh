@@ -9,7 +9,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config git
     clang libclang-rt-14-dev
     # libraries
-    qt6-base-dev qt6-base-dev-tools
+    qt6-base-dev qt6-base-dev-tools qt6-svg-dev
     libqcustomplot-dev
     qtkeychain-qt6-dev
     librdkafka-dev
@@ -19,6 +19,8 @@ packages=(
     libjemalloc-dev
     # tests and tools
     kcat xvfb xauth fonts-dejavu-core procps python3 python3-yaml
+    # packaging checks
+    dpkg-dev fakeroot lintian desktop-file-utils appstream shared-mime-info
 )
 
 missing=()

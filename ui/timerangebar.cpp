@@ -56,7 +56,9 @@ TimeRangeBar::TimeRangeBar(ViewState &view, QWidget *parent)
         tr("FROM, TO as ISO 8601, e.g. 2026-11-24T10:00:00.000Z, 2026-11-24T11:00Z"));
     m_edit->setToolTip(tr("Type a range and press Enter. Times without an offset are read in the "
                           "time zone shown on the right."));
-    m_edit->setMinimumWidth(420);
+    // Wide enough for a whole range when there is room (it stretches), narrow enough that a
+    // small window or screenshot is not held wider than asked.
+    m_edit->setMinimumWidth(m_edit->fontMetrics().horizontalAdvance(QLatin1Char('0')) * 16);
     connect(m_edit, &QLineEdit::returnPressed, this, &TimeRangeBar::applyTypedRange);
     layout->addWidget(m_edit, 1);
 
