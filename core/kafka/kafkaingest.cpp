@@ -802,25 +802,19 @@ void KafkaIngest::Worker::recordHealth(const std::vector<PartitionLag> &lags,
     // Served on the consumer thread (statistics come through the consumer queue), the one
     // that owns the pending batch. Flushed with the next batch, or on its own when idle.
     const TimeUs now = nowUs();
+    const auto addPartitionSample = [&](const char *name, const PartitionLag &partition,
+                                        const char *unit, double value) {
+        const SeriesKey key(
+            name, {{"topic", partition.topic}, {"partition", std::to_string(partition.partition)}});
+        m_pending.addSample(m_pending.internSeries(key, unit), now, value);
+    };
     for (const PartitionLag &partition : lags) {
-        if (partition.lag < 0)
-            continue;
-        const std::uint32_t series = m_pending.internSeries(
-            SeriesKey(
-                "eventscope_consumer_lag",
-                {{"topic", partition.topic}, {"partition", std::to_string(partition.partition)}}),
-            "messages");
-        m_pending.addSample(series, now, static_cast<double>(partition.lag));
-    }
-    for (const PartitionLag &partition : lags) {
-        if (partition.messagesPerSecond < 0)
-            continue;
-        const std::uint32_t series = m_pending.internSeries(
-            SeriesKey(
-                "eventscope_ingest_messages_per_second",
-                {{"topic", partition.topic}, {"partition", std::to_string(partition.partition)}}),
-            "1/s");
-        m_pending.addSample(series, now, partition.messagesPerSecond);
+        if (partition.lag >= 0)
+            addPartitionSample("eventscope_consumer_lag", partition, "messages",
+                               static_cast<double>(partition.lag));
+        if (partition.messagesPerSecond >= 0)
+            addPartitionSample("eventscope_ingest_messages_per_second", partition, "1/s",
+                               partition.messagesPerSecond);
     }
     m_pending.addSample(
         m_pending.internSeries(SeriesKey("eventscope_ingest_messages_per_second", {}), "1/s"), now,
