@@ -14,6 +14,8 @@ int runSimulate(const QStringList &arguments);
 int runAnalyze(const QStringList &arguments);
 int runImpact(const QStringList &arguments);
 int runAlerts(const QStringList &arguments);
+// Needs a QApplication (it draws charts); main creates one on the offscreen platform.
+int runReport(const QStringList &arguments);
 
 // The GUI (no subcommand).
 int runGui(int argc, char **argv);

@@ -3,6 +3,7 @@
 #include "commandline.h"
 #include "commands.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QFileInfo>
 
@@ -20,6 +21,7 @@ struct Subcommand
 {
     std::string_view name;
     int (*run)(const QStringList &);
+    bool drawsWidgets = false; // charts: a QApplication on the offscreen platform
 };
 
 // clang-format off
@@ -32,6 +34,7 @@ constexpr Subcommand kSubcommands[] = {
     {"analyze", eventscope::cli::runAnalyze},
     {"impact", eventscope::cli::runImpact},
     {"alerts", eventscope::cli::runAlerts},
+    {"report", eventscope::cli::runReport, true},
 };
 // clang-format on
 
@@ -48,7 +51,8 @@ void printUsage()
         "  simulate produce a simulated fleet's traffic (Kafka or NDJSON) with its ground truth\n"
         "  analyze  rank causes, suspects and moved metrics for failures in a capture\n"
         "  impact   before/after effect of an event type on a metric\n"
-        "  alerts   evaluate alert rules over a capture; --store adds the alert events\n\n"
+        "  alerts   evaluate alert rules over a capture; --store adds the alert events\n"
+        "  report   write an incident report (PDF, HTML or PNG), headless\n\n"
         "eventscope COMMAND --help describes each command; eventscope --help the GUI options.\n");
 }
 
@@ -67,6 +71,17 @@ int main(int argc, char **argv)
             return 0;
         }
         for (const Subcommand &subcommand : kSubcommands) {
+            if (first == subcommand.name && subcommand.drawsWidgets) {
+                // Headless even on a desktop: nothing is shown, and the output must not depend
+                // on the screen it would have been shown on.
+                qputenv("QT_QPA_PLATFORM", "offscreen");
+                QApplication application(argc, argv);
+                QCoreApplication::setApplicationName(QStringLiteral("eventscope"));
+                QCoreApplication::setApplicationVersion(QStringLiteral(EVENTSCOPE_VERSION));
+                QStringList arguments = QCoreApplication::arguments();
+                arguments.removeAt(1);
+                return subcommand.run(arguments);
+            }
             if (first == subcommand.name) {
                 QCoreApplication application(argc, argv);
                 QCoreApplication::setApplicationName(QStringLiteral("eventscope"));

@@ -21,6 +21,8 @@ packages=(
     kcat xvfb xauth fonts-dejavu-core procps python3 python3-yaml
     # packaging checks
     dpkg-dev fakeroot lintian desktop-file-utils appstream shared-mime-info
+    # report checks: PDF pages and HTML rendered as a reader would see them
+    poppler-utils chromium
 )
 
 missing=()

@@ -128,8 +128,8 @@ private Q_SLOTS:
             {QStringLiteral("-c"),
              QStringLiteral("zcat '%1/usr/share/man/man1/eventscope.1.gz'").arg(m_extracted)});
         QCOMPARE(man.exitCode, 0);
-        for (const char *section :
-             {".SH SYNOPSIS", ".SS \\fBimport\\fR", ".SS \\fBanalyze\\fR", "\\-\\-bootstrap"})
+        for (const char *section : {".SH SYNOPSIS", ".SS \\fBimport\\fR", ".SS \\fBanalyze\\fR",
+                                    ".SS \\fBreport\\fR", "\\-\\-bootstrap"})
             QVERIFY2(man.out.contains(QLatin1String(section)), section);
     }
 
@@ -257,6 +257,19 @@ private Q_SLOTS:
                                  headless());
         QVERIFY2(analyzed.exitCode == 0 && analyzed.out.contains(QLatin1String("\"crash-1\"")),
                  qPrintable(describe(analyzed)));
+        // The installed headless report, with no display; it names the version that made it.
+        const QString pdf = path(QStringLiteral("installed-report.pdf"));
+        const Run reported = run(installedBinary,
+                                 {QStringLiteral("report"), QStringLiteral("--db"), capture,
+                                  QStringLiteral("--incident"), QStringLiteral("crash-1"),
+                                  QStringLiteral("--out"), pdf},
+                                 headless());
+        QVERIFY2(reported.exitCode == 0, qPrintable(describe(reported)));
+        const Run pdfText = run(QStringLiteral("pdftotext"), {pdf, QStringLiteral("-")});
+        QVERIFY2(pdfText.out.contains(QLatin1String("crash-1"))
+                     && pdfText.out.contains(QStringLiteral("EventScope %1")
+                                                 .arg(QStringLiteral(EVENTSCOPE_PACKAGE_VERSION))),
+                 qPrintable(describe(pdfText)));
         const QString png = path(QStringLiteral("installed.png"));
         QProcessEnvironment screenshotEnvironment = headless();
         screenshotEnvironment.insert(QStringLiteral("XDG_CONFIG_HOME"),

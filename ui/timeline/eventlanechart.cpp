@@ -132,10 +132,23 @@ protected:
         const double markerRoom = area.width() / (2.5 * radius);
         // Bars go pixel by pixel into an image, blitted once (13k cosmetic lines a frame cost
         // the raster engine several milliseconds).
+        // A PDF or SVG gets shapes, not pictures of them.
+        const bool vector = painter->modes().testFlag(QCPPainter::pmVectorized);
         bool anyBars = false;
         for (const EventCell &cell : columns->cells) {
             if (m_laneCells[static_cast<std::size_t>(cell.lane)] <= markerRoom)
                 continue;
+            if (vector) {
+                const double x0 = std::floor(left + (cell.column + 0.5) * perColumn);
+                const int bottom = area.top() + (cell.lane + 1) * kLaneHeight - 3;
+                const double fraction = 0.3
+                    + 0.7 * logOnePlus(cell.count)
+                        / logOnePlus(m_laneMax[static_cast<std::size_t>(cell.lane)]);
+                const double height = std::round(fraction * (kLaneHeight - 6));
+                painter->fillRect(QRectF(x0, bottom - height, 1, height + 1),
+                                  theme.severityColor(cell.worst));
+                continue;
+            }
             if (!anyBars) {
                 m_raster.begin(area.size());
                 anyBars = true;
@@ -158,10 +171,19 @@ protected:
             const QPointF at(std::floor(left + (cell.column + 0.5) * perColumn) + 0.5,
                              area.top() + cell.lane * kLaneHeight + kLaneHeight / 2.0);
             const QColor color = theme.severityColor(cell.worst);
-            const QPixmap &marker = sprite(theme, cell.category, cell.worst, radius);
-            painter->drawPixmap(QPoint(static_cast<int>(at.x()) - marker.width() / 2,
-                                       static_cast<int>(at.y()) - marker.height() / 2),
-                                marker);
+            if (vector) {
+                painter->save();
+                painter->setRenderHint(QPainter::Antialiasing);
+                painter->setPen(QPen(theme.base, 1));
+                painter->setBrush(color);
+                drawMarker(painter, cell.category, at, radius);
+                painter->restore();
+            } else {
+                const QPixmap &marker = sprite(theme, cell.category, cell.worst, radius);
+                painter->drawPixmap(QPoint(static_cast<int>(at.x()) - marker.width() / 2,
+                                           static_cast<int>(at.y()) - marker.height() / 2),
+                                    marker);
+            }
             // Badges and labels only where there is room; the hover lists everything.
             if (cell.lane != lastBadgeLane)
                 lastBadgeRight = -1e9;

@@ -50,7 +50,8 @@ protected:
     {
         const QRect area = m_chart->rect()->rect();
         const Theme &theme = m_chart->theme();
-        if (isDense())
+        // Dense series go through a raster image, except into a PDF or SVG (vectors there).
+        if (isDense() && !painter->modes().testFlag(QCPPainter::pmVectorized))
             drawDense(painter, area);
         else
             drawSparse(painter, area);
