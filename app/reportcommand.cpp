@@ -12,6 +12,8 @@
 
 #include <cstdio>
 
+#include <spdlog/spdlog.h>
+
 namespace eventscope::cli {
 
 int runReport(const QStringList &arguments)
@@ -105,6 +107,7 @@ int runReport(const QStringList &arguments)
         **reader, parser.value(QStringLiteral("incident")).toStdString(), options, generator);
     if (!report)
         return runtimeError(command, report.error());
+    spdlog::debug("report: analysis, logs and trace read in {} ms", timer.elapsed());
     if (Status status = ui::writeIncidentReport(**reader, *report, output); !status)
         return runtimeError(command, status.error());
     std::fprintf(stderr, "eventscope report: wrote %s in %lld ms\n", qPrintable(output.path),

@@ -52,13 +52,26 @@ ReportCharts::build(CaptureReader &reader, const report::IncidentReport &report,
     view.setVisibleRange(range, ViewState::History::Skip);
     view.setSelectedEvent(report.analysis.failure);
 
-    // Events from far enough back that an incident open at the left edge still pairs with
-    // its failure and is shaded.
-    EventQuery eventQuery;
-    eventQuery.range = {range.begin - report.options.analysis.recoveryHorizon, range.end};
-    auto events = reader.events(eventQuery);
+    // The events on the timeline, after the failures, recoveries and alerts from far enough
+    // back that an incident or alert open at the left edge still pairs with its start and is
+    // shaded (only those: a busy fleet has some 10 events a second).
+    EventQuery before;
+    before.range = {range.begin - report.options.analysis.recoveryHorizon, range.begin};
+    before.categories = EventQuery::categoryBit(EventCategory::Failure)
+        | EventQuery::categoryBit(EventCategory::Recovery)
+        | EventQuery::categoryBit(EventCategory::Alert);
+    auto events = reader.events(before);
     if (!events)
         return R::failure(events.error());
+    EventQuery shown;
+    shown.range = range;
+    if (Status status = reader.forEachEvent(shown,
+                                            [&](Event &&event) {
+                                                events->push_back(std::move(event));
+                                                return true;
+                                            });
+        !status)
+        return R::failure(status.error());
     auto eventList = std::make_shared<const std::vector<Event>>(std::move(*events));
     const auto spans = mergeOverlappingSpans(pairEventSpans(*eventList, range.end));
     auto columns = std::make_shared<EventColumns>(
@@ -103,8 +116,10 @@ ReportCharts::build(CaptureReader &reader, const report::IncidentReport &report,
         charts->m_charts.push_back(
             {chart, QString::fromStdString(anomaly.series), kMetricChartHeight});
     }
-    for (const Chart &chart : charts->m_charts)
+    for (const Chart &chart : charts->m_charts) {
         chart.widget->resize(kLogicalWidth, chart.height);
+        chart.widget->fitTicksToWidth(kLogicalWidth);
+    }
     return charts;
 }
 
@@ -121,7 +136,9 @@ QSize ReportCharts::logicalSize(int index) const
 void ReportCharts::draw(QCPPainter &painter, int index, int width) const
 {
     const Chart &chart = m_charts.at(static_cast<std::size_t>(index));
+    chart.widget->fitTicksToWidth(width);
     chart.widget->toPainter(&painter, width, chart.height);
+    chart.widget->fitTicksToWidth(kLogicalWidth);
 }
 
 QImage ReportCharts::image(int index, double scale) const
@@ -143,9 +160,10 @@ void ReportCharts::drawStacked(QPainter &target, QRect area) const
         const int height = i == 0 ? lanesHeight : metricHeight;
         if (height < 40)
             break;
-        const QImage image = m_charts[static_cast<std::size_t>(i)]
-                                 .widget->toPixmap(area.width(), height, 1.0)
-                                 .toImage();
+        TimelineChart *chart = m_charts[static_cast<std::size_t>(i)].widget;
+        chart->fitTicksToWidth(area.width());
+        const QImage image = chart->toPixmap(area.width(), height, 1.0).toImage();
+        chart->fitTicksToWidth(kLogicalWidth);
         target.drawImage(QPoint(area.left(), y), image);
         y += height;
     }

@@ -217,6 +217,10 @@ private:
 
     void section(const QString &heading)
     {
+        // Qt's rich text drops a heading's top margin after a table: a small empty line
+        // stands in for it.
+        if (!browser())
+            m_out += QStringLiteral("<p style=\"font-size:6pt\">&nbsp;</p>\n");
         m_out += QStringLiteral("<h2>%1</h2>\n").arg(heading);
         m_rows = 0;
     }

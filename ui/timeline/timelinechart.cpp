@@ -2,8 +2,10 @@
 
 #include "timedisplay.h"
 
+#include <QResizeEvent>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <cmath>
 
 namespace eventscope::ui {
@@ -145,6 +147,20 @@ void TimelineChart::applyTimeRange()
     timeAxis()->setTicks(hasTime);
     timeAxis()->setTickLabels(m_timeLabels && hasTime);
     updateTicker();
+}
+
+void TimelineChart::fitTicksToWidth(int width)
+{
+    // A label ("06:45:00", or a date under it) takes some 60 px; 100 px per tick keeps them
+    // apart with room to read.
+    constexpr int kPixelsPerTick = 100;
+    m_ticker->setTickCount(std::max(2, (width - kLeftMargin - kRightMargin) / kPixelsPerTick));
+}
+
+void TimelineChart::resizeEvent(QResizeEvent *event)
+{
+    fitTicksToWidth(event->size().width());
+    QCustomPlot::resizeEvent(event);
 }
 
 void TimelineChart::updateTicker()

@@ -76,6 +76,9 @@ public:
 
     // Replots with the view's current range (cheap: the data is already prepared).
     void replotNow();
+    // As many time ticks as fit a chart this wide with their labels apart; resizing does this,
+    // a picture drawn at another width (a report) asks for it.
+    void fitTicksToWidth(int width);
 
 Q_SIGNALS:
     // A click that was not a drag: x in pixels and the time there.
@@ -96,6 +99,7 @@ protected:
     void leaveEvent(QEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
     ViewState &m_view;
     Theme m_theme;
