@@ -13,11 +13,13 @@ int runExport(const QStringList &arguments)
     const QString command = QStringLiteral("eventscope export");
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Write a capture's records as NDJSON in the native formats."));
+        QStringLiteral("Write a capture's records as NDJSON in the native formats, or as CSV: one "
+                       "row per record, its first column the kind (event, sample, log, span, "
+                       "topology), a header row before each kind's rows. Times are RFC 3339 "
+                       "UTC. The file appears only when complete."));
     parser.addOption(
         {QStringLiteral("db"), QStringLiteral("Capture file to read."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("out"),
-                      QStringLiteral("Output NDJSON file; - for standard output."),
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Output file; - for standard output."),
                       QStringLiteral("PATH")});
     parser.addOption({QStringLiteral("from"),
                       QStringLiteral("Start time (RFC 3339 or epoch), inclusive."),
@@ -30,6 +32,8 @@ int runExport(const QStringList &arguments)
          QStringLiteral(
              "Comma-separated kinds to export: events,metrics,logs,traces,topology (default all)."),
          QStringLiteral("KINDS")});
+    parser.addOption({QStringLiteral("format"), QStringLiteral("ndjson (default) or csv."),
+                      QStringLiteral("FORMAT"), QStringLiteral("ndjson")});
     if (auto exit = parseOrExit(parser, arguments, command))
         return *exit;
     if (!parser.isSet(QStringLiteral("db")))
@@ -38,6 +42,13 @@ int runExport(const QStringList &arguments)
         return usageError(command, QStringLiteral("--out PATH is required"));
 
     ExportOptions options;
+    const QString format = parser.value(QStringLiteral("format")).toLower();
+    if (format == QLatin1String("csv"))
+        options.format = ExportFormat::Csv;
+    else if (format != QLatin1String("ndjson"))
+        return usageError(command,
+                          QStringLiteral("--format: expected ndjson or csv, got '%1'")
+                              .arg(parser.value(QStringLiteral("format"))));
     if (parser.isSet(QStringLiteral("from"))) {
         const auto from = parseTimeArgument(parser.value(QStringLiteral("from")));
         if (!from)

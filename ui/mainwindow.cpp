@@ -6,6 +6,7 @@
 #include "models/eventtablemodel.h"
 #include "models/overviewseries.h"
 #include "models/seriestreemodel.h"
+#include "report/reportjob.h"
 #include "timeline/eventlanechart.h"
 #include "timeline/metricchart.h"
 #include "timeline/timelinefetcher.h"
@@ -20,19 +21,25 @@
 #include <qcustomplot.h>
 
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QCryptographicHash>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QRegularExpression>
+#include <QSaveFile>
 #include <QSettings>
 #include <QStatusBar>
+#include <QSvgGenerator>
 #include <QTableView>
 #include <QToolBar>
 #include <QTreeView>
@@ -290,6 +297,15 @@ void MainWindow::createActions()
     QAction *open = shortcutAction(file, tr("&Open Capture…"), {QKeySequence::Open},
                                    [this] { chooseCapture(); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    shortcutAction(file, tr("Export Incident &Report…"), {QKeySequence(Qt::CTRL | Qt::Key_E)},
+                   [this] { chooseReportFile(); });
+    shortcutAction(file, tr("&Copy Timeline Screenshot"),
+                   {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C)},
+                   [this] { copyTimelineScreenshot(); });
+    shortcutAction(file, tr("&Save Timeline Screenshot…"),
+                   {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)},
+                   [this] { chooseScreenshotFile(); });
     file->addSeparator();
     shortcutAction(file, tr("&Quit"), {QKeySequence::Quit}, [this] { close(); });
 
@@ -691,6 +707,139 @@ void MainWindow::chooseCapture()
     if (Status status = openCapture(path.toStdString()); !status)
         QMessageBox::warning(this, tr("Cannot open capture"),
                              QString::fromStdString(status.error()));
+}
+
+void MainWindow::chooseReportFile()
+{
+    const auto &selected = m_view->selectedEvent();
+    if (m_capturePath.empty() || !selected || selected->category != EventCategory::Failure) {
+        showError(tr("No incident selected"),
+                  tr("Select a failure event (in the lanes or the event table), then export its "
+                     "report."));
+        return;
+    }
+    QSettings settings;
+    const QString folder
+        = settings.value(QStringLiteral("reportFolder"), QDir::homePath()).toString();
+    QString name = QString::fromStdString(selected->sourceId);
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
+    QString filter;
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Incident Report"),
+        folder + QStringLiteral("/incident-") + name + QStringLiteral(".pdf"),
+        tr("PDF document (*.pdf);;Web page, one file (*.html);;PNG picture (*.png)"), &filter);
+    if (path.isEmpty())
+        return;
+    if (!reportFormatForPath(path)) // no extension typed: the chosen filter's
+        path += filter.contains(QLatin1String("html")) ? QStringLiteral(".html")
+            : filter.contains(QLatin1String("png"))    ? QStringLiteral(".png")
+                                                       : QStringLiteral(".pdf");
+    settings.setValue(QStringLiteral("reportFolder"), QFileInfo(path).absolutePath());
+    if (Status status = exportIncidentReport(path); !status)
+        showError(tr("Cannot export the report"), QString::fromStdString(status.error()));
+}
+
+Status MainWindow::exportIncidentReport(const QString &path)
+{
+    const auto &selected = m_view->selectedEvent();
+    if (m_capturePath.empty() || !selected || selected->category != EventCategory::Failure)
+        return Status::failure("select a failure event first");
+    const auto format = reportFormatForPath(path);
+    if (!format)
+        return Status::failure(path.toStdString() + ": the name must end in .pdf, .html or .png");
+    if (m_reportJob)
+        return Status::failure("a report is still being written: "
+                               + m_reportJob->output().path.toStdString());
+    ReportOutput output;
+    output.path = path;
+    output.format = *format;
+    // Paper is white; a picture or a page on screen follows the console.
+    output.theme = *format == ReportFormat::Pdf ? Theme::Kind::Light : m_theme.kind;
+    output.page = QLocale().measurementSystem() == QLocale::ImperialUSSystem ? QPageSize::Letter
+                                                                             : QPageSize::A4;
+    m_reportJob = std::make_unique<ReportJob>(
+        m_capturePath, selected->sourceId, output, report::ReportOptions{},
+        "EventScope " + QCoreApplication::applicationVersion().toStdString(), this);
+    m_reportJob->setObjectName(QStringLiteral("reportJob"));
+    connect(m_reportJob.get(), &ReportJob::finished, this, [this](const QString &error) {
+        const QString written = m_reportJob->output().path;
+        // Deleted once this signal has returned: the job is still on the stack.
+        QMetaObject::invokeMethod(
+            this, [this] { m_reportJob.reset(); }, Qt::QueuedConnection);
+        QApplication::restoreOverrideCursor();
+        if (error.isEmpty())
+            statusBar()->showMessage(tr("Report written to %1").arg(written), 10'000);
+        else
+            showError(tr("Cannot export the report"), error);
+        Q_EMIT reportFinished(written, error);
+    });
+    QApplication::setOverrideCursor(Qt::BusyCursor);
+    statusBar()->showMessage(
+        tr("Writing the report of %1…").arg(QString::fromStdString(selected->sourceId)));
+    m_reportJob->start();
+    return {};
+}
+
+void MainWindow::copyTimelineScreenshot()
+{
+    m_timeline->replotImmediately();
+    QGuiApplication::clipboard()->setImage(m_timeline->grab().toImage());
+    statusBar()->showMessage(tr("Timeline copied to the clipboard"), 3000);
+}
+
+void MainWindow::chooseScreenshotFile()
+{
+    QSettings settings;
+    const QString folder
+        = settings.value(QStringLiteral("reportFolder"), QDir::homePath()).toString();
+    QString filter;
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Timeline Screenshot"), folder + QStringLiteral("/timeline.png"),
+        tr("PNG picture (*.png);;SVG drawing (*.svg)"), &filter);
+    if (path.isEmpty())
+        return;
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg"))
+        path += filter.contains(QLatin1String("svg")) ? QStringLiteral(".svg")
+                                                      : QStringLiteral(".png");
+    settings.setValue(QStringLiteral("reportFolder"), QFileInfo(path).absolutePath());
+    if (Status status = saveTimelineScreenshot(path); !status)
+        showError(tr("Cannot save the screenshot"), QString::fromStdString(status.error()));
+}
+
+Status MainWindow::saveTimelineScreenshot(const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    m_timeline->replotImmediately();
+    QSaveFile file(path);
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg"))
+        return Status::failure(path.toStdString() + ": the name must end in .png or .svg");
+    if (!file.open(QIODevice::WriteOnly))
+        return Status::failure(path.toStdString() + ": " + file.errorString().toStdString());
+    if (suffix == QLatin1String("png")) {
+        if (!m_timeline->grab().save(&file, "PNG"))
+            return Status::failure(path.toStdString() + ": cannot encode the PNG");
+    } else {
+        QSvgGenerator svg;
+        svg.setOutputDevice(&file);
+        svg.setSize(m_timeline->size());
+        svg.setViewBox(QRect(QPoint(0, 0), m_timeline->size()));
+        svg.setTitle(tr("EventScope timeline"));
+        svg.setDescription(QStringLiteral("%1 to %2")
+                               .arg(formatTime(m_view->visibleRange().begin, m_view->timeZone()),
+                                    formatTime(m_view->visibleRange().end, m_view->timeZone())));
+        QCPPainter painter;
+        if (!painter.begin(&svg))
+            return Status::failure(path.toStdString() + ": cannot draw the SVG");
+        painter.setMode(QCPPainter::pmVectorized);
+        painter.setMode(QCPPainter::pmNoCaching);
+        m_timeline->drawCharts(painter);
+        painter.end();
+    }
+    if (!file.commit())
+        return Status::failure(path.toStdString() + ": " + file.errorString().toStdString());
+    statusBar()->showMessage(tr("Timeline saved to %1").arg(path), 5000);
+    return {};
 }
 
 void MainWindow::chooseConnection()

@@ -37,6 +37,7 @@ class SeriesFilterProxyModel;
 class SeriesTreeModel;
 class TimeRangeBar;
 class TimelineFetcher;
+class ReportJob;
 class TimelineView;
 class ViewState;
 struct CaptureSnapshot;
@@ -65,6 +66,13 @@ public:
     void setLiveStats(const kafka::IngestStats &stats, const QString &error);
     // The capture's dead letters in a dialog (from the status bar link or View menu).
     void showDeadLetters();
+    // Writes the incident report of the selected failure to `path` (.pdf, .html or .png) in
+    // the background; reportFinished tells how it went. What Ctrl+E does after its file dialog.
+    Status exportIncidentReport(const QString &path);
+    // The timeline as it is on screen: to the clipboard, or to a PNG (pixels) or SVG (shapes
+    // and text) file, by the extension.
+    void copyTimelineScreenshot();
+    Status saveTimelineScreenshot(const QString &path);
     void setTheme(Theme::Kind kind);
     Theme::Kind themeKind() const { return m_theme.kind; }
 
@@ -91,6 +99,8 @@ public:
 Q_SIGNALS:
     // The operator asked to consume from this cluster (File > Connect to Kafka).
     void connectRequested(const eventscope::ui::ConnectionProfile &profile);
+    // An incident report was written to `path`, or not (`error` says why).
+    void reportFinished(const QString &path, const QString &error);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -99,6 +109,8 @@ private:
     void createActions();
     void createDocks();
     void chooseCapture();
+    void chooseReportFile();
+    void chooseScreenshotFile();
     void onRefreshed(const CaptureSnapshot &snapshot);
     void applyFilter();
     void selectEvent(const Event &event, bool centre);
@@ -139,6 +151,7 @@ private:
     QAction *m_forwardAction = nullptr;
     QList<QAction *> m_shortcutActions;
     std::unique_ptr<TimelineFetcher> m_fetcher;
+    std::unique_ptr<ReportJob> m_reportJob;
     SecretStore *m_secrets;
     ConnectionProfile m_connection;
     std::string m_capturePath;

@@ -1,6 +1,7 @@
 #include "io/ndjsonexporter.h"
 
 #include "decode/nativeformat.h"
+#include "io/csvformat.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -79,18 +80,26 @@ Result<ExportSummary> exportNdjson(CaptureReader &reader, const std::string &out
     ExportSummary summary;
     std::string line;
     bool writeOk = true;
+    const bool asCsv = options.format == ExportFormat::Csv;
     auto emit = [&] {
-        line += '\n';
+        if (!asCsv)
+            line += '\n'; // CSV rows end themselves (CRLF)
         writeOk = out.write(line);
         line.clear();
         return writeOk;
+    };
+    // CSV: each kind's header row before its rows.
+    auto header = [&](std::string_view row) {
+        if (asCsv)
+            writeOk = writeOk && out.write(std::string(row));
     };
 
     if (options.events) {
         EventQuery query;
         query.range = options.range;
+        header(csv::kEventHeader);
         Status status = reader.forEachEvent(query, [&](Event &&event) {
-            native::appendEvent(line, event);
+            asCsv ? csv::appendEvent(line, event) : native::appendEvent(line, event);
             ++summary.events;
             return emit();
         });
@@ -101,12 +110,14 @@ Result<ExportSummary> exportNdjson(CaptureReader &reader, const std::string &out
         auto series = reader.series();
         if (!series)
             return Failure::failure(series.error());
+        header(csv::kSampleHeader);
         for (const SeriesInfo &info : *series) {
             auto samples = reader.samples(info.id, options.range);
             if (!samples)
                 return Failure::failure(samples.error());
             for (const Sample &sample : *samples) {
-                native::appendSample(line, info.key, info.unit, sample);
+                asCsv ? csv::appendSample(line, info.key, info.unit, sample)
+                      : native::appendSample(line, info.key, info.unit, sample);
                 ++summary.samples;
                 if (!emit())
                     break;
@@ -118,8 +129,9 @@ Result<ExportSummary> exportNdjson(CaptureReader &reader, const std::string &out
     if (options.logs && writeOk) {
         LogQuery query;
         query.range = options.range;
+        header(csv::kLogHeader);
         Status status = reader.forEachLog(query, [&](LogRecord &&log) {
-            native::appendLog(line, log);
+            asCsv ? csv::appendLog(line, log) : native::appendLog(line, log);
             ++summary.logs;
             return emit();
         });
@@ -129,8 +141,9 @@ Result<ExportSummary> exportNdjson(CaptureReader &reader, const std::string &out
     if (options.traces && writeOk) {
         SpanQuery query;
         query.range = options.range;
+        header(csv::kSpanHeader);
         Status status = reader.forEachSpan(query, [&](Span &&span) {
-            native::appendSpan(line, span);
+            asCsv ? csv::appendSpan(line, span) : native::appendSpan(line, span);
             ++summary.spans;
             return emit();
         });
@@ -141,8 +154,9 @@ Result<ExportSummary> exportNdjson(CaptureReader &reader, const std::string &out
         auto edges = reader.topology();
         if (!edges)
             return Failure::failure(edges.error());
+        header(csv::kTopologyHeader);
         for (const TopologyEdge &edge : *edges) {
-            native::appendTopologyEdge(line, edge);
+            asCsv ? csv::appendTopologyEdge(line, edge) : native::appendTopologyEdge(line, edge);
             ++summary.topologyEdges;
             if (!emit())
                 break;

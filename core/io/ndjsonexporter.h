@@ -9,8 +9,11 @@
 
 namespace eventscope {
 
+enum class ExportFormat { Ndjson, Csv };
+
 struct ExportOptions
 {
+    ExportFormat format = ExportFormat::Ndjson;
     TimeRange range;
     bool events = true;
     bool metrics = true;
@@ -28,11 +31,11 @@ struct ExportSummary
     std::int64_t topologyEdges = 0;
 };
 
-// Writes a capture's records as NDJSON in the native formats (nativeformat.h): events in
-// time order, then each series' samples in time order, then logs, then spans, then the declared
-// topology. The output goes to a temporary file beside `outputPath` that replaces it only when
-// everything is written, so a failed export never leaves half a file; "-" writes to standard
-// output.
+// Writes a capture's records as NDJSON in the native formats (nativeformat.h), or as CSV
+// (csvformat.h: one row per record, a header per kind): events in time order, then each
+// series' samples in time order, then logs, then spans, then the declared topology. The output goes
+// to a temporary file beside `outputPath` that replaces it only when everything is written, so a
+// failed export never leaves half a file; "-" writes to standard output.
 Result<ExportSummary> exportNdjson(CaptureReader &reader, const std::string &outputPath,
                                    const ExportOptions &options);
 

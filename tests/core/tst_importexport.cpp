@@ -1,5 +1,6 @@
 #include "testcapture.h"
 
+#include "io/csvformat.h"
 #include "io/ndjsonexporter.h"
 #include "io/ndjsonimporter.h"
 #include "store/storewriter.h"
@@ -126,6 +127,42 @@ ImportSummary importFiles(const std::string &capture, const QStringList &files)
 
 } // namespace
 
+// RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks.
+std::vector<std::vector<std::string>> parseCsv(const QByteArray &data)
+{
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> row;
+    std::string field;
+    bool quoted = false;
+    for (qsizetype i = 0; i < data.size(); ++i) {
+        const char c = data[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < data.size() && data[i + 1] == '"') {
+                field += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            row.push_back(std::move(field));
+            field.clear();
+        } else if (c == '\r' && i + 1 < data.size() && data[i + 1] == '\n') {
+            row.push_back(std::move(field));
+            field.clear();
+            rows.push_back(std::move(row));
+            row.clear();
+            ++i;
+        } else {
+            field += c;
+        }
+    }
+    return rows;
+}
+
 class TestImportExport : public QObject
 {
     Q_OBJECT
@@ -217,6 +254,71 @@ private Q_SLOTS:
             expected += options.range.contains(e.time) ? 1 : 0;
         QVERIFY(expected > 0);
         QCOMPARE(summary.events, expected);
+    }
+
+    void csvExportHasARowPerRecordAndAHeaderPerKind()
+    {
+        QFile input(path(QStringLiteral("csv.ndjson")));
+        QVERIFY(input.open(QIODevice::WriteOnly));
+        input.write(sampleNdjson());
+        input.close();
+        importFiles(path(QStringLiteral("csv.capture")).toStdString(), {input.fileName()});
+        auto reader = openReader(path(QStringLiteral("csv.capture")).toStdString());
+        ExportOptions options;
+        options.format = ExportFormat::Csv;
+        const auto summary = valueOrFail(
+            exportNdjson(*reader, path(QStringLiteral("out.csv")).toStdString(), options));
+
+        QFile file(path(QStringLiteral("out.csv")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto rows = parseCsv(file.readAll());
+        std::map<std::string, std::int64_t> counts;
+        std::vector<std::string> headerKinds; // the record kind of the row after each header
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            QVERIFY(!rows[i].empty());
+            if (rows[i][0] == "record") {
+                QVERIFY(i + 1 < rows.size());
+                headerKinds.push_back(rows[i + 1][0]);
+                continue;
+            }
+            ++counts[rows[i][0]];
+        }
+        QCOMPARE(headerKinds,
+                 (std::vector<std::string>{"event", "sample", "log", "span", "topology"}));
+        QCOMPARE(counts["event"], summary.events);
+        QCOMPARE(counts["sample"], summary.samples);
+        QCOMPARE(counts["log"], summary.logs);
+        QCOMPARE(counts["span"], summary.spans);
+        QCOMPARE(counts["topology"], summary.topologyEdges);
+        // Every row as wide as its header; quotes, backslashes and non-ASCII survive.
+        std::size_t width = 0;
+        bool sawEvent7 = false;
+        for (const auto &row : rows) {
+            if (row[0] == "record") {
+                width = row.size();
+                continue;
+            }
+            QCOMPARE(row.size(), width);
+            if (row[0] == "event" && row[2] == "evt-7") {
+                QCOMPARE(row[1], std::string("2026-11-24T09:07:00.007Z"));
+                QCOMPARE(row[9], std::string("line \"7\" \u00e9\\n"));
+                QCOMPARE(row[11], std::string(R"({"n":7,"nested":{"a":[1,2]}})"));
+                sawEvent7 = true;
+            }
+        }
+        QVERIFY(sawEvent7);
+
+        // A message a spreadsheet would run as a formula stays text; a negative number does not
+        // change.
+        std::string field;
+        csv::appendField(field, "=HYPERLINK(\"http://x\")");
+        QCOMPARE(field, std::string("\"'=HYPERLINK(\"\"http://x\"\")\""));
+        field.clear();
+        csv::appendField(field, "-12.5");
+        QCOMPARE(field, std::string("-12.5"));
+        field.clear();
+        csv::appendField(field, "a,b\nc");
+        QCOMPARE(field, std::string("\"a,b\nc\""));
     }
 
     void oversizedLinesAreDeadLettersAndTheRestImports()

@@ -11,7 +11,12 @@
 
 #include "store/batchcommitter.h"
 
+#include <QClipboard>
 #include <QDir>
+#include <QGuiApplication>
+#include <QPainter>
+#include <QSvgRenderer>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -261,6 +266,91 @@ private Q_SLOTS:
         QCOMPARE(window.viewState().selectedEvent()->sourceId, std::string("evt-31"));
         QTest::keyClick(&window, Qt::Key_Escape);
         QVERIFY(!window.viewState().selectedEvent());
+    }
+
+    void ctrlEExportsTheSelectedIncidentsReport()
+    {
+        MainWindow window;
+        window.resize(1400, 900);
+        QVERIFY(window.openCapture(makeCapture()).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        const QString pdf = m_dir.filePath(QStringLiteral("selected.pdf"));
+        // Nothing selected, or not a failure: said, nothing written.
+        QVERIFY(!window.exportIncidentReport(pdf).ok());
+        window.eventTable().selectRow(29); // evt-29: a recovery
+        QCOMPARE(window.viewState().selectedEvent()->sourceId, std::string("evt-29"));
+        QVERIFY(!window.exportIncidentReport(pdf).ok());
+
+        window.eventTable().selectRow(28); // evt-28: a crash
+        QCOMPARE(window.viewState().selectedEvent()->type, std::string("failure.crash"));
+        QVERIFY(!window.exportIncidentReport(m_dir.filePath(QStringLiteral("x.doc"))).ok());
+        QSignalSpy finished(&window, &MainWindow::reportFinished);
+        QVERIFY(window.exportIncidentReport(pdf).ok());
+        // One at a time.
+        QVERIFY(!window.exportIncidentReport(m_dir.filePath(QStringLiteral("y.pdf"))).ok());
+        QVERIFY(finished.wait(30'000));
+        QCOMPARE(finished.at(0).at(0).toString(), pdf);
+        QCOMPARE(finished.at(0).at(1).toString(), QString());
+        QFile file(pdf);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.read(5) == "%PDF-");
+        QVERIFY(file.size() > 10'000);
+
+        // The window's theme reaches an HTML report, and a second export may follow.
+        window.setTheme(Theme::Kind::Dark);
+        const QString html = m_dir.filePath(QStringLiteral("selected.html"));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.findChild<QObject *>(QStringLiteral("reportJob")), 5'000);
+        const Status second = window.exportIncidentReport(html);
+        QVERIFY2(second.ok(), second.error().c_str());
+        QVERIFY(finished.wait(30'000));
+        QCOMPARE(finished.at(1).at(1).toString(), QString());
+        QFile page(html);
+        QVERIFY(page.open(QIODevice::ReadOnly));
+        const QByteArray text = page.readAll();
+        QVERIFY(text.contains("evt-28"));
+        QVERIFY(text.contains(Theme::dark().base.name().toLatin1()));
+    }
+
+    void timelineScreenshotsCopyAndSaveAsPngOrSvg()
+    {
+        MainWindow window;
+        window.resize(1400, 900);
+        QVERIFY(window.openCapture(makeCapture(400)).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        const QSize size = window.timeline().size();
+
+        window.copyTimelineScreenshot();
+        const QImage copied = QGuiApplication::clipboard()->image();
+        QCOMPARE(copied.size(), size * window.devicePixelRatio());
+        QVERIFY(hasContent(copied));
+
+        const QString png = m_dir.filePath(QStringLiteral("timeline.png"));
+        QVERIFY(window.saveTimelineScreenshot(png).ok());
+        QCOMPARE(QImage(png).size(), size * window.devicePixelRatio());
+
+        // SVG: shapes and text, no embedded picture; it draws the same timeline.
+        const QString svg = m_dir.filePath(QStringLiteral("timeline.svg"));
+        QVERIFY(window.saveTimelineScreenshot(svg).ok());
+        QFile file(svg);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray drawing = file.readAll();
+        QVERIFY(drawing.contains("<svg"));
+        QVERIFY(drawing.contains("<text") || drawing.contains("<path"));
+        QVERIFY2(!drawing.contains("<image"), "the SVG holds a raster picture");
+        QSvgRenderer renderer(drawing);
+        QVERIFY(renderer.isValid());
+        QImage rendered(size, QImage::Format_ARGB32);
+        rendered.fill(Qt::white);
+        QPainter painter(&rendered);
+        renderer.render(&painter);
+        painter.end();
+        QVERIFY(hasContent(rendered));
+        rendered.save(screenshotFolder() + QStringLiteral("/timeline-from-svg.png"));
+
+        QVERIFY(!window.saveTimelineScreenshot(m_dir.filePath(QStringLiteral("t.bmp"))).ok());
+        QVERIFY(!window.saveTimelineScreenshot(QStringLiteral("/nonexistent/dir/t.png")).ok());
     }
 
     void liveFollowScrollsAndStopsWhenTheUserZooms()

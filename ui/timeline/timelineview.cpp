@@ -55,6 +55,22 @@ TimelineView::TimelineView(ViewState &view, QWidget *parent)
 
 TimelineView::~TimelineView() = default;
 
+void TimelineView::drawCharts(QCPPainter &painter) const
+{
+    painter.fillRect(rect(), m_theme.window);
+    std::vector<TimelineChart *> charts{m_lanes};
+    charts.insert(charts.end(), m_charts.begin(), m_charts.end());
+    for (TimelineChart *chart : charts) {
+        if (!chart->isVisible() || chart->width() <= 0 || chart->height() <= 0)
+            continue;
+        painter.save();
+        painter.translate(chart->mapTo(this, QPoint(0, 0)));
+        painter.setClipRect(QRect(QPoint(0, 0), chart->size()));
+        chart->toPainter(&painter, chart->width(), chart->height());
+        painter.restore();
+    }
+}
+
 void TimelineView::setFetcher(TimelineFetcher *fetcher)
 {
     if (m_fetcher)

@@ -16,6 +16,8 @@
 class QSplitter;
 class QScrollArea;
 
+class QCPPainter;
+
 namespace eventscope::ui {
 
 class EventLaneChart;
@@ -49,6 +51,10 @@ public:
     LaneMode laneMode() const { return m_laneMode; }
     void setShowLabels(bool show);
     void setTheme(const Theme &theme);
+
+    // Every chart at its place and size, on a painter the size of this view; a painter in
+    // vectorized mode (SVG, PDF) gets shapes and text, not pictures of them.
+    void drawCharts(QCPPainter &painter) const;
 
     // Charts, top to bottom (the lane chart excluded).
     int chartCount() const { return static_cast<int>(m_charts.size()); }
