@@ -30,16 +30,6 @@ void attributesField(std::string &out, const std::string &attributes)
     out += attributes; // stored as minified JSON already
 }
 
-std::string_view statusName(SpanStatus status)
-{
-    switch (status) {
-    case SpanStatus::Ok: return "ok";
-    case SpanStatus::Error: return "error";
-    case SpanStatus::Unset: break;
-    }
-    return "unset";
-}
-
 } // namespace
 
 void appendEvent(std::string &out, const Event &event)
@@ -103,7 +93,7 @@ void appendSpan(std::string &out, const Span &span)
     json::appendInteger(out, span.kind);
     timeField(out, "start", span.start);
     timeField(out, "end", span.end);
-    stringField(out, "status", statusName(span.status));
+    stringField(out, "status", spanStatusName(span.status));
     attributesField(out, span.attributes);
     out += '}';
 }

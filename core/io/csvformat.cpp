@@ -67,16 +67,6 @@ void endRow(std::string &out)
     out += "\r\n";
 }
 
-std::string_view statusName(SpanStatus status)
-{
-    switch (status) {
-    case SpanStatus::Ok: return "ok";
-    case SpanStatus::Error: return "error";
-    case SpanStatus::Unset: break;
-    }
-    return "unset";
-}
-
 } // namespace
 
 void appendField(std::string &out, std::string_view text)
@@ -164,7 +154,7 @@ void appendSpan(std::string &out, const Span &span)
     appendText(out, span.entity);
     out += ',';
     out += std::to_string(span.kind);
-    appendText(out, statusName(span.status));
+    appendText(out, spanStatusName(span.status));
     appendText(out, span.attributes);
     endRow(out);
 }

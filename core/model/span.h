@@ -5,10 +5,22 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace eventscope {
 
 enum class SpanStatus : std::uint8_t { Unset = 0, Ok = 1, Error = 2 };
+
+// "unset", "ok" or "error", as the native span line and CSV write it.
+constexpr std::string_view spanStatusName(SpanStatus status)
+{
+    switch (status) {
+    case SpanStatus::Ok: return "ok";
+    case SpanStatus::Error: return "error";
+    case SpanStatus::Unset: break;
+    }
+    return "unset";
+}
 
 // One trace span. Ids are lowercase hex strings as in OTLP JSON.
 struct Span

@@ -13,15 +13,15 @@
 
 #include <QClipboard>
 #include <QDir>
-#include <QGuiApplication>
-#include <QPainter>
-#include <QSvgRenderer>
 #include <QFile>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QSvgRenderer>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>

@@ -611,15 +611,16 @@ private:
     QCPPainter *m_painter = nullptr;
 };
 
-// Turns the rich text's placeholder images ("chart:N", "bar:S") into the drawn objects.
-void replacePlaceholders(QTextDocument &document)
+// Turns the rich text's stand-in images ("chart:N", "bar:S") into the objects drawn by
+// ReportObjects.
+void replaceImageStandIns(QTextDocument &document)
 {
-    struct Placeholder
+    struct StandIn
     {
         int position;
         QTextCharFormat format;
     };
-    std::vector<Placeholder> found;
+    std::vector<StandIn> found;
     for (QTextBlock block = document.begin(); block.isValid(); block = block.next()) {
         for (auto it = block.begin(); !it.atEnd(); ++it) {
             const QTextFragment fragment = it.fragment();
@@ -640,11 +641,11 @@ void replacePlaceholders(QTextDocument &document)
                 found.push_back({fragment.position() + i, format});
         }
     }
-    for (const Placeholder &placeholder : found) {
+    for (const StandIn &standIn : found) {
         QTextCursor cursor(&document);
-        cursor.setPosition(placeholder.position);
-        cursor.setPosition(placeholder.position + 1, QTextCursor::KeepAnchor);
-        cursor.setCharFormat(placeholder.format);
+        cursor.setPosition(standIn.position);
+        cursor.setPosition(standIn.position + 1, QTextCursor::KeepAnchor);
+        cursor.setCharFormat(standIn.format);
     }
 }
 
@@ -683,8 +684,7 @@ Status writePdf(const report::IncidentReport &report, const ReportCharts &charts
     document.documentLayout()->registerHandler(kChartObject, &objects);
     document.documentLayout()->registerHandler(kBarObject, &objects);
     document.setHtml(Markup(report, charts, theme, Flavour::RichText).document());
-    replacePlaceholders(document);
-    document.setPageSize(pageSize); // lay out again with the objects' sizes
+    replaceImageStandIns(document);
 
     QCPPainter painter;
     if (!painter.begin(&writer))

@@ -138,21 +138,7 @@ protected:
         for (const EventCell &cell : columns->cells) {
             if (m_laneCells[static_cast<std::size_t>(cell.lane)] <= markerRoom)
                 continue;
-            if (vector) {
-                const double x0 = std::floor(left + (cell.column + 0.5) * perColumn);
-                const int bottom = area.top() + (cell.lane + 1) * kLaneHeight - 3;
-                const double fraction = 0.3
-                    + 0.7 * logOnePlus(cell.count)
-                        / logOnePlus(m_laneMax[static_cast<std::size_t>(cell.lane)]);
-                const double height = std::round(fraction * (kLaneHeight - 6));
-                painter->fillRect(QRectF(x0, bottom - height, 1, height + 1),
-                                  theme.severityColor(cell.worst));
-                continue;
-            }
-            if (!anyBars) {
-                m_raster.begin(area.size());
-                anyBars = true;
-            }
+            // The bar's column, bottom and height, relative to the data area.
             const int x0 = static_cast<int>(std::floor(left + (cell.column + 0.5) * perColumn))
                 - area.left();
             const int bottom = (cell.lane + 1) * kLaneHeight - 3;
@@ -160,6 +146,16 @@ protected:
                 + 0.7 * logOnePlus(cell.count)
                     / logOnePlus(m_laneMax[static_cast<std::size_t>(cell.lane)]);
             const int height = static_cast<int>(std::round(fraction * (kLaneHeight - 6)));
+            if (vector) {
+                painter->fillRect(
+                    QRect(area.left() + x0, area.top() + bottom - height, 1, height + 1),
+                    theme.severityColor(cell.worst));
+                continue;
+            }
+            if (!anyBars) {
+                m_raster.begin(area.size());
+                anyBars = true;
+            }
             m_raster.fillColumn(x0, bottom - height, bottom,
                                 theme.severityColor(cell.worst).rgba());
         }
