@@ -374,6 +374,27 @@ Result<CaptureInfo> CaptureReader::info()
     });
 }
 
+Result<std::optional<SavedView>> CaptureReader::savedView(const std::string &name)
+{
+    return guarded<std::optional<SavedView>>("reading the saved view", [&] {
+        std::optional<SavedView> view;
+        if (!hasTable(m_connection, "views"))
+            return view;
+        auto select = m_connection.prepare(
+            "SELECT saved_at, saved_by, notes, state FROM views WHERE name = ?1");
+        select.bind(1, std::string_view(name));
+        if (select.step()) {
+            view.emplace();
+            view->name = name;
+            view->savedAt = select.columnInt(0);
+            view->savedBy = select.columnString(1);
+            view->notes = select.columnString(2);
+            view->state = select.columnString(3);
+        }
+        return view;
+    });
+}
+
 Result<std::vector<Event>> CaptureReader::events(const EventQuery &query)
 {
     return collectAll<Event>([&](const auto &visit) { return forEachEvent(query, visit); });

@@ -8,6 +8,7 @@
 #include "model/span.h"
 #include "model/topologyedge.h"
 #include "store/queries.h"
+#include "store/savedview.h"
 #include "store/sqlite.h"
 #include "util/result.h"
 
@@ -18,6 +19,9 @@
 #include <vector>
 
 namespace eventscope {
+
+struct CopyOptions;
+struct CopyProgress;
 
 // Read-only queries on a capture: time range in, plain structs out. Owns one read
 // connection; WAL lets it read while the writer commits. Not thread-safe: every thread that
@@ -68,7 +72,15 @@ public:
     // counts computed from its events (a scan per type).
     Result<EventTypeHistory> eventHistory(const std::vector<std::string> &types);
 
+    // The view saved under this name (the console's is ""), if the capture has one.
+    Result<std::optional<SavedView>> savedView(const std::string &name = {});
+
 private:
+    // Copies through this reader's connection, inside one read transaction of it.
+    friend Result<CaptureInfo> copyCapture(const std::string &, const std::string &,
+                                           const CopyOptions &,
+                                           const std::function<bool(const CopyProgress &)> &);
+
     CaptureReader(std::string path, sqlite::Connection connection);
     template<typename T, typename F> Result<T> guarded(const char *what, F &&function);
     template<typename F> Status guardedStatus(const char *what, F &&function);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <random>
 
 #ifndef EVENTSCOPE_VERSION
 #error "EVENTSCOPE_VERSION must be defined by the build"
@@ -245,6 +246,19 @@ std::string createdByString()
     return std::string("EventScope ") + EVENTSCOPE_VERSION;
 }
 
+std::string newCaptureId()
+{
+    std::random_device random;
+    std::string id;
+    static constexpr char kDigits[] = "0123456789abcdef";
+    for (int i = 0; i < 8; ++i) {
+        const unsigned word = random() & 0xffffu;
+        for (int shift = 12; shift >= 0; shift -= 4)
+            id += kDigits[(word >> shift) & 0xfu];
+    }
+    return id;
+}
+
 Status validateFile(const std::string &path)
 {
     namespace fs = std::filesystem;
@@ -339,6 +353,8 @@ void createSchema(sqlite::Connection &connection, const std::string &sourceDescr
     insert.bind(1, std::string_view("created_by")).bind(2, createdBy).run();
     insert.bind(1, std::string_view("created_at")).bind(2, createdAt).run();
     insert.bind(1, std::string_view("source")).bind(2, sourceDescription).run();
+    const std::string captureId = newCaptureId();
+    insert.bind(1, std::string_view("capture_id")).bind(2, captureId).run();
     transaction.commit();
 }
 

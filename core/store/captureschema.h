@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/savedview.h"
 #include "store/sqlite.h"
 #include "util/result.h"
 
@@ -36,5 +37,12 @@ void configureReader(sqlite::Connection &connection);
 
 // "EventScope 0.1.0"
 std::string createdByString();
+
+// 32 random hex digits: a new capture's (or copy's) meta capture_id.
+std::string newCaptureId();
+
+// Creates the optional views table if needed and writes (replaces) one view, inside the
+// caller's transaction.
+void writeView(sqlite::Connection &connection, const SavedView &view);
 
 } // namespace eventscope::capture
