@@ -1,6 +1,7 @@
 #include "store/savedview.h"
 
 #include "store/captureschema.h"
+#include "store/failureindex.h"
 #include "store/sqlite.h"
 
 #include <cstdio>
@@ -18,16 +19,6 @@ CREATE TABLE IF NOT EXISTS views (
     state TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql";
-
-std::uint64_t fnv1a(std::string_view text)
-{
-    std::uint64_t hash = 14695981039346656037ull;
-    for (const char c : text) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= 1099511628211ull;
-    }
-    return hash;
-}
 
 } // namespace
 
@@ -84,7 +75,9 @@ std::string captureIdentity(const CaptureInfo &info)
         basis += '\n';
     }
     char digest[17];
-    std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(fnv1a(basis)));
+    // The failure index's FNV-1a: stable across builds, unlike std::hash.
+    std::snprintf(digest, sizeof digest, "%016llx",
+                  static_cast<unsigned long long>(failureindex::sourceIdHash(basis)));
     return std::string("created-") + digest;
 }
 
