@@ -4,6 +4,9 @@
 #include "io/ndjsonexporter.h"
 #include "store/capturereader.h"
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 
 namespace eventscope::cli {
@@ -95,7 +98,23 @@ int runExport(const QStringList &arguments)
     if (!reader)
         return runtimeError(command, reader.error());
     const std::string out = parser.value(QStringLiteral("out")).toStdString();
+    // Progress on a terminal only: a pipe or a log file gets the summary line alone.
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    auto lastReport = std::chrono::steady_clock::now();
+    if (terminal)
+        options.progress = [&lastReport](const ExportProgress &progress) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now - lastReport < std::chrono::milliseconds(100) && progress.fraction < 1.0)
+                return true;
+            lastReport = now;
+            std::fprintf(stderr, "\r\033[Kexporting %s: %lld records written (%d%%)",
+                         progress.kind, static_cast<long long>(progress.records),
+                         static_cast<int>(100 * progress.fraction));
+            return true;
+        };
     auto summary = exportNdjson(**reader, out, options);
+    if (terminal)
+        std::fputs("\r\033[K", stderr);
     if (!summary)
         return runtimeError(command, summary.error());
     // With --out - the NDJSON owns stdout; the summary goes to stderr.

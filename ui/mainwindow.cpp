@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "capturetasks.h"
 #include "connection/connectiondialog.h"
 #include "connection/secretstore.h"
 #include "deadletterdialog.h"
@@ -16,7 +17,9 @@
 
 #include "kafka/kafkaingest.h"
 #include "store/capturereader.h"
+#include "store/captureschema.h"
 #include "util/linkedlibraries.h"
+#include "util/timeformat.h"
 
 #include <qcustomplot.h>
 
@@ -25,6 +28,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -35,6 +39,8 @@
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
 #include <QSettings>
@@ -45,6 +51,7 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <bit>
 #include <map>
 #include <set>
 
@@ -55,11 +62,13 @@ constexpr int kMaxRecent = 10;
 constexpr std::size_t kOverviewSeries = 6;
 constexpr std::size_t kOverviewCharts = 4;
 
-QString settingsKeyFor(const std::string &path)
+// A capture's last view in the settings, by the capture's identity (so a moved or renamed
+// capture keeps it, and a copy, which has its own identity, carries its view inside).
+QString settingsKeyFor(const std::string &identity)
 {
-    const QString absolute = QFileInfo(QString::fromStdString(path)).absoluteFilePath();
-    return QStringLiteral("captures/")
-        + QString::fromLatin1(QCryptographicHash::hash(absolute.toUtf8(), QCryptographicHash::Sha1)
+    return QStringLiteral("captureViews/")
+        + QString::fromLatin1(QCryptographicHash::hash(QByteArray::fromStdString(identity),
+                                                       QCryptographicHash::Sha1)
                                   .toHex()
                                   .left(16));
 }
@@ -90,6 +99,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_statusLabel(new QLabel(this))
     , m_eventsLabel(new QLabel(this))
     , m_liveLabel(new QLabel(this))
+    , m_tasks(new CaptureTasks(this))
     , m_secrets(new SecretStore(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
@@ -140,6 +150,7 @@ MainWindow::MainWindow(QWidget *parent)
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     updateRecentMenu();
+    connect(m_tasks, &CaptureTasks::finished, this, &MainWindow::onTaskFinished);
     // Keyboard first: the timeline's keys (arrows, +, -, F, Space, '.', ',') work at once.
     m_timeline->setFocus();
 }
@@ -276,6 +287,20 @@ void MainWindow::createDocks()
     addDockWidget(Qt::LeftDockWidgetArea, m_seriesDock);
     resizeDocks({m_seriesDock}, {260}, Qt::Horizontal);
     resizeDocks({m_eventDock}, {220}, Qt::Vertical);
+
+    // Notes: the operator's own words about this capture, saved with its view (File > Save
+    // View) and printed in incident reports.
+    m_notes = new QPlainTextEdit(this);
+    m_notes->setObjectName(QStringLiteral("NotesEdit"));
+    m_notes->setPlaceholderText(
+        tr("Notes on this capture: what you found, what you ruled out. Saved into the capture "
+           "with File ▸ Save View (Ctrl+S); incident reports print them."));
+    m_notesDock = new QDockWidget(tr("Notes"), this);
+    m_notesDock->setObjectName(QStringLiteral("NotesDock"));
+    m_notesDock->setWidget(m_notes);
+    addDockWidget(Qt::BottomDockWidgetArea, m_notesDock);
+    tabifyDockWidget(m_eventDock, m_notesDock);
+    m_eventDock->raise();
 }
 
 void MainWindow::createActions()
@@ -297,6 +322,17 @@ void MainWindow::createActions()
     QAction *open = shortcutAction(file, tr("&Open Capture…"), {QKeySequence::Open},
                                    [this] { chooseCapture(); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    shortcutAction(file, tr("&Save View"), {QKeySequence::Save}, [this] {
+        if (Status status = saveViewIntoCapture(); !status)
+            showError(tr("Cannot save the view"), QString::fromStdString(status.error()));
+    });
+    shortcutAction(file, tr("Save Capture &As…"), {}, [this] { chooseCopyFile(); });
+    shortcutAction(file, tr("Capture &Properties…"), {QKeySequence(Qt::ALT | Qt::Key_Return)},
+                   [this] { showCaptureProperties(); });
+    file->addSeparator();
+    shortcutAction(file, tr("&Import NDJSON…"), {QKeySequence(Qt::CTRL | Qt::Key_I)},
+                   [this] { chooseImportFiles(); });
+    shortcutAction(file, tr("E&xport Visible Range…"), {}, [this] { chooseExportFile(); });
     file->addSeparator();
     shortcutAction(file, tr("Export Incident &Report…"), {QKeySequence(Qt::CTRL | Qt::Key_E)},
                    [this] { chooseReportFile(); });
@@ -339,6 +375,7 @@ void MainWindow::createActions()
     utc->setChecked(m_view->timeZone() == TimeZoneMode::Utc);
     QAction *lanes = view->addAction(tr("Event Lanes per &Service"));
     lanes->setCheckable(true);
+    m_lanesAction = lanes;
     connect(lanes, &QAction::toggled, this, [this](bool on) {
         m_timeline->setLaneMode(on ? LaneMode::Service : LaneMode::Category);
     });
@@ -350,6 +387,7 @@ void MainWindow::createActions()
     view->addSeparator();
     view->addAction(m_eventDock->toggleViewAction());
     view->addAction(m_seriesDock->toggleViewAction());
+    view->addAction(m_notesDock->toggleViewAction());
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     m_backAction = shortcutAction(go, tr("&Back"), {QKeySequence(Qt::ALT | Qt::Key_Left)},
@@ -432,6 +470,9 @@ Status MainWindow::openCapture(const std::string &path, bool live)
     m_timeline->setFetcher(nullptr);
     m_fetcher = std::move(*fetcher);
     m_capturePath = path;
+    m_captureIdentity.clear();
+    m_captureInfo = {};
+    m_notes->clear();
     m_live = live;
     m_firstRefresh = true;
     m_seriesChosen = false;
@@ -492,7 +533,12 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
     if (m_firstRefresh) {
         m_firstRefresh = false;
         m_view->setDataExtent(span);
-        const bool restored = !m_live && restoreCaptureView();
+        m_captureIdentity = captureIdentity(snapshot.info);
+        if (!snapshot.viewError.isEmpty())
+            statusBar()->showMessage(
+                tr("The view saved in the capture is not used: %1").arg(snapshot.viewError),
+                10'000);
+        const bool restored = !m_live && restoreCaptureView(snapshot.savedView);
         if (!restored) {
             m_view->setVisibleRange(span.isEmpty() ? TimeRange{0, kMicrosPerSecond} : span,
                                     ViewState::History::Skip);
@@ -515,6 +561,7 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
         if (m_timeline->chartCount() == 0)
             showChartsFor(m_series->series());
     }
+    m_captureInfo = snapshot.info;
     showStatus(snapshot.info);
     m_refreshedOnce = true;
     checkSettled();
@@ -761,6 +808,7 @@ Status MainWindow::exportIncidentReport(const QString &path)
         m_capturePath, selected->sourceId, output, report::ReportOptions{},
         "EventScope " + QCoreApplication::applicationVersion().toStdString(), this);
     m_reportJob->setObjectName(QStringLiteral("reportJob"));
+    m_reportJob->setNotes(m_notes->toPlainText().toStdString());
     connect(m_reportJob.get(), &ReportJob::finished, this, [this](const QString &error) {
         const QString written = m_reportJob->output().path;
         // Deleted once this signal has returned: the job is still on the stack.
@@ -885,63 +933,391 @@ void MainWindow::updateRecentMenu()
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
+SavedView MainWindow::savedViewNow() const
+{
+    SavedView saved;
+    saved.savedAt = QDateTime::currentDateTimeUtc().toMSecsSinceEpoch() * 1000;
+    saved.savedBy = "EventScope " + QCoreApplication::applicationVersion().toStdString();
+    saved.notes = m_notes->toPlainText().toStdString();
+    saved.state = currentView().toJson().toStdString();
+    return saved;
+}
+
 void MainWindow::saveCaptureView()
 {
-    if (m_capturePath.empty() || m_live || m_firstRefresh)
+    if (m_capturePath.empty() || m_live || m_firstRefresh || m_captureIdentity.empty())
         return;
+    const SavedView saved = savedViewNow();
     QSettings settings;
-    settings.beginGroup(settingsKeyFor(m_capturePath));
+    settings.beginGroup(settingsKeyFor(m_captureIdentity));
     settings.setValue(QStringLiteral("path"), QString::fromStdString(m_capturePath));
-    const TimeRange range = m_view->visibleRange();
-    settings.setValue(QStringLiteral("rangeBegin"), QVariant::fromValue<qint64>(range.begin));
-    settings.setValue(QStringLiteral("rangeEnd"), QVariant::fromValue<qint64>(range.end));
-    settings.setValue(QStringLiteral("laneMode"),
-                      m_timeline->laneMode() == LaneMode::Service ? 1 : 0);
-    QStringList charts;
-    QList<QVariant> masks;
-    for (int i = 0; i < m_timeline->chartCount(); ++i) {
-        QStringList keys;
-        for (const SeriesInfo &info : m_timeline->chart(i)->series())
-            keys << QString::number(info.id) + QLatin1Char(':')
-                    + QString::fromStdString(info.key.canonical());
-        charts << keys.join(QLatin1Char('\n'));
-        masks << static_cast<uint>(m_timeline->chart(i)->categoryMask());
-    }
-    settings.setValue(QStringLiteral("charts"), charts);
-    settings.setValue(QStringLiteral("chartCategories"), masks);
+    settings.setValue(QStringLiteral("savedAt"), QVariant::fromValue<qint64>(saved.savedAt));
+    settings.setValue(QStringLiteral("view"), QString::fromStdString(saved.state));
+    settings.setValue(QStringLiteral("notes"), QString::fromStdString(saved.notes));
     settings.endGroup();
 }
 
-bool MainWindow::restoreCaptureView()
+bool MainWindow::restoreCaptureView(const std::optional<SavedView> &inCapture)
 {
+    struct Candidate
+    {
+        TimeUs savedAt = 0;
+        QByteArray state;
+        QString notes;
+        QString from;
+    };
+    std::vector<Candidate> candidates;
+    if (inCapture)
+        candidates.push_back({inCapture->savedAt, QByteArray::fromStdString(inCapture->state),
+                              QString::fromStdString(inCapture->notes),
+                              tr("the view saved in the capture")});
     QSettings settings;
-    settings.beginGroup(settingsKeyFor(m_capturePath));
-    if (!settings.contains(QStringLiteral("rangeBegin")))
-        return false;
-    const TimeRange range{settings.value(QStringLiteral("rangeBegin")).toLongLong(),
-                          settings.value(QStringLiteral("rangeEnd")).toLongLong()};
-    if (range.isEmpty())
-        return false;
-    m_view->setVisibleRange(range, ViewState::History::Skip);
-    m_timeline->setLaneMode(settings.value(QStringLiteral("laneMode")).toInt() == 1
-                                ? LaneMode::Service
-                                : LaneMode::Category);
-    const QStringList charts = settings.value(QStringLiteral("charts")).toStringList();
-    const QList<QVariant> masks = settings.value(QStringLiteral("chartCategories")).toList();
-    for (int i = 0; i < charts.size(); ++i) {
+    settings.beginGroup(settingsKeyFor(m_captureIdentity));
+    if (settings.contains(QStringLiteral("view")))
+        candidates.push_back({settings.value(QStringLiteral("savedAt")).toLongLong(),
+                              settings.value(QStringLiteral("view")).toString().toUtf8(),
+                              settings.value(QStringLiteral("notes")).toString(),
+                              tr("the last view of this capture")});
+    settings.endGroup();
+    // The newer wins: a colleague's capture opens where they left it, and the operator's own
+    // later changes (kept in the settings on close) win over an older saved view.
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate &a, const Candidate &b) { return a.savedAt > b.savedAt; });
+    QStringList problems;
+    for (const Candidate &candidate : candidates) {
+        QString error;
+        const auto view = ConsoleView::fromJson(candidate.state, &error);
+        if (!view) {
+            problems << candidate.from + QStringLiteral(": ") + error;
+            continue;
+        }
+        applyView(*view);
+        m_notes->setPlainText(candidate.notes);
+        m_notes->document()->setModified(false);
+        return true;
+    }
+    if (!problems.isEmpty())
+        statusBar()->showMessage(tr("Not restored: %1").arg(problems.join(QStringLiteral("; "))),
+                                 10'000);
+    return false;
+}
+
+ConsoleView MainWindow::currentView() const
+{
+    ConsoleView view;
+    view.range = m_view->visibleRange();
+    view.serviceLanes = m_timeline->laneMode() == LaneMode::Service;
+    for (int i = 0; i < m_timeline->chartCount(); ++i) {
+        ConsoleView::Chart chart;
+        for (const SeriesInfo &info : m_timeline->chart(i)->series())
+            chart.seriesKeys << QString::fromStdString(info.key.canonical());
+        chart.categoryMask = m_timeline->chart(i)->categoryMask();
+        view.charts.push_back(std::move(chart));
+    }
+    view.filter = m_eventFilter->filter();
+    if (const auto &selected = m_view->selectedEvent()) {
+        view.selectedEventId = QString::fromStdString(selected->sourceId);
+        view.selectedEventTime = selected->time;
+    }
+    return view;
+}
+
+void MainWindow::applyView(const ConsoleView &view)
+{
+    m_view->setVisibleRange(view.range, ViewState::History::Skip);
+    m_lanesAction->setChecked(view.serviceLanes);
+    m_timeline->setLaneMode(view.serviceLanes ? LaneMode::Service : LaneMode::Category);
+
+    // Series by their canonical key: ids differ between a capture and a re-import of it.
+    std::map<std::string, const SeriesInfo *, std::less<>> byKey;
+    for (const SeriesInfo &info : m_series->series())
+        byKey.emplace(info.key.canonical(), &info);
+    m_timeline->clearCharts();
+    int missing = 0;
+    for (const ConsoleView::Chart &chart : view.charts) {
         std::vector<SeriesInfo> series;
-        for (const QString &entry : charts[i].split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-            // Series ids are stable within a capture; the key confirms it is the same series.
-            const qsizetype colon = entry.indexOf(QLatin1Char(':'));
-            const SeriesInfo *info = m_series->findById(entry.left(colon).toLongLong());
-            if (info && QString::fromStdString(info->key.canonical()) == entry.mid(colon + 1))
-                series.push_back(*info);
+        for (const QString &key : chart.seriesKeys) {
+            const auto found = byKey.find(key.toStdString());
+            if (found != byKey.end())
+                series.push_back(*found->second);
+            else
+                ++missing;
         }
         if (!series.empty())
-            m_timeline->addChart(std::move(series), masks.value(i).toUInt());
+            m_timeline->addChart(std::move(series), chart.categoryMask);
     }
-    m_seriesChosen = m_timeline->chartCount() > 0 || charts.isEmpty();
-    return true;
+    // An empty list of charts is a choice too (the operator closed them all).
+    m_seriesChosen = true;
+
+    {
+        const QSignalBlocker blockText(m_filterText);
+        const QSignalBlocker blockSeverity(m_filterSeverity);
+        const QSignalBlocker blockCategory(m_filterCategory);
+        const QSignalBlocker blockService(m_filterService);
+        const QSignalBlocker blockEntity(m_filterEntity);
+        m_filterText->setText(view.filter.text);
+        m_filterEntity->setText(view.filter.entity);
+        m_filterSeverity->setCurrentIndex(std::clamp(static_cast<int>(view.filter.minSeverity), 0,
+                                                     m_filterSeverity->count() - 1));
+        // The combo chooses one category or all; a view of several shows as all.
+        const std::uint32_t categories = view.filter.categories;
+        const bool single = categories != 0 && (categories & (categories - 1)) == 0;
+        m_filterCategory->setCurrentIndex(single ? std::countr_zero(categories) + 1 : 0);
+        m_filterService->setCurrentIndex(
+            view.filter.service.isEmpty()
+                ? 0
+                : std::max(0, m_filterService->findText(view.filter.service)));
+    }
+    applyFilter();
+
+    m_view->clearSelection();
+    if (const auto events = m_timeline->events(); events && !view.selectedEventId.isEmpty()) {
+        const std::string id = view.selectedEventId.toStdString();
+        const Event *chosen = nullptr;
+        for (const Event &event : *events) {
+            if (event.sourceId != id)
+                continue;
+            chosen = &event;
+            if (event.time == view.selectedEventTime)
+                break; // ids repeat across producers at worst; the time settles it
+        }
+        if (chosen)
+            selectEvent(*chosen, false);
+    }
+    if (missing > 0)
+        statusBar()->showMessage(
+            tr("%n series of the saved view are not in this capture", nullptr, missing), 10'000);
+}
+
+Status MainWindow::saveViewIntoCapture()
+{
+    if (m_capturePath.empty())
+        return Status::failure("no capture is open");
+    if (m_firstRefresh)
+        return Status::failure("the capture is still being read; save the view once it shows");
+    const SavedView saved = savedViewNow();
+    if (Status status = saveView(m_capturePath, saved); !status)
+        return status;
+    m_notes->document()->setModified(false);
+    saveCaptureView();
+    statusBar()->showMessage(
+        tr("View and notes saved into %1").arg(QString::fromStdString(m_capturePath)), 5000);
+    return {};
+}
+
+Status MainWindow::saveCaptureCopy(const QString &path)
+{
+    if (m_capturePath.empty())
+        return Status::failure("no capture is open");
+    std::optional<SavedView> view;
+    if (!m_firstRefresh)
+        view = savedViewNow();
+    return m_tasks->copyCapture(m_capturePath, path, std::move(view));
+}
+
+Status MainWindow::importNdjson(const QStringList &files, const QString &newCapture)
+{
+    if (files.isEmpty())
+        return Status::failure("choose at least one NDJSON file to import");
+    std::string target;
+    if (!newCapture.isEmpty()) {
+        target = newCapture.toStdString();
+    } else if (m_capturePath.empty()) {
+        return Status::failure("no capture is open: import into a new capture");
+    } else if (m_live) {
+        return Status::failure("the open capture is being written by the Kafka ingest: import "
+                               "into a new capture, or stop the ingest first");
+    } else {
+        target = m_capturePath;
+    }
+    if (Status status = m_tasks->importFiles(files, target); !status)
+        return status;
+    m_importTarget = QString::fromStdString(target);
+    return {};
+}
+
+Status MainWindow::exportVisibleRange(const QString &path)
+{
+    if (m_capturePath.empty())
+        return Status::failure("no capture is open");
+    return m_tasks->exportRange(m_capturePath, path, m_view->visibleRange());
+}
+
+void MainWindow::onTaskFinished(const QString &title, const QString &summary, const QString &error)
+{
+    if (error.isEmpty())
+        statusBar()->showMessage(summary, 15'000);
+    else
+        showError(tr("%1 did not finish").arg(title),
+                  summary.isEmpty() ? error : error + QStringLiteral("\n\n") + summary);
+    if (const auto target = std::exchange(m_importTarget, std::nullopt)) {
+        // What was read is committed, also after a cancel or a bad line: show it.
+        if (target->toStdString() == m_capturePath) {
+            captureCommitted();
+        } else if (QFileInfo::exists(*target)) {
+            if (Status status = openCapture(target->toStdString()); !status)
+                showError(tr("Cannot open capture"), QString::fromStdString(status.error()));
+        }
+    }
+    Q_EMIT taskFinished(title, summary, error);
+}
+
+QString MainWindow::capturePropertiesHtml() const
+{
+    if (m_capturePath.empty())
+        return tr("<p>No capture is open.</p>");
+    const CaptureInfo &info = m_captureInfo;
+    const auto row = [](const QString &name, const QString &value) {
+        return QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+            .arg(name.toHtmlEscaped(), value.toHtmlEscaped());
+    };
+    const auto meta = [&](const char *key) {
+        const auto found = info.meta.find(key);
+        return found == info.meta.end() ? tr("unknown") : QString::fromStdString(found->second);
+    };
+    const QLocale locale;
+    const auto count = [&](std::int64_t n) { return locale.toString(static_cast<qlonglong>(n)); };
+    QString html = QStringLiteral("<table cellpadding=3>");
+    html += row(tr("File"), QFileInfo(QString::fromStdString(m_capturePath)).absoluteFilePath());
+    html += row(tr("Size"), humanBytes(info.fileBytes));
+    html += row(tr("Source"), meta("source"));
+    html += row(tr("Identity"), QString::fromStdString(m_captureIdentity));
+    html += row(tr("Created"), meta("created_at"));
+    html += row(tr("Created by"), meta("created_by"));
+    if (info.meta.count("copied_from"))
+        html += row(tr("Copied from"), tr("%1 at %2").arg(meta("copied_from"), meta("copied_at")));
+    html += row(tr("Schema version"), QString::number(info.schemaVersion));
+    if (info.span.isEmpty()) {
+        html += row(tr("Time span"), tr("no records"));
+    } else {
+        html += row(tr("From"),
+                    formatTime(info.span.begin, TimeZoneMode::Utc) + QStringLiteral(" · ")
+                        + formatTime(info.span.begin, TimeZoneMode::Local));
+        html += row(tr("To"),
+                    formatTime(info.span.end - 1, TimeZoneMode::Utc) + QStringLiteral(" · ")
+                        + formatTime(info.span.end - 1, TimeZoneMode::Local));
+    }
+    html += row(tr("Events"), count(info.events));
+    html += row(tr("Series"), count(info.series));
+    html += row(tr("Samples"), count(info.samples));
+    html += row(tr("Logs"), count(info.logs));
+    html += row(tr("Spans"), count(info.spans));
+    html += row(tr("Dead letters"), count(info.deadLetters));
+    html += row(tr("Topology edges"), count(info.topologyEdges));
+    // Which topics and how far: a short read of the capture's offsets table.
+    if (auto reader = CaptureReader::open(m_capturePath)) {
+        if (auto offsets = (*reader)->offsets(); offsets && !offsets->empty()) {
+            std::map<std::string, QStringList> byTopic;
+            for (const PartitionOffset &offset : *offsets)
+                byTopic[offset.topic] << tr("%1 → %2").arg(offset.partition).arg(offset.nextOffset);
+            QStringList topics;
+            for (const auto &[topic, partitions] : byTopic)
+                topics << QString::fromStdString(topic) + QStringLiteral(" (")
+                        + partitions.join(QStringLiteral(", ")) + QLatin1Char(')');
+            html += row(tr("Topics (partition → next offset)"), topics.join(QStringLiteral("; ")));
+        }
+    }
+    html += QStringLiteral("</table>");
+    return html;
+}
+
+void MainWindow::showCaptureProperties()
+{
+    if (m_capturePath.empty()) {
+        statusBar()->showMessage(tr("No capture open"), 3000);
+        return;
+    }
+    QMessageBox box(QMessageBox::NoIcon, tr("Capture Properties"), capturePropertiesHtml(),
+                    QMessageBox::Close, this);
+    box.setTextFormat(Qt::RichText);
+    box.setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box.exec();
+}
+
+void MainWindow::chooseCopyFile()
+{
+    if (m_capturePath.empty()) {
+        showError(tr("Cannot save a copy"), tr("No capture is open."));
+        return;
+    }
+    const QFileInfo current(QString::fromStdString(m_capturePath));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Capture As"),
+        current.absolutePath() + QLatin1Char('/') + current.completeBaseName()
+            + QStringLiteral("-copy.capture"),
+        tr("EventScope captures (*.capture *.db *.sqlite);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (Status status = saveCaptureCopy(path); !status)
+        showError(tr("Cannot save a copy"), QString::fromStdString(status.error()));
+}
+
+void MainWindow::chooseImportFiles()
+{
+    QSettings settings;
+    const QString folder
+        = settings.value(QStringLiteral("importFolder"), QDir::homePath()).toString();
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Import NDJSON"), folder,
+        tr("NDJSON files (*.ndjson *.jsonl *.json);;All files (*)"));
+    if (files.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("importFolder"), QFileInfo(files.first()).absolutePath());
+    QString newCapture;
+    if (m_capturePath.empty() || m_live) {
+        newCapture = QFileDialog::getSaveFileName(
+            this, tr("Import Into a New Capture"),
+            QFileInfo(files.first()).absolutePath() + QLatin1Char('/')
+                + QFileInfo(files.first()).completeBaseName() + QStringLiteral(".capture"),
+            tr("EventScope captures (*.capture *.db *.sqlite)"));
+        if (newCapture.isEmpty())
+            return;
+    } else {
+        QMessageBox ask(QMessageBox::Question, tr("Import NDJSON"),
+                        tr("Import %n file(s) into the open capture, or into a new one?", nullptr,
+                           int(files.size())),
+                        QMessageBox::Cancel, this);
+        QPushButton *intoOpen = ask.addButton(tr("Into the Open Capture"), QMessageBox::AcceptRole);
+        QPushButton *intoNew = ask.addButton(tr("Into a New Capture…"), QMessageBox::ActionRole);
+        ask.setDefaultButton(intoOpen);
+        ask.exec();
+        if (ask.clickedButton() == intoNew) {
+            newCapture = QFileDialog::getSaveFileName(
+                this, tr("Import Into a New Capture"), QFileInfo(files.first()).absolutePath(),
+                tr("EventScope captures (*.capture *.db *.sqlite)"));
+            if (newCapture.isEmpty())
+                return;
+        } else if (ask.clickedButton() != intoOpen) {
+            return;
+        }
+    }
+    if (Status status = importNdjson(files, newCapture); !status)
+        showError(tr("Cannot import"), QString::fromStdString(status.error()));
+}
+
+void MainWindow::chooseExportFile()
+{
+    if (m_capturePath.empty()) {
+        showError(tr("Cannot export"), tr("No capture is open."));
+        return;
+    }
+    QSettings settings;
+    const QString folder
+        = settings.value(QStringLiteral("reportFolder"), QDir::homePath()).toString();
+    QString filter;
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Visible Range"),
+                                                folder + QStringLiteral("/export.ndjson"),
+                                                tr("NDJSON (*.ndjson);;CSV (*.csv)"), &filter);
+    if (path.isEmpty())
+        return;
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("ndjson") && suffix != QLatin1String("csv")
+        && suffix != QLatin1String("jsonl"))
+        path += filter.contains(QLatin1String("csv")) ? QStringLiteral(".csv")
+                                                      : QStringLiteral(".ndjson");
+    settings.setValue(QStringLiteral("reportFolder"), QFileInfo(path).absolutePath());
+    if (Status status = exportVisibleRange(path); !status)
+        showError(tr("Cannot export"), QString::fromStdString(status.error()));
 }
 
 QString MainWindow::shortcutsText() const

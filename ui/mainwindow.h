@@ -1,7 +1,10 @@
 #pragma once
 
 #include "connection/connectionprofile.h"
+#include "consoleview.h"
 #include "model/series.h"
+#include "store/queries.h"
+#include "store/savedview.h"
 #include "theme.h"
 #include "timeline/eventcolumns.h"
 #include "util/result.h"
@@ -18,11 +21,11 @@ class QDockWidget;
 class QLabel;
 class QLineEdit;
 class QComboBox;
+class QPlainTextEdit;
 class QTableView;
 class QTreeView;
 
 namespace eventscope {
-struct CaptureInfo;
 namespace kafka {
 struct IngestStats;
 }
@@ -30,6 +33,7 @@ struct IngestStats;
 
 namespace eventscope::ui {
 
+class CaptureTasks;
 class EventFilterProxyModel;
 class EventTableModel;
 class SecretStore;
@@ -76,6 +80,25 @@ public:
     void setTheme(Theme::Kind kind);
     Theme::Kind themeKind() const { return m_theme.kind; }
 
+    // Where the console is on the open capture, and going there (a saved view).
+    ConsoleView currentView() const;
+    void applyView(const ConsoleView &view);
+    // File > Save View: the view and the operator's notes into the open capture, the one
+    // write the console makes to a capture it reviews.
+    Status saveViewIntoCapture();
+    // File > Save Capture As: a copy of the open capture as it is now (while live ingest
+    // goes on), carrying the view and notes. Starts it; taskFinished says how it went.
+    Status saveCaptureCopy(const QString &path);
+    // File > Import NDJSON: into the open capture (not a live one), or into `newCapture`,
+    // which is then opened. Starts it; taskFinished says how it went.
+    Status importNdjson(const QStringList &files, const QString &newCapture = {});
+    // File > Export Visible Range: the records in the visible range as NDJSON or CSV (by the
+    // extension). Starts it; taskFinished says how it went.
+    Status exportVisibleRange(const QString &path);
+    CaptureTasks &captureTasks() const { return *m_tasks; }
+    // File > Capture Properties: what the capture is and holds.
+    QString capturePropertiesHtml() const;
+    QPlainTextEdit &notesEdit() const { return *m_notes; }
     ViewState &viewState() const { return *m_view; }
     TimelineView &timeline() const { return *m_timeline; }
     EventTableModel &eventModel() const { return *m_events; }
@@ -101,6 +124,8 @@ Q_SIGNALS:
     void connectRequested(const eventscope::ui::ConnectionProfile &profile);
     // An incident report was written to `path`, or not (`error` says why).
     void reportFinished(const QString &path, const QString &error);
+    // A capture task (copy, import, export) ended; `error` is empty when it succeeded.
+    void taskFinished(const QString &title, const QString &summary, const QString &error);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -118,8 +143,17 @@ private:
     void stepEvent(int direction);
     void showStatus(const CaptureInfo &info);
     void showChartsFor(const std::vector<SeriesInfo> &series);
+    void chooseCopyFile();
+    void chooseImportFiles();
+    void chooseExportFile();
+    void showCaptureProperties();
+    void onTaskFinished(const QString &title, const QString &summary, const QString &error);
+    // The last view of each capture, kept in the settings by the capture's identity.
     void saveCaptureView();
-    bool restoreCaptureView();
+    // The newer of the capture's saved view and the settings' last view; false if neither.
+    bool restoreCaptureView(const std::optional<SavedView> &inCapture);
+    // The view and notes as File > Save View writes them, stamped now.
+    SavedView savedViewNow() const;
     void rememberRecent(const QString &path);
     void updateRecentMenu();
     void showShortcuts();
@@ -138,6 +172,8 @@ private:
     QTreeView *m_seriesTree;
     QDockWidget *m_eventDock = nullptr;
     QDockWidget *m_seriesDock = nullptr;
+    QDockWidget *m_notesDock = nullptr;
+    QPlainTextEdit *m_notes = nullptr;
     QLineEdit *m_filterText = nullptr;
     QLineEdit *m_filterEntity = nullptr;
     QComboBox *m_filterSeverity = nullptr;
@@ -149,12 +185,18 @@ private:
     QMenu *m_recentMenu = nullptr;
     QAction *m_backAction = nullptr;
     QAction *m_forwardAction = nullptr;
+    QAction *m_lanesAction = nullptr;
     QList<QAction *> m_shortcutActions;
     std::unique_ptr<TimelineFetcher> m_fetcher;
     std::unique_ptr<ReportJob> m_reportJob;
+    CaptureTasks *m_tasks;
     SecretStore *m_secrets;
     ConnectionProfile m_connection;
     std::string m_capturePath;
+    std::string m_captureIdentity; // known from the first refresh
+    CaptureInfo m_captureInfo; // as of the last refresh
+    // The running import's capture, opened when it finishes if it is not the open one.
+    std::optional<QString> m_importTarget;
     bool m_live = false;
     bool m_firstRefresh = true;
     bool m_seriesChosen = false;

@@ -11,6 +11,13 @@ namespace eventscope {
 
 enum class ExportFormat { Ndjson, Csv };
 
+struct ExportProgress
+{
+    const char *kind = ""; // "events", "samples", "logs", "spans", "topology"
+    std::int64_t records = 0; // written so far, all kinds
+    double fraction = 0; // of the whole export, estimated from the capture's counts per kind
+};
+
 struct ExportOptions
 {
     ExportFormat format = ExportFormat::Ndjson;
@@ -20,6 +27,9 @@ struct ExportOptions
     bool logs = true;
     bool traces = true;
     bool topology = true; // declared edges, whatever the range: the graph is not a moment
+    // Called every few thousand records (and as each kind starts); returning false cancels the
+    // export, which then fails and leaves no file.
+    std::function<bool(const ExportProgress &)> progress;
 };
 
 struct ExportSummary

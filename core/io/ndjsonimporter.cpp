@@ -166,6 +166,14 @@ Status NdjsonImporter::importFile(const std::string &path)
         progress.lines = lineNumber;
         if (m_writeFailed)
             return Status::failure(writeFailure(name, lineNumber));
+        if (m_cancelled.load(std::memory_order_relaxed)) {
+            // The records of the lines read so far are kept: a cancel stops, it does not undo.
+            if (!submitBatch())
+                return Status::failure(writeFailure(name, lineNumber));
+            return Status::failure("import of " + name + " cancelled after line "
+                                   + std::to_string(lineNumber)
+                                   + "; the lines before it are in the capture");
+        }
         const auto now = std::chrono::steady_clock::now();
         if (m_progress && now - lastReport > std::chrono::milliseconds(100)) {
             m_progress(progress);

@@ -4,6 +4,7 @@
 #include "store/storewriter.h"
 #include "util/result.h"
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ public:
     Status importFile(const std::string &path);
     // Waits for the writer to commit everything imported so far.
     Status finish();
+    // Any thread: importFile stops after the block it is reading, keeps what it read and fails
+    // saying where it stopped.
+    void cancel() { m_cancelled.store(true, std::memory_order_relaxed); }
 
     const ImportSummary &summary() const { return m_summary; }
 
@@ -64,6 +68,7 @@ private:
     std::string m_source;
     TimeUs m_receivedAt = 0;
     bool m_writeFailed = false;
+    std::atomic<bool> m_cancelled{false};
 };
 
 } // namespace eventscope

@@ -268,6 +268,11 @@ Result<IncidentReport> buildIncidentReport(CaptureReader &reader, const std::str
     if (!offsets)
         return R::failure(offsets.error());
     report.provenance = {reader.path(), std::move(*info), std::move(*offsets)};
+    auto view = reader.savedView();
+    if (!view)
+        return R::failure(view.error());
+    if (*view)
+        report.notes = (*view)->notes;
 
     // The timeline: the cause window before the failure, through the recovery, and a margin
     // after it; within the capture's data.

@@ -74,6 +74,8 @@ struct IncidentReport
     std::optional<FailingTrace> trace;
     ReportProvenance provenance;
     std::string generator; // "EventScope 0.1.0"
+    // The operator's notes: those saved in the capture's view; the console passes its own.
+    std::string notes;
 };
 
 Result<IncidentReport> buildIncidentReport(CaptureReader &reader, const std::string &failureId,

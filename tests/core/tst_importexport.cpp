@@ -6,6 +6,7 @@
 #include "store/storewriter.h"
 #include "util/timeformat.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -254,6 +255,67 @@ private Q_SLOTS:
             expected += options.range.contains(e.time) ? 1 : 0;
         QVERIFY(expected > 0);
         QCOMPARE(summary.events, expected);
+    }
+
+    // Progress climbs to 1 through the kinds in order; a cancel leaves no file and an existing
+    // one as it was.
+    void exportReportsProgressAndCancelsWithoutAFile()
+    {
+        QFile input(path(QStringLiteral("progress.ndjson")));
+        QVERIFY(input.open(QIODevice::WriteOnly));
+        input.write(sampleNdjson());
+        input.close();
+        importFiles(path(QStringLiteral("progress.capture")).toStdString(), {input.fileName()});
+        auto reader = openReader(path(QStringLiteral("progress.capture")).toStdString());
+
+        std::vector<ExportProgress> steps;
+        ExportOptions options;
+        options.progress = [&steps](const ExportProgress &step) {
+            steps.push_back(step);
+            return true;
+        };
+        const QString out = path(QStringLiteral("progress.out"));
+        const auto summary = valueOrFail(exportNdjson(*reader, out.toStdString(), options));
+        QVERIFY(steps.size() >= 4);
+        for (std::size_t i = 1; i < steps.size(); ++i) {
+            QVERIFY2(steps[i].fraction >= steps[i - 1].fraction,
+                     qPrintable(QStringLiteral("%1 after %2 at step %3")
+                                    .arg(steps[i].fraction)
+                                    .arg(steps[i - 1].fraction)
+                                    .arg(i)));
+            QVERIFY(steps[i].records >= steps[i - 1].records);
+        }
+        QCOMPARE(steps.back().fraction, 1.0);
+        QCOMPARE(steps.back().records,
+                 summary.events + summary.samples + summary.logs + summary.spans
+                     + summary.topologyEdges);
+        const auto startOf = [&steps](std::string_view kind) {
+            const auto found = std::find_if(steps.begin(), steps.end(),
+                                            [&](const auto &step) { return kind == step.kind; });
+            return found == steps.end() ? -1.0 : found->fraction;
+        };
+        // Each kind starts where the ones before it, weighted by their counts, end.
+        QVERIFY(startOf("events") == 0.0);
+        QVERIFY(startOf("samples") > 0.0 && startOf("samples") < startOf("logs"));
+        QVERIFY(startOf("logs") < startOf("spans") && startOf("spans") < 1.0);
+
+        QFile before(out);
+        QVERIFY(before.open(QIODevice::ReadOnly));
+        const QByteArray kept = before.readAll();
+        before.close();
+        options.progress
+            = [](const ExportProgress &step) { return std::string_view(step.kind) != "logs"; };
+        const auto cancelled = exportNdjson(*reader, out.toStdString(), options);
+        QVERIFY(!cancelled);
+        QVERIFY2(
+            QString::fromStdString(cancelled.error())
+                .endsWith(QStringLiteral("progress.out: export cancelled; nothing was written")),
+            cancelled.error().c_str());
+        QFile after(out);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(after.readAll(), kept);
+        QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("progress.out*")}),
+                 QStringList{QStringLiteral("progress.out")});
     }
 
     void csvExportHasARowPerRecordAndAHeaderPerKind()

@@ -13,6 +13,10 @@
 #include <QTest>
 
 #include <csignal>
+#include <thread>
+
+#include <pty.h>
+#include <unistd.h>
 
 namespace {
 
@@ -196,6 +200,71 @@ private Q_SLOTS:
         QCOMPARE(missing.exitCode, 1);
         QVERIFY2(missing.err.contains(QStringLiteral("nope.ndjson: cannot open")),
                  qPrintable(missing.err));
+    }
+
+    // Export shows its progress on a terminal and keeps a pipe (or a log file) to the summary.
+    void exportShowsProgressOnATerminalOnly()
+    {
+        const QString capture = path(QStringLiteral("progress.capture"));
+        QByteArray lines;
+        for (int i = 0; i < 20'000; ++i)
+            lines += QStringLiteral(R"({"time":%1,"name":"cpu","labels":{"pod":"p%2"},"value":%3})"
+                                    "\n")
+                         .arg(1'764'000'000'000'000LL + i * 1'000'000LL)
+                         .arg(i % 7)
+                         .arg(i % 100)
+                         .toUtf8();
+        QCOMPARE(
+            run({QStringLiteral("import"), QStringLiteral("--db"), capture, QStringLiteral("-")},
+                lines)
+                .exitCode,
+            0);
+        const QStringList arguments{QStringLiteral("export"),
+                                    QStringLiteral("--db"),
+                                    capture,
+                                    QStringLiteral("--out"),
+                                    path(QStringLiteral("progress.csv")),
+                                    QStringLiteral("--format"),
+                                    QStringLiteral("csv")};
+
+        // stderr on a pseudo-terminal, as in an operator's shell.
+        int master = -1;
+        int terminal = -1;
+        QVERIFY(::openpty(&master, &terminal, nullptr, nullptr, nullptr) == 0);
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        process.setProcessEnvironment(environment);
+        process.setChildProcessModifier([terminal] { ::dup2(terminal, STDERR_FILENO); });
+        process.start(QStringLiteral(EVENTSCOPE_BINARY), arguments);
+        ::close(terminal); // the child has its own: reading ends when the child exits
+        // Read while it runs: a terminal holds little, and a full one would block the child.
+        QByteArray shown;
+        std::thread reader([master, &shown] {
+            char buffer[4096];
+            for (ssize_t got; (got = ::read(master, buffer, sizeof buffer)) > 0;)
+                shown.append(buffer, got);
+        });
+        const bool finished = process.waitForFinished(60'000);
+        if (!finished)
+            process.kill();
+        process.waitForFinished();
+        reader.join();
+        QVERIFY(finished);
+        ::close(master);
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY2(shown.contains("exporting"), shown.constData());
+        QVERIFY2(shown.contains("records written (100%)"), shown.constData());
+        QVERIFY2(shown.contains("\r\033[K"), shown.constData()); // the line is cleared after
+        QVERIFY(QString::fromUtf8(process.readAllStandardOutput())
+                    .contains(QStringLiteral("exported 0 events, 20000 samples")));
+
+        // A pipe: the summary alone.
+        const Run piped = run(arguments);
+        QCOMPARE(piped.exitCode, 0);
+        QVERIFY2(!piped.err.contains(QStringLiteral("exporting")), qPrintable(piped.err));
+        QVERIFY2(piped.out.contains(QStringLiteral("exported 0 events, 20000 samples")),
+                 qPrintable(piped.out));
     }
 
     void importsFromStdinAndExportsToStdout()

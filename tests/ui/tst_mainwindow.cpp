@@ -1,6 +1,7 @@
 // The console window on the offscreen platform: a capture's series and markers, filters over
 // the table and the overlays, navigation on the shared time axis, live follow while data
 // arrives, bad captures, and screenshots of the main states in both themes.
+#include "consoletestdata.h"
 #include "mainwindow.h"
 #include "models/eventtablemodel.h"
 #include "timeline/eventlanechart.h"
@@ -28,39 +29,9 @@
 
 using namespace eventscope;
 using namespace eventscope::ui;
+using namespace eventscope::testing;
 
 namespace {
-constexpr TimeUs kBase = 1'764'000'000LL * kMicrosPerSecond; // 2025-11-24T16:00:00Z
-constexpr int kSamples = 20'000; // one a second
-
-RecordBatch makeBatch(int firstSecond, int seconds, int firstEvent, int events)
-{
-    RecordBatch batch;
-    const auto cpu
-        = batch.internSeries(SeriesKey("cpu_utilization", {{"service", "checkout"}}), "ratio");
-    const auto latency
-        = batch.internSeries(SeriesKey("latency_p99_ms", {{"service", "checkout"}}), "ms");
-    for (int i = firstSecond; i < firstSecond + seconds; ++i) {
-        batch.addSample(cpu, kBase + i * kMicrosPerSecond,
-                        0.4 + 0.3 * ((i / 500) % 2) + 0.001 * (i % 17));
-        batch.addSample(latency, kBase + i * kMicrosPerSecond,
-                        120 + (i % 900 > 800 ? 300 : 0) + i % 13);
-    }
-    for (int i = firstEvent; i < firstEvent + events; ++i) {
-        Event e;
-        e.sourceId = "evt-" + std::to_string(i);
-        e.time = kBase + static_cast<TimeUs>(i) * 500 * kMicrosPerSecond;
-        e.type = i % 4 == 0 ? "failure.crash"
-                            : (i % 4 == 1 ? "recovery.healthy" : "scaling.scale_out");
-        e.category = inferEventCategory(e.type);
-        e.severity = i % 4 == 0 ? Severity::Error : Severity::Info;
-        e.service = i % 8 < 4 ? "checkout" : "search";
-        e.message = "event " + std::to_string(i);
-        batch.events.push_back(e);
-    }
-    return batch;
-}
-
 const MetricChart *chartNamed(const TimelineView &timeline, const QString &name)
 {
     for (int i = 0; i < timeline.chartCount(); ++i) {
@@ -68,24 +39,6 @@ const MetricChart *chartNamed(const TimelineView &timeline, const QString &name)
             return timeline.chart(i);
     }
     return nullptr;
-}
-
-bool waitSettled(MainWindow &window)
-{
-    bool settled = false;
-    window.whenSettled([&settled] { settled = true; });
-    return QTest::qWaitFor([&settled] { return settled; }, 10'000);
-}
-
-// True when the image has more than a few colours: a real picture, not a blank frame.
-bool hasContent(const QImage &image)
-{
-    QSet<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 7) {
-        for (int x = 0; x < image.width(); x += 7)
-            colours.insert(image.pixel(x, y));
-    }
-    return colours.size() > 20;
 }
 } // namespace
 

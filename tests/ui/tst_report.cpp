@@ -7,6 +7,7 @@
 #include "analysis/incidentanalyzer.h"
 #include "report/incidentreport.h"
 #include "store/batchcommitter.h"
+#include "store/capturecopy.h"
 #include "store/capturereader.h"
 #include "util/timeformat.h"
 
@@ -101,6 +102,7 @@ private Q_SLOTS:
     void hostileTextIsTextInThePdfToo();
     void badRequestsSayWhatIsWrong();
     void criticalPathFollowsTheSpansTheTraceWaitedOn();
+    void notesSavedInTheCaptureArePrintedAsText();
 
 private:
     QString reportPath(const QString &name) const { return m_dir.filePath(name); }
@@ -394,6 +396,44 @@ void TestReport::criticalPathFollowsTheSpansTheTraceWaitedOn()
     // A span that names itself as parent, or a parent outside the set, is a root; no loops.
     const std::vector<Span> odd{span("x", "x", 0, 10), span("y", "missing", 2, 5)};
     QCOMPARE(report::criticalPath(odd).size(), std::size_t(1));
+}
+
+// The operator's notes saved with the capture's view (File > Save View) appear in the HTML and
+// the PDF as text, after the summary.
+void TestReport::notesSavedInTheCaptureArePrintedAsText()
+{
+    const QString capture = reportPath(QStringLiteral("with-notes.capture"));
+    CopyOptions options;
+    options.view = SavedView{};
+    options.view->notes = "Rolled back deploy 42 at 06:12.\n\nRuled out: <b>DNS</b> & the "
+                          "<script>alert(2)</script> cache.";
+    options.view->state = "{}";
+    const auto copied = copyCapture(m_capture.toStdString(), capture.toStdString(), options);
+    QVERIFY2(copied, copied ? "" : copied.error().c_str());
+    const auto reportOf = [&](const QString &out) {
+        return runEventscope({QStringLiteral("report"), QStringLiteral("--db"), capture,
+                              QStringLiteral("--incident"), m_incident, QStringLiteral("--out"),
+                              out});
+    };
+    const QString html = reportPath(QStringLiteral("notes.html"));
+    Run run = reportOf(html);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+    QFile file(html);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(file.readAll());
+    const qsizetype notes = text.indexOf(QStringLiteral("Operator's notes"));
+    QVERIFY2(notes > 0, "no notes section");
+    QVERIFY(text.indexOf(QStringLiteral("Rolled back deploy 42 at 06:12.")) > notes);
+    QVERIFY(text.contains(QStringLiteral("Ruled out: &lt;b&gt;DNS&lt;/b&gt; &amp; the "
+                                         "&lt;script&gt;alert(2)&lt;/script&gt; cache.")));
+
+    const QString pdf = reportPath(QStringLiteral("notes.pdf"));
+    run = reportOf(pdf);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+    const QString pdfText = runTool(QStringLiteral("pdftotext"), {pdf, QStringLiteral("-")});
+    QVERIFY2(pdfText.contains(QLatin1String("Operator's notes")), qPrintable(pdfText.left(600)));
+    QVERIFY(
+        pdfText.contains(QLatin1String("Ruled out: <b>DNS</b> & the <script>alert(2)</script>")));
 }
 
 QTEST_GUILESS_MAIN(TestReport)

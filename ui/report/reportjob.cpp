@@ -34,6 +34,8 @@ void ReportJob::start()
             return;
         }
         m_report = std::move(*built);
+        if (m_notes)
+            m_report->notes = *m_notes;
     }));
     connect(m_thread.get(), &QThread::finished, this, &ReportJob::write, Qt::QueuedConnection);
     m_thread->start();

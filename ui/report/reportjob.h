@@ -24,6 +24,8 @@ public:
               report::ReportOptions options, std::string generator, QObject *parent = nullptr);
     ~ReportJob() override;
 
+    // Replaces the notes saved in the capture (the console's notes as they are on screen).
+    void setNotes(std::string notes) { m_notes = std::move(notes); }
     void start();
     const ReportOutput &output() const { return m_output; }
     const std::string &failureId() const { return m_failureId; }
@@ -40,6 +42,7 @@ private:
     ReportOutput m_output;
     report::ReportOptions m_options;
     std::string m_generator;
+    std::optional<std::string> m_notes;
     std::unique_ptr<QThread> m_thread;
     // Set by the worker before it finishes, read on the GUI thread after.
     std::optional<report::IncidentReport> m_report;

@@ -113,6 +113,7 @@ public:
     {
         head();
         summary();
+        notes();
         timeline();
         causes();
         suspects();
@@ -183,6 +184,18 @@ private:
         m_out += QStringLiteral("<p class=\"muted\">%1 %2 · %3</p>\n")
                      .arg(QObject::tr("Failure event"), esc(failure.sourceId),
                           esc(failure.message.empty() ? failure.type : failure.message));
+    }
+
+    void notes()
+    {
+        if (QString::fromStdString(m_report.notes).trimmed().isEmpty())
+            return;
+        section(QObject::tr("Operator's notes"));
+        for (const QString &paragraph : QString::fromStdString(m_report.notes)
+                                            .split(QStringLiteral("\n\n"), Qt::SkipEmptyParts))
+            m_out += QStringLiteral("<p>%1</p>\n")
+                         .arg(paragraph.trimmed().toHtmlEscaped().replace(QLatin1Char('\n'),
+                                                                          QStringLiteral("<br>")));
     }
 
     QString tableStart(const QStringList &headers = {}) const

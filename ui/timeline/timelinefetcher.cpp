@@ -43,6 +43,15 @@ public:
             return snapshot;
         }
         snapshot.info = std::move(*info);
+        if (!m_sentView) {
+            // The view saved in the capture; a damaged one is reported and not applied.
+            auto view = m_reader->savedView();
+            if (view)
+                snapshot.savedView = std::move(*view);
+            else
+                snapshot.viewError = QString::fromStdString(view.error());
+            m_sentView = true;
+        }
         if (snapshot.info.series != m_seriesCount) {
             auto series = m_reader->series();
             if (!series) {
@@ -84,6 +93,7 @@ private:
     EventCursor m_cursor;
     std::int64_t m_seriesCount = -1;
     bool m_sentEvents = false;
+    bool m_sentView = false;
 };
 
 Result<std::unique_ptr<TimelineFetcher>> TimelineFetcher::open(const std::string &path)

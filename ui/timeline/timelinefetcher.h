@@ -4,6 +4,7 @@
 
 #include "model/series.h"
 #include "store/queries.h"
+#include "store/savedview.h"
 #include "util/result.h"
 
 #include <QObject>
@@ -46,6 +47,9 @@ struct CaptureSnapshot
     // With `events`: their spans (pairEventSpans, merged per kind).
     std::shared_ptr<const std::vector<EventSpan>> spans;
     std::size_t eventsAdded = 0;
+    // The first refresh only: the view saved in the capture, if any (or why it is unreadable).
+    std::optional<SavedView> savedView;
+    QString viewError;
     QString error;
 };
 
