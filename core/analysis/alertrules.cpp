@@ -31,6 +31,7 @@ struct Transition
     TimeUs time;
     bool firing;
     double value;
+    TimeUs firedAt; // the firing that began this episode (its own time for a firing)
 };
 
 // Fires once the condition has held for `holdFor`, resolves once it has not for as long.
@@ -39,6 +40,7 @@ std::vector<Transition> debounce(const std::vector<Point> &points, TimeUs holdFo
     std::vector<Transition> out;
     bool firing = false;
     TimeUs since = -1;
+    TimeUs firedAt = 0;
     for (const Point &p : points) {
         if (p.condition == firing) {
             since = -1;
@@ -48,7 +50,9 @@ std::vector<Transition> debounce(const std::vector<Point> &points, TimeUs holdFo
             since = p.time;
         if (p.time - since >= holdFor) {
             firing = p.condition;
-            out.push_back({p.time, firing, p.value});
+            if (firing)
+                firedAt = p.time;
+            out.push_back({p.time, firing, p.value, firedAt});
             since = -1;
         }
     }
@@ -96,6 +100,10 @@ Event alertEvent(const AlertRule &rule, const Transition &t, const std::string &
     json::appendString(e.attributes, subject);
     e.attributes += ",\"value\":";
     json::appendNumber(e.attributes, t.value);
+    e.attributes += ",\"alert_key\":";
+    json::appendString(e.attributes,
+                       "eventscope-"
+                           + hexHash(rule.name + "|" + subject + "|" + std::to_string(t.firedAt)));
     e.attributes += '}';
     return e;
 }
@@ -223,6 +231,54 @@ Status evaluateEventRule(CaptureReader &reader, const AlertRule &rule, TimeRange
     return {};
 }
 
+bool isHttpUrl(std::string_view url)
+{
+    return (url.starts_with("http://") && url.size() > 7)
+        || (url.starts_with("https://") && url.size() > 8);
+}
+
+Result<DeliveryTarget> parseDeliveryTarget(simdjson::dom::object json, const std::string &named)
+{
+    using R = Result<DeliveryTarget>;
+    const std::string where = named + ": deliver";
+    DeliveryTarget target;
+    std::string_view text;
+    if (json["kind"].get(text) != simdjson::SUCCESS)
+        return R::failure(where + ": \"kind\" is missing (webhook, pagerduty)");
+    if (text == "webhook")
+        target.kind = DeliveryTarget::Kind::Webhook;
+    else if (text == "pagerduty")
+        target.kind = DeliveryTarget::Kind::PagerDuty;
+    else
+        return R::failure(where + ": unknown kind '" + std::string(text)
+                          + "' (webhook, pagerduty)");
+    if (json["url"].get(text) == simdjson::SUCCESS)
+        target.url = std::string(text);
+    else if (target.kind == DeliveryTarget::Kind::PagerDuty)
+        target.url = std::string(kPagerDutyEventsUrl);
+    else
+        return R::failure(where + ": \"url\" is missing");
+    if (!isHttpUrl(target.url))
+        return R::failure(where + ": \"url\" must start with http:// or https:// (it is '"
+                          + target.url + "')");
+    const char *secretField
+        = target.kind == DeliveryTarget::Kind::PagerDuty ? "routing_key_secret" : "token_secret";
+    for (const char *secretInline : {"routing_key", "token"}) {
+        if (json[secretInline].error() != simdjson::NO_SUCH_FIELD)
+            return R::failure(where + ": \"" + secretInline
+                              + "\" would put a secret in the rules; store it with `eventscope "
+                                "alerts --set-secret NAME` and give \""
+                              + secretField + "\": \"NAME\"");
+    }
+    if (json[secretField].get(text) == simdjson::SUCCESS)
+        target.secret = std::string(text);
+    if (target.kind == DeliveryTarget::Kind::PagerDuty && target.secret.empty())
+        return R::failure(where
+                          + ": \"routing_key_secret\" is missing (the name of the "
+                            "keyring secret that holds the routing key)");
+    return target;
+}
+
 } // namespace
 
 Result<std::vector<AlertRule>> parseAlertRules(std::string_view json)
@@ -313,6 +369,15 @@ Result<std::vector<AlertRule>> parseAlertRules(std::string_view json)
                     rule.baselineWindow = static_cast<TimeUs>(number * kSecond);
             }
         }
+        simdjson::dom::object deliver;
+        if (item["deliver"].get(deliver) == simdjson::SUCCESS) {
+            auto target = parseDeliveryTarget(deliver, named);
+            if (!target)
+                return R::failure(target.error());
+            rule.deliver = std::move(*target);
+        } else if (item["deliver"].error() != simdjson::NO_SUCH_FIELD) {
+            return R::failure(named + ": \"deliver\" must be an object");
+        }
         rules.push_back(std::move(rule));
     }
     return rules;
@@ -368,6 +433,17 @@ std::string alertRulesToJson(const std::vector<AlertRule> &rules)
                 out += ",\"baseline_seconds\":";
                 json::appendNumber(out, static_cast<double>(r.baselineWindow) / kSecond);
             }
+        }
+        if (r.deliver) {
+            const bool pagerDuty = r.deliver->kind == DeliveryTarget::Kind::PagerDuty;
+            out += pagerDuty ? ",\"deliver\":{\"kind\":\"pagerduty\",\"url\":"
+                             : ",\"deliver\":{\"kind\":\"webhook\",\"url\":";
+            json::appendString(out, r.deliver->url);
+            if (!r.deliver->secret.empty()) {
+                out += pagerDuty ? ",\"routing_key_secret\":" : ",\"token_secret\":";
+                json::appendString(out, r.deliver->secret);
+            }
+            out += '}';
         }
         out += '}';
     }

@@ -25,6 +25,14 @@ const TimeUs kStart = *parseTimestamp("2026-11-24T10:00:00Z");
 
 } // namespace
 
+// Rules with URLs, outside the class: moc reads "//" in a raw string there as a comment.
+const char *const kWebhookRule = R"({"name":"hook","kind":"threshold","metric":"m","value":1,
+    "deliver":{"kind":"webhook","url":"https://hooks.example/x","token_secret":"t"}})";
+const char *const kFtpRule = R"({"rules":[{"name":"n","kind":"threshold","metric":"m","value":1,
+    "deliver":{"kind":"webhook","url":"ftp://x"}}]})";
+const char *const kDeliverNotAnObject = R"({"rules":[{"name":"n","kind":"threshold",
+    "metric":"m","value":1,"deliver":"https://x"}]})";
+
 class TestAlertRules : public QObject
 {
     Q_OBJECT
@@ -39,15 +47,24 @@ private Q_SLOTS:
             {"name":"p99","kind":"threshold","metric":"latency_p99_ms","labels":{"service":"a"},
              "op":">","value":500,"for_seconds":120,"severity":"error"},
             {"name":"storm","kind":"event_rate","category":"failure","count":3,"within_seconds":600},
-            {"name":"odd","kind":"anomaly","metric":"error_rate","sigma":8}]})");
+            {"name":"odd","kind":"anomaly","metric":"error_rate","sigma":8,
+             "deliver":{"kind":"pagerduty","routing_key_secret":"pd-odd"}},
+            )" + std::string(kWebhookRule) + "]}");
         QVERIFY2(rules.ok(), rules.error().c_str());
-        QCOMPARE(rules->size(), std::size_t{3});
+        QCOMPARE(rules->size(), std::size_t{4});
+        QVERIFY(!(*rules)[0].deliver);
+        QCOMPARE((*rules)[2].deliver,
+                 (DeliveryTarget{DeliveryTarget::Kind::PagerDuty, std::string(kPagerDutyEventsUrl),
+                                 "pd-odd"}));
+        QCOMPARE((*rules)[3].deliver,
+                 (DeliveryTarget{DeliveryTarget::Kind::Webhook, "https://hooks.example/x", "t"}));
         QCOMPARE((*rules)[0].holdFor, 120 * kSecond);
         QCOMPARE((*rules)[0].severity, Severity::Error);
         QCOMPARE((*rules)[1].holdFor, TimeUs{0});
         const auto again = parseAlertRules(alertRulesToJson(*rules));
         QVERIFY(again.ok());
         QCOMPARE(alertRulesToJson(*again), alertRulesToJson(*rules));
+        QCOMPARE((*again)[2].deliver, (*rules)[2].deliver);
 
         struct Bad
         {
@@ -61,7 +78,18 @@ private Q_SLOTS:
               Bad{R"({"rules":[{"name":"n","kind":"threshold","metric":"m"}]})",
                   "\"value\" is missing"},
               Bad{R"({"rules":[{"name":"n","kind":"event_rate","count":2}]})",
-                  "give \"event_type\" or \"category\""}}) {
+                  "give \"event_type\" or \"category\""},
+              Bad{R"({"rules":[{"name":"n","kind":"threshold","metric":"m","value":1,
+                  "deliver":{"kind":"email"}}]})",
+                  "deliver: unknown kind 'email' (webhook, pagerduty)"},
+              Bad{R"({"rules":[{"name":"n","kind":"threshold","metric":"m","value":1,
+                  "deliver":{"kind":"webhook"}}]})",
+                  "deliver: \"url\" is missing"},
+              Bad{kFtpRule, "\"url\" must start with http:// or https://"},
+              Bad{R"({"rules":[{"name":"n","kind":"threshold","metric":"m","value":1,
+                  "deliver":{"kind":"pagerduty"}}]})",
+                  "\"routing_key_secret\" is missing"},
+              Bad{kDeliverNotAnObject, "\"deliver\" must be an object"}}) {
             const auto parsed = parseAlertRules(bad.json);
             QVERIFY(!parsed.ok());
             QVERIFY2(parsed.error().find(bad.message) != std::string::npos, parsed.error().c_str());
