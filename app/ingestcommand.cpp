@@ -1,11 +1,15 @@
 #include "commandline.h"
 #include "commands.h"
 
+#include "deliverysecrets.h"
+
+#include "alerting/livealerting.h"
 #include "kafka/kafkaingest.h"
 #include "store/storewriter.h"
 
 #include <spdlog/spdlog.h>
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -54,6 +58,12 @@ int runIngest(const QStringList &arguments)
     parser.addOption({QStringLiteral("max-messages"),
                       QStringLiteral("Stop after this many messages."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout.")});
+    parser.addOption(
+        {QStringLiteral("rules"),
+         QStringLiteral("Alert rules (JSON, see `eventscope alerts --help`) evaluated as data "
+                        "arrives: alerts are added to the capture, and those of rules with a "
+                        "\"deliver\" target are sent to their webhook or PagerDuty."),
+         QStringLiteral("FILE")});
     parser.addOption(
         {QStringLiteral("record-health"),
          QStringLiteral("Also write consumer lag per partition, ingest rates and brokers up "
@@ -133,6 +143,17 @@ int runIngest(const QStringList &arguments)
     }
     if (auto exit = setUpLogging(parser, command))
         return *exit;
+    std::vector<analysis::AlertRule> rules;
+    if (parser.isSet(QStringLiteral("rules"))) {
+        QFile file(parser.value(QStringLiteral("rules")));
+        if (!file.open(QIODevice::ReadOnly))
+            return runtimeError(
+                command, file.fileName().toStdString() + ": " + file.errorString().toStdString());
+        auto parsed = analysis::parseAlertRules(file.readAll().toStdString());
+        if (!parsed)
+            return runtimeError(command, file.fileName().toStdString() + ": " + parsed.error());
+        rules = std::move(*parsed);
+    }
 
     const sigset_t stopSignals = blockStopSignals(); // before any thread starts
 
@@ -143,6 +164,16 @@ int runIngest(const QStringList &arguments)
     auto writer = StoreWriter::open(db, writerOptions);
     if (!writer)
         return runtimeError(command, writer.error());
+    std::unique_ptr<alerting::LiveAlerting> alerting;
+    if (!rules.empty()) {
+        alerting::LiveAlertingOptions alertOptions;
+        alertOptions.rules = rules;
+        alertOptions.secrets = readDeliverySecret;
+        auto started = alerting::LiveAlerting::start(**writer, std::move(alertOptions));
+        if (!started)
+            return runtimeError(command, started.error());
+        alerting = std::move(*started);
+    }
     const auto started = std::chrono::steady_clock::now();
     auto ingest = kafka::KafkaIngest::start(options, **writer);
     if (!ingest)
@@ -214,6 +245,15 @@ int runIngest(const QStringList &arguments)
     const kafka::IngestStats stats = (*ingest)->stats();
     const std::string error = (*ingest)->lastError();
     ingest->reset();
+    alerting::LiveAlerting::Stats alertStats;
+    if (alerting) {
+        alerting->stop(); // a last pass over everything consumed
+        alertStats = alerting->stats();
+        if (alertStats.pending > 0)
+            spdlog::warn("{} alert deliveries still pending: the next ingest with --rules, or "
+                         "`eventscope alerts --db {} --deliver`, sends them",
+                         alertStats.pending, db);
+    }
     (*writer)->close();
     const double seconds
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -228,6 +268,12 @@ int runIngest(const QStringList &arguments)
                             {QStringLiteral("bytes"), qint64(stats.bytes)},
                             {QStringLiteral("seconds"), seconds},
                             {QStringLiteral("join_seconds"), stats.secondsToFirstAssignment}};
+        if (alerting)
+            summary[QStringLiteral("alerts")]
+                = QJsonObject{{QStringLiteral("raised"), qint64(alertStats.alerts)},
+                              {QStringLiteral("delivered"), qint64(alertStats.delivered)},
+                              {QStringLiteral("failed"), qint64(alertStats.failed)},
+                              {QStringLiteral("pending"), qint64(alertStats.pending)}};
         std::printf("%s\n", QJsonDocument(summary).toJson(QJsonDocument::Compact).constData());
     } else {
         std::printf("ingested %lld messages into %s in %.1f s: %lld events, %lld samples, %lld "
@@ -237,6 +283,13 @@ int runIngest(const QStringList &arguments)
                     static_cast<long long>(stats.events), static_cast<long long>(stats.samples),
                     static_cast<long long>(stats.logs), static_cast<long long>(stats.spans),
                     static_cast<long long>(stats.deadLetters));
+        if (alerting)
+            std::printf("alerts: %lld raised; deliveries: %lld delivered, %lld failed, %lld "
+                        "pending\n",
+                        static_cast<long long>(alertStats.alerts),
+                        static_cast<long long>(alertStats.delivered),
+                        static_cast<long long>(alertStats.failed),
+                        static_cast<long long>(alertStats.pending));
     }
     if (exitCode != kExitOk || (stats.messages == 0 && !error.empty()))
         return runtimeError(command,

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -130,6 +131,14 @@ private:
     QTcpServer m_server;
     QHash<QTcpSocket *, QByteArray> m_buffers;
 };
+
+QString kcat()
+{
+    const QString path = QStandardPaths::findExecutable(QStringLiteral("kcat"));
+    if (path.isEmpty())
+        qFatal("kcat not found: run installer/install-deps.sh");
+    return path;
+}
 
 struct Run
 {
@@ -429,6 +438,63 @@ private Q_SLOTS:
         QCOMPARE(refusing.requests.size(), 4); // each once: retrying would not help
         for (const QJsonValue value : deliveries(second))
             QCOMPARE(value.toObject().value(QStringLiteral("attempts")).toInt(), 1);
+    }
+
+    // `ingest --rules`: the rules run as data arrives from Kafka (here produced by kcat into
+    // the embedded cluster), the alerts land in the capture and are delivered.
+    void liveIngestDeliversAsDataArrives()
+    {
+        Receiver receiver;
+        QProcess broker;
+        broker.start(QStringLiteral(EVENTSCOPE_BINARY), {QStringLiteral("broker")});
+        QVERIFY(broker.waitForStarted());
+        QVERIFY(QTest::qWaitFor([&] { return broker.canReadLine(); }, 30'000));
+        const QString bootstrap = QString::fromUtf8(broker.readLine()).trimmed();
+        QVERIFY2(bootstrap.startsWith(QStringLiteral("127.0.0.1:")), qPrintable(bootstrap));
+
+        QByteArray lines;
+        for (int second = 0; second < 1800; second += 10)
+            lines += QStringLiteral(R"({"time":%1,"name":"latency_p99_ms",)"
+                                    R"("labels":{"service":"checkout"},"value":%2,"unit":"ms"})")
+                         .arg(kBase + second * kMicrosPerSecond)
+                         .arg(second >= 600 && second < 900 ? 900 : 100)
+                         .toUtf8()
+                + '\n';
+        QProcess producer;
+        producer.start(kcat(),
+                       {QStringLiteral("-b"), bootstrap, QStringLiteral("-t"),
+                        QStringLiteral("metrics"), QStringLiteral("-P")});
+        QVERIFY(producer.waitForStarted());
+        producer.write(lines);
+        producer.closeWriteChannel();
+        QVERIFY(producer.waitForFinished(30'000));
+        QVERIFY2(producer.exitCode() == 0, producer.readAllStandardError().constData());
+
+        ++m_captures;
+        const QString capture = path(QStringLiteral("live.capture"));
+        const Run r
+            = run({QStringLiteral("ingest"), QStringLiteral("--bootstrap"), bootstrap,
+                   QStringLiteral("--db"), capture, QStringLiteral("--rules"), writeRules(receiver),
+                   QStringLiteral("--until-idle"), QStringLiteral("2"), QStringLiteral("--json")});
+        broker.terminate();
+        broker.waitForFinished();
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject summary = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(summary.value(QStringLiteral("samples")).toInt(), 180);
+        QCOMPARE(summary.value(QStringLiteral("alerts")).toObject(),
+                 (QJsonObject{{QStringLiteral("raised"), 4},
+                              {QStringLiteral("delivered"), 4},
+                              {QStringLiteral("failed"), 0},
+                              {QStringLiteral("pending"), 0}}));
+        const auto acknowledged = receiver.acknowledged();
+        QCOMPARE(acknowledged.size(), std::size_t(4));
+        for (const auto &[key, count] : acknowledged)
+            QVERIFY2(count == 1, qPrintable(key));
+        // The alert events are in the capture, as `alerts` would have stored them.
+        const Run listed = run({QStringLiteral("export"), QStringLiteral("--db"), capture,
+                                QStringLiteral("--out"), QStringLiteral("-"),
+                                QStringLiteral("--kind"), QStringLiteral("events")});
+        QCOMPARE(listed.out.count(QStringLiteral("\"category\":\"alert\"")), 4);
     }
 
     void secretsAreNamedNeverWritten()
