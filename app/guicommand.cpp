@@ -1,5 +1,6 @@
 #include "commandline.h"
 #include "commands.h"
+#include "deliverysecrets.h"
 #include "stopsignals.h"
 
 #include "connection/connectionprofile.h"
@@ -8,8 +9,10 @@
 #include "timedisplay.h"
 #include "timeline/viewstate.h"
 
+#include "analysis/alertrules.h"
 #include "kafka/livesession.h"
 #include "kafka/topics.h"
+#include "settings/operatorsettings.h"
 #include "sim/demofeed.h"
 
 #include <QApplication>
@@ -128,6 +131,25 @@ Result<std::unique_ptr<kafka::LiveSession>> startLive(kafka::IngestOptions optio
     spdlog::info("live: capture {}", capture.toStdString());
     return kafka::LiveSession::start(options, capture.toStdString(),
                                      "live: " + options.bootstrapServers);
+}
+
+// The operator's alert rules (saved by `alerts --save-rules`) on a live capture: alerts are
+// added as they fire and delivered to the rules' targets. None saved: nothing to do.
+Status startLiveAlerting(kafka::LiveSession &live)
+{
+    auto json = settings::alertRulesJson();
+    if (!json)
+        return Status::failure(json.error());
+    if (json->empty())
+        return {};
+    auto rules = analysis::parseAlertRules(*json);
+    if (!rules)
+        return Status::failure(settings::settingsFile() + ": alert rules: " + rules.error());
+    alerting::LiveAlertingOptions options;
+    options.rules = std::move(*rules);
+    options.secrets = readDeliverySecret;
+    spdlog::info("live: {} alert rule(s) from {}", options.rules.size(), settings::settingsFile());
+    return live.startAlerting(std::move(options));
 }
 
 } // namespace
@@ -308,6 +330,9 @@ int runGui(int argc, char **argv)
         = [&](kafka::LiveSession &live, const QString &connecting) -> std::optional<int> {
         if (Status status = window.openCapture(live.capturePath(), true); !status)
             return runtimeError(command, status.error());
+        if (Status alerting = startLiveAlerting(live); !alerting)
+            window.showError(QObject::tr("Alert rules not running"),
+                             QString::fromStdString(alerting.error()));
         QObject::disconnect(&statusTimer, nullptr, nullptr, nullptr); // a previous session's
         QObject::connect(&live, &kafka::LiveSession::dataCommitted, &window,
                          &ui::MainWindow::captureCommitted);

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "alertdeliveriesdialog.h"
 #include "capturetasks.h"
 #include "connection/connectiondialog.h"
 #include "connection/secretstore.h"
@@ -123,6 +124,8 @@ MainWindow::MainWindow(QWidget *parent)
         connect(label, &QLabel::linkActivated, this, [this](const QString &link) {
             if (link == QLatin1String("dead-letters"))
                 showDeadLetters();
+            else if (link == QLatin1String("alert-deliveries"))
+                showAlertDeliveries();
         });
     m_statusLabel->setText(tr("No capture open: File ▸ Open Capture… (Ctrl+O)"));
 
@@ -384,6 +387,7 @@ void MainWindow::createActions()
     labels->setCheckable(true);
     view->addSeparator();
     view->addAction(tr("Dead &Letters…"), this, &MainWindow::showDeadLetters);
+    view->addAction(tr("Alert &Deliveries…"), this, &MainWindow::showAlertDeliveries);
     view->addSeparator();
     view->addAction(m_eventDock->toggleViewAction());
     view->addAction(m_seriesDock->toggleViewAction());
@@ -472,6 +476,8 @@ Status MainWindow::openCapture(const std::string &path, bool live)
     m_capturePath = path;
     m_captureIdentity.clear();
     m_captureInfo = {};
+    m_deliveriesFailed = 0;
+    m_deliveriesPending = 0;
     m_notes->clear();
     m_live = live;
     m_firstRefresh = true;
@@ -562,6 +568,10 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
             showChartsFor(m_series->series());
     }
     m_captureInfo = snapshot.info;
+    if (snapshot.deliveriesFailed > m_deliveriesFailed && !m_firstRefresh)
+        statusBar()->showMessage(tr("An alert delivery failed: View ▸ Alert Deliveries"), 15'000);
+    m_deliveriesFailed = snapshot.deliveriesFailed;
+    m_deliveriesPending = snapshot.deliveriesPending;
     showStatus(snapshot.info);
     m_refreshedOnce = true;
     checkSettled();
@@ -591,7 +601,7 @@ void MainWindow::showStatus(const CaptureInfo &info)
 {
     QString text
         = tr("%1 — %2 events, %3 series, %4 samples, %5 logs, %6 spans, %7 dead letters — %8")
-              .arg(QFileInfo(QString::fromStdString(info.path)).fileName())
+              .arg(QFileInfo(QString::fromStdString(info.path)).fileName().toHtmlEscaped())
               .arg(info.events)
               .arg(info.series)
               .arg(info.samples)
@@ -599,6 +609,18 @@ void MainWindow::showStatus(const CaptureInfo &info)
               .arg(info.spans)
               .arg(info.deadLetters)
               .arg(humanBytes(info.fileBytes));
+    if (m_deliveriesFailed > 0 || m_deliveriesPending > 0) {
+        const bool failed = m_deliveriesFailed > 0;
+        text += QStringLiteral(" — <a href='alert-deliveries' style='color:%1'>%2</a>")
+                    .arg(m_theme.severityColor(failed ? Severity::Error : Severity::Warning).name(),
+                         failed
+                             ? (m_deliveriesFailed == 1
+                                    ? tr("1 alert delivery failed")
+                                    : tr("%1 alert deliveries failed").arg(m_deliveriesFailed))
+                             : (m_deliveriesPending == 1
+                                    ? tr("1 alert delivery pending")
+                                    : tr("%1 alert deliveries pending").arg(m_deliveriesPending)));
+    }
     m_statusLabel->setText(text);
     m_statusLabel->setToolTip(QString::fromStdString(info.path));
     const int shown = m_eventFilter->rowCount();
@@ -715,6 +737,16 @@ void MainWindow::showDeadLetters()
         return;
     }
     DeadLetterDialog dialog(m_capturePath, m_view->timeZone(), this);
+    dialog.exec();
+}
+
+void MainWindow::showAlertDeliveries()
+{
+    if (m_capturePath.empty()) {
+        statusBar()->showMessage(tr("No capture open"), 3000);
+        return;
+    }
+    AlertDeliveriesDialog dialog(m_capturePath, m_view->timeZone(), m_theme, this);
     dialog.exec();
 }
 

@@ -70,6 +70,8 @@ public:
     void setLiveStats(const kafka::IngestStats &stats, const QString &error);
     // The capture's dead letters in a dialog (from the status bar link or View menu).
     void showDeadLetters();
+    // The capture's alert deliveries in a dialog (from the status bar link or View menu).
+    void showAlertDeliveries();
     // Writes the incident report of the selected failure to `path` (.pdf, .html or .png) in
     // the background; reportFinished tells how it went. What Ctrl+E does after its file dialog.
     Status exportIncidentReport(const QString &path);
@@ -195,6 +197,8 @@ private:
     std::string m_capturePath;
     std::string m_captureIdentity; // known from the first refresh
     CaptureInfo m_captureInfo; // as of the last refresh
+    int m_deliveriesFailed = 0; // as of the last refresh
+    int m_deliveriesPending = 0;
     // The running import's capture, opened when it finishes if it is not the open one.
     std::optional<QString> m_importTarget;
     bool m_live = false;

@@ -49,11 +49,27 @@ LiveSession::~LiveSession()
     stop();
 }
 
+Status LiveSession::startAlerting(alerting::LiveAlertingOptions options)
+{
+    if (!m_writer)
+        return Status::failure("the live session has stopped");
+    m_alerting.reset();
+    auto alerting = alerting::LiveAlerting::start(*m_writer, std::move(options));
+    if (!alerting)
+        return Status::failure(alerting.error());
+    m_alerting = std::move(*alerting);
+    return {};
+}
+
 void LiveSession::stop()
 {
     if (m_ingest) {
         m_ingest->stop();
         m_ingest.reset();
+    }
+    if (m_alerting) {
+        m_alerting->stop();
+        m_alerting.reset();
     }
     if (m_writer)
         m_writer->close();

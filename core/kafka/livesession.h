@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alerting/livealerting.h"
 #include "kafka/kafkaingest.h"
 #include "store/storewriter.h"
 #include "util/result.h"
@@ -28,6 +29,9 @@ public:
     IngestStats stats() const;
     std::string lastError() const;
     const std::string &capturePath() const { return m_path; }
+    // Runs alert rules on the capture as it is written, and delivers what they raise
+    // (LiveAlerting). Stopped with the session, after the ingest and before the writer.
+    Status startAlerting(alerting::LiveAlertingOptions options);
     // Stops consuming and commits what was consumed. Idempotent.
     void stop();
 
@@ -41,6 +45,7 @@ private:
     std::string m_path;
     std::unique_ptr<StoreWriter> m_writer;
     std::unique_ptr<KafkaIngest> m_ingest;
+    std::unique_ptr<alerting::LiveAlerting> m_alerting;
     std::atomic<bool> m_notifyPending{false};
 };
 

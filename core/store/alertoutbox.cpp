@@ -40,7 +40,10 @@ AlertDelivery::State parseState(std::string_view name)
     return AlertDelivery::State::Pending;
 }
 
-std::vector<AlertDelivery> select(const sqlite::Connection &connection, std::string_view where)
+} // namespace
+
+std::vector<AlertDelivery> capture::selectDeliveries(const sqlite::Connection &connection,
+                                                     std::string_view where)
 {
     std::vector<AlertDelivery> out;
     if (connection.queryInt(
@@ -71,8 +74,6 @@ std::vector<AlertDelivery> select(const sqlite::Connection &connection, std::str
     }
     return out;
 }
-
-} // namespace
 
 std::string_view deliveryStateName(AlertDelivery::State state)
 {
@@ -151,7 +152,7 @@ Result<int> AlertOutbox::add(const std::vector<AlertDelivery> &deliveries)
 Result<std::vector<AlertDelivery>> AlertOutbox::pending()
 {
     try {
-        return select(*m_connection, "WHERE state = 'pending'");
+        return capture::selectDeliveries(*m_connection, "WHERE state = 'pending'");
     } catch (const sqlite::Error &e) {
         return Result<std::vector<AlertDelivery>>::failure(
             m_path + ": cannot read the alert outbox: " + e.what());
@@ -186,7 +187,7 @@ Result<std::vector<AlertDelivery>> readAlertDeliveries(const std::string &path)
         return R::failure(valid.error());
     try {
         sqlite::Connection connection(path, sqlite::Connection::Mode::ReadOnly);
-        return select(connection, "");
+        return capture::selectDeliveries(connection, "");
     } catch (const sqlite::Error &e) {
         return R::failure(path + ": cannot read the alert outbox: " + e.what());
     }

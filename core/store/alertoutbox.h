@@ -66,4 +66,11 @@ private:
 // Every delivery in the capture, by alert time; none when it has no outbox. Read-only.
 Result<std::vector<AlertDelivery>> readAlertDeliveries(const std::string &path);
 
+namespace capture {
+// The outbox's rows matching `where` (SQL, may be empty), by alert time; none when the capture
+// has no outbox. Throws sqlite::Error.
+std::vector<AlertDelivery> selectDeliveries(const sqlite::Connection &connection,
+                                            std::string_view where);
+} // namespace capture
+
 } // namespace eventscope

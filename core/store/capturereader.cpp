@@ -1,5 +1,7 @@
 #include "store/capturereader.h"
 
+#include "store/alertoutbox.h"
+
 #include "store/captureschema.h"
 #include "store/failureindex.h"
 #include "store/recordchunkstream.h"
@@ -392,6 +394,14 @@ Result<std::optional<SavedView>> CaptureReader::savedView(const std::string &nam
             view->state = select.columnString(3);
         }
         return view;
+    });
+}
+
+Result<std::vector<AlertDelivery>> CaptureReader::alertDeliveries(bool undeliveredOnly)
+{
+    return guarded<std::vector<AlertDelivery>>("reading the alert deliveries", [&] {
+        return capture::selectDeliveries(m_connection,
+                                         undeliveredOnly ? "WHERE state != 'delivered'" : "");
     });
 }
 

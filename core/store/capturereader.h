@@ -7,6 +7,7 @@
 #include "model/series.h"
 #include "model/span.h"
 #include "model/topologyedge.h"
+#include "store/alertoutbox.h"
 #include "store/queries.h"
 #include "store/savedview.h"
 #include "store/sqlite.h"
@@ -74,6 +75,9 @@ public:
 
     // The view saved under this name (the console's is ""), if the capture has one.
     Result<std::optional<SavedView>> savedView(const std::string &name = {});
+    // The capture's alert deliveries (its outbox), by alert time; none when it has none.
+    // `undeliveredOnly`: the pending and the failed ones.
+    Result<std::vector<AlertDelivery>> alertDeliveries(bool undeliveredOnly = false);
 
 private:
     // Copies through this reader's connection, inside one read transaction of it.

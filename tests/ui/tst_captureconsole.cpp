@@ -2,6 +2,7 @@
 // its bytes alone (also one of an older schema); File > Save View carries the charts, filters,
 // selection and notes inside the capture to a colleague; Save Capture As during live ingest;
 // import and export with progress and cancel; capture properties; notes in incident reports.
+#include "alertdeliveriesdialog.h"
 #include "capturetasks.h"
 #include "consoletestdata.h"
 #include "mainwindow.h"
@@ -11,6 +12,7 @@
 #include "timeline/timelineview.h"
 #include "timeline/viewstate.h"
 
+#include "store/alertoutbox.h"
 #include "store/batchcommitter.h"
 #include "store/capturereader.h"
 #include "store/sqlite.h"
@@ -19,12 +21,15 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -459,6 +464,76 @@ private Q_SLOTS:
               QStringLiteral("40,000"), QStringLiteral("Schema version"),
               QStringLiteral("2025-11-24"), QString::fromStdString(path)})
             QVERIFY2(html.contains(expected), qPrintable(expected + QStringLiteral(" in ") + html));
+    }
+
+    // Deliveries that failed are marked in the status bar and listed first, in the error
+    // colour, in View > Alert Deliveries.
+    void failedAlertDeliveriesAreMarked()
+    {
+        const std::string path = makeCapture();
+        {
+            auto outbox = AlertOutbox::open(path);
+            QVERIFY(outbox);
+            std::vector<AlertDelivery> deliveries(3);
+            for (int i = 0; i < 3; ++i) {
+                AlertDelivery &d = deliveries[static_cast<std::size_t>(i)];
+                d.alertId = "alert-" + std::to_string(i);
+                d.dedupKey = "eventscope-" + std::to_string(i);
+                d.action = "trigger";
+                d.rule = "p99-high";
+                d.alertTime = kBase + i * 600 * kMicrosPerSecond;
+                d.targetKind = "webhook";
+                d.url = "http://127.0.0.1:9/hook";
+                d.body = "{}";
+                d.attempts = i == 2 ? 10 : 1;
+                d.state = i == 0 ? AlertDelivery::State::Delivered
+                    : i == 1     ? AlertDelivery::State::Pending
+                                 : AlertDelivery::State::Failed;
+                d.lastError = i == 0 ? "" : "Connection refused";
+                d.deliveredAt = i == 0 ? d.alertTime + 2 * kMicrosPerSecond : 0;
+                d.nextAttemptAt = d.alertTime + 60 * kMicrosPerSecond;
+            }
+            const auto added = (*outbox)->add(deliveries);
+            QVERIFY2(added, added ? "" : added.error().c_str());
+            QCOMPARE(*added, 3);
+        }
+        MainWindow window;
+        window.resize(1400, 900);
+        QVERIFY(window.openCapture(path).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        const auto labels = window.statusBar()->findChildren<QLabel *>();
+        const bool marked = std::any_of(labels.begin(), labels.end(), [](const QLabel *label) {
+            return label->text().contains(QStringLiteral("href='alert-deliveries'"))
+                && label->text().contains(QStringLiteral("1 alert delivery failed"));
+        });
+        QVERIFY(marked);
+
+        for (const Theme::Kind kind : {Theme::Kind::Dark, Theme::Kind::Light}) {
+            window.setTheme(kind);
+            const Theme theme = Theme::forKind(kind);
+            AlertDeliveriesDialog dialog(path, TimeZoneMode::Utc, theme, &window);
+            QTableWidget &table = dialog.table();
+            QCOMPARE(table.rowCount(), 3);
+            QCOMPARE(table.item(0, AlertDeliveriesDialog::StateColumn)->text(),
+                     QStringLiteral("failed"));
+            QCOMPARE(table.item(0, AlertDeliveriesDialog::StateColumn)->foreground().color(),
+                     theme.severityColor(Severity::Error));
+            QCOMPARE(table.item(1, AlertDeliveriesDialog::StateColumn)->text(),
+                     QStringLiteral("pending"));
+            QVERIFY(table.item(0, AlertDeliveriesDialog::DetailColumn)
+                        ->text()
+                        .contains(QStringLiteral("Connection refused")));
+            QVERIFY(table.item(2, AlertDeliveriesDialog::DetailColumn)
+                        ->text()
+                        .startsWith(QStringLiteral("delivered ")));
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            const QImage shot = dialog.grab().toImage();
+            QVERIFY(
+                shot.save(screenshotFolder()
+                          + QStringLiteral("/alert-deliveries-%1.png").arg(Theme::kindName(kind))));
+        }
     }
 
     // Ctrl+E prints the notes as they are on screen, as text.

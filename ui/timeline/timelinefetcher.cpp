@@ -52,6 +52,13 @@ public:
                 snapshot.viewError = QString::fromStdString(view.error());
             m_sentView = true;
         }
+        // Alert deliveries that need the operator's eye (delivered ones are not read).
+        if (auto deliveries = m_reader->alertDeliveries(true)) {
+            for (const AlertDelivery &d : *deliveries) {
+                snapshot.deliveriesFailed += d.state == AlertDelivery::State::Failed ? 1 : 0;
+                snapshot.deliveriesPending += d.state == AlertDelivery::State::Pending ? 1 : 0;
+            }
+        }
         if (snapshot.info.series != m_seriesCount) {
             auto series = m_reader->series();
             if (!series) {

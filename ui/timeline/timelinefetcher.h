@@ -50,6 +50,9 @@ struct CaptureSnapshot
     // The first refresh only: the view saved in the capture, if any (or why it is unreadable).
     std::optional<SavedView> savedView;
     QString viewError;
+    // Alert deliveries of the capture's outbox that failed, and that wait for a retry.
+    int deliveriesFailed = 0;
+    int deliveriesPending = 0;
     QString error;
 };
 
