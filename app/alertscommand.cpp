@@ -160,7 +160,23 @@ int runAlerts(const QStringList &arguments)
         "Evaluate alert rules (metric thresholds held for a time, event rates, anomalies) over a "
         "capture. Each firing and resolution is an alert event; --store adds them to the capture "
         "(nothing twice) and keeps the rules in it. Without --rules: the capture's rules, else the "
-        "operator's (the console's settings, where --save-rules puts them)."));
+        "operator's (the console's settings, where --save-rules puts them).\n\n"
+        "Rules file: {\"rules\":[RULE, ...]}, one rule of each kind:\n"
+        "  {\"name\":\"p99-high\",\"kind\":\"threshold\",\"metric\":\"latency_p99_ms\",\n"
+        "   \"labels\":{\"service\":\"checkout\"},\"op\":\">\",\"value\":500,\"for_seconds\":120,\n"
+        "   \"severity\":\"error\"}\n"
+        "  {\"name\":\"crash-storm\",\"kind\":\"event_rate\",\"category\":\"failure\",\n"
+        "   \"group_by\":\"service\",\"count\":3,\"within_seconds\":600}\n"
+        "  {\"name\":\"errors-odd\",\"kind\":\"anomaly\",\"metric\":\"error_rate\",\"sigma\":6,\n"
+        "   \"for_seconds\":60,\"baseline_seconds\":1800}\n"
+        "Fields: name, kind (required); severity (debug..critical, default warning); "
+        "for_seconds (held this long to fire and to resolve; default 60, 0 for event_rate); "
+        "threshold: metric, labels, op (> or <), value (required); anomaly: metric, labels, sigma "
+        "(6), baseline_seconds (1800); event_rate: event_type or category, group_by (service or "
+        "entity), count (3), within_seconds (600).\n"
+        "Delivery, on any rule: \"deliver\":{\"kind\":\"webhook\",\"url\":\"https://...\","
+        "\"token_secret\":\"NAME\"} or {\"kind\":\"pagerduty\",\"routing_key_secret\":\"NAME\"}; "
+        "secret values come from EVENTSCOPE_SECRET_<NAME> or the keyring (--set-secret)."));
     parser.addOption(
         {QStringLiteral("db"), QStringLiteral("Capture file."), QStringLiteral("FILE")});
     parser.addOption(

@@ -10,6 +10,7 @@
 
 #include <simdjson.h>
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -94,6 +95,22 @@ private Q_SLOTS:
             QVERIFY(!parsed.ok());
             QVERIFY2(parsed.error().find(bad.message) != std::string::npos, parsed.error().c_str());
         }
+    }
+
+    // The README's rules file is what a new user copies first: it must be valid as written.
+    void theReadmeExampleParses()
+    {
+        QFile readme(QStringLiteral(EVENTSCOPE_README));
+        QVERIFY(readme.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(readme.readAll());
+        const qsizetype start = text.indexOf(QStringLiteral("```json\n{\"rules\""));
+        QVERIFY2(start >= 0, "no rules example in the README");
+        const qsizetype end = text.indexOf(QStringLiteral("```"), start + 7);
+        const std::string json = text.mid(start + 8, end - start - 8).toStdString();
+        const auto rules = parseAlertRules(json);
+        QVERIFY2(rules.ok(), rules.ok() ? "" : rules.error().c_str());
+        QCOMPARE(rules->size(), std::size_t{3});
+        QVERIFY((*rules)[0].deliver && (*rules)[1].deliver && !(*rules)[2].deliver);
     }
 
     // A known series: quiet, a 30 s blip, five minutes high, quiet again.
