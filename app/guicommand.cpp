@@ -206,6 +206,11 @@ int runGui(int argc, char **argv)
                       QStringLiteral("Visible time range, FROM,TO as ISO 8601 (times without an "
                                      "offset are UTC)."),
                       QStringLiteral("FROM,TO")});
+    parser.addOption({QStringLiteral("incident"),
+                      QStringLiteral("Open on this failure (its source id): the time around it "
+                                     "and its root-cause analysis. With --screenshot, the picture "
+                                     "waits for the analysis."),
+                      QStringLiteral("ID")});
     parser.addPositionalArgument(
         QStringLiteral("FILE"),
         QStringLiteral("A capture to review, as with --capture (what a file manager passes)."),
@@ -399,6 +404,21 @@ int runGui(int argc, char **argv)
     window.setConnectionProfile(liveProfile ? *liveProfile : lastConnection());
     if (range)
         window.whenSettled([&window, range] { window.viewState().setVisibleRange(*range); });
+    if (parser.isSet(QStringLiteral("incident"))) {
+        const std::string incident = parser.value(QStringLiteral("incident")).toStdString();
+        const bool headless = !screenshot.isEmpty();
+        window.whenSettled([&window, incident, headless, command] {
+            if (Status shown = window.showIncident(incident); !shown) {
+                if (headless) {
+                    runtimeError(command, "--incident: " + shown.error());
+                    QApplication::exit(kExitFailure);
+                } else {
+                    window.showError(QObject::tr("Cannot show the incident"),
+                                     QString::fromStdString(shown.error()));
+                }
+            }
+        });
+    }
     window.show();
 
     if (!screenshot.isEmpty()) {

@@ -5,6 +5,8 @@
 #include "connection/connectiondialog.h"
 #include "connection/secretstore.h"
 #include "deadletterdialog.h"
+#include "drilldown/incidentanalysisfetcher.h"
+#include "drilldown/rootcausepanel.h"
 #include "models/eventtablemodel.h"
 #include "models/overviewseries.h"
 #include "models/seriestreemodel.h"
@@ -136,6 +138,8 @@ MainWindow::MainWindow(QWidget *parent)
             [this](const Event &event) { selectEvent(event, false); });
     connect(m_timeline, &TimelineView::dataPainted, this, &MainWindow::checkSettled);
     connect(m_view, &ViewState::selectionChanged, this, &MainWindow::showSelectionInTable);
+    connect(m_view, &ViewState::selectionChanged, this, &MainWindow::onSelectionChanged);
+    connect(m_view, &ViewState::timeZoneChanged, m_rootCause, &RootCausePanel::setTimeZone);
     connect(m_view, &ViewState::timeZoneChanged, m_events, &EventTableModel::setTimeZone);
     connect(m_view, &ViewState::historyChanged, this, [this] {
         m_backAction->setEnabled(m_view->canGoBack());
@@ -304,6 +308,22 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_notesDock);
     tabifyDockWidget(m_eventDock, m_notesDock);
     m_eventDock->raise();
+
+    // Root cause: the selected failure's analysis; its links select, filter and chart.
+    m_rootCause = new RootCausePanel(this);
+    m_rootCauseDock = new QDockWidget(tr("Root Cause"), this);
+    m_rootCauseDock->setObjectName(QStringLiteral("RootCauseDock"));
+    m_rootCauseDock->setWidget(m_rootCause);
+    addDockWidget(Qt::RightDockWidgetArea, m_rootCauseDock);
+    resizeDocks({m_rootCauseDock}, {380}, Qt::Horizontal);
+    connect(m_rootCause, &RootCausePanel::causeActivated, this, &MainWindow::activateCause);
+    connect(m_rootCause, &RootCausePanel::eventActivated, this, [this](const QString &id) {
+        if (const Event *event = findEvent(id.toStdString()))
+            selectEvent(*event, true);
+    });
+    connect(m_rootCause, &RootCausePanel::suspectActivated, this,
+            [this](const QString &service) { filterToService(service); });
+    connect(m_rootCause, &RootCausePanel::seriesActivated, this, &MainWindow::chartSeries);
 }
 
 void MainWindow::createActions()
@@ -392,6 +412,7 @@ void MainWindow::createActions()
     view->addAction(m_eventDock->toggleViewAction());
     view->addAction(m_seriesDock->toggleViewAction());
     view->addAction(m_notesDock->toggleViewAction());
+    view->addAction(m_rootCauseDock->toggleViewAction());
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     m_backAction = shortcutAction(go, tr("&Back"), {QKeySequence(Qt::ALT | Qt::Key_Left)},
@@ -462,6 +483,7 @@ void MainWindow::setTheme(Theme::Kind kind)
         m_theme.applyTo(*application);
     m_timeline->setTheme(m_theme);
     m_events->setSeverityColors(m_theme);
+    m_rootCause->setTheme(m_theme);
     QSettings().setValue(QStringLiteral("view/theme"), Theme::kindName(kind));
 }
 
@@ -470,7 +492,14 @@ Status MainWindow::openCapture(const std::string &path, bool live)
     auto fetcher = TimelineFetcher::open(path);
     if (!fetcher)
         return Status::failure(fetcher.error());
+    auto analysis = IncidentAnalysisFetcher::open(path);
+    if (!analysis)
+        return Status::failure(analysis.error());
     saveCaptureView();
+    m_analysis = std::move(*analysis);
+    connect(m_analysis.get(), &IncidentAnalysisFetcher::analysed, this, &MainWindow::onAnalysed);
+    m_analysedFailure.clear();
+    m_rootCause->clear();
     m_timeline->setFetcher(nullptr);
     m_fetcher = std::move(*fetcher);
     m_capturePath = path;
@@ -504,6 +533,154 @@ void MainWindow::captureCommitted()
 {
     if (m_fetcher)
         m_fetcher->requestRefresh();
+    if (m_analysis)
+        m_analysis->captureGrew();
+}
+
+void MainWindow::onSelectionChanged()
+{
+    // The panel follows the selected failure; selecting anything else (a cause from the
+    // panel) keeps the incident it shows.
+    const auto &selected = m_view->selectedEvent();
+    if (!m_analysis || !selected || selected->category != EventCategory::Failure
+        || selected->sourceId == m_analysedFailure)
+        return;
+    m_analysedFailure = selected->sourceId;
+    m_rootCause->showAnalysing(*selected);
+    m_analysis->request(selected->sourceId);
+}
+
+void MainWindow::onAnalysed(const IncidentAnalysisResult &result)
+{
+    if (result.failureId == m_analysedFailure) {
+        m_rootCause->showResult(result);
+        if (std::exchange(m_chartIncident, false) && result.analysis)
+            chartMovedMetrics(*result.analysis);
+    }
+    checkSettled();
+}
+
+const Event *MainWindow::findEvent(const std::string &sourceId) const
+{
+    const auto events = m_timeline->events();
+    if (!events)
+        return nullptr;
+    const auto found = std::find_if(events->begin(), events->end(),
+                                    [&](const Event &e) { return e.sourceId == sourceId; });
+    return found == events->end() ? nullptr : &*found;
+}
+
+void MainWindow::activateCause(const QString &eventId)
+{
+    const Event *cause = findEvent(eventId.toStdString());
+    if (!cause) {
+        statusBar()->showMessage(tr("%1 is not among the capture's events").arg(eventId), 5000);
+        return;
+    }
+    const Event chosen = *cause; // the list may be replaced by a live refresh
+    selectEvent(chosen, true);
+    // The metrics that moved on the cause's service (or entity), in one chart.
+    const auto &result = m_rootCause->result();
+    if (!result || !result->analysis)
+        return;
+    std::vector<SeriesInfo> moved;
+    for (const analysis::MetricAnomaly &anomaly : result->analysis->anomalies) {
+        if (anomaly.seriesId == 0 || moved.size() >= 4)
+            continue;
+        const bool related = (!chosen.service.empty() && anomaly.service == chosen.service)
+            || (!chosen.entity.empty() && anomaly.entity == chosen.entity);
+        if (!related)
+            continue;
+        if (const SeriesInfo *info = m_series->findById(anomaly.seriesId))
+            moved.push_back(*info);
+    }
+    if (moved.empty())
+        return;
+    const auto sameSeries = [&moved](const std::vector<SeriesInfo> &charted) {
+        return std::equal(charted.begin(), charted.end(), moved.begin(), moved.end(),
+                          [](const SeriesInfo &a, const SeriesInfo &b) { return a.id == b.id; });
+    };
+    for (int i = 0; i < m_timeline->chartCount(); ++i) {
+        if (sameSeries(m_timeline->chart(i)->series()))
+            return; // already charted
+    }
+    m_timeline->addChart(std::move(moved));
+}
+
+void MainWindow::filterToService(const QString &service)
+{
+    const int index = m_filterService->findText(service);
+    if (index < 0) {
+        statusBar()->showMessage(tr("No events of %1 to filter to").arg(service), 5000);
+        return;
+    }
+    m_filterService->setCurrentIndex(index); // applies the filter
+}
+
+void MainWindow::chartSeries(const QString &canonicalKey)
+{
+    const std::string key = canonicalKey.toStdString();
+    const auto &known = m_series->series();
+    const auto found = std::find_if(known.begin(), known.end(), [&](const SeriesInfo &info) {
+        return info.key.canonical() == key;
+    });
+    if (found == known.end()) {
+        statusBar()->showMessage(tr("%1 is not a stored series").arg(canonicalKey), 5000);
+        return;
+    }
+    m_timeline->addChart({*found});
+}
+
+void MainWindow::chartMovedMetrics(const analysis::IncidentAnalysis &analysis)
+{
+    std::vector<std::vector<SeriesInfo>> charts;
+    std::map<std::string, std::size_t> byName;
+    for (const analysis::MetricAnomaly &anomaly : analysis.anomalies) {
+        const SeriesInfo *info
+            = anomaly.seriesId != 0 ? m_series->findById(anomaly.seriesId) : nullptr;
+        if (!info)
+            continue;
+        const auto found = byName.find(info->key.name);
+        if (found != byName.end()) {
+            if (charts[found->second].size() < 4)
+                charts[found->second].push_back(*info);
+        } else if (charts.size() < kOverviewCharts) {
+            byName[info->key.name] = charts.size();
+            charts.push_back({*info});
+        }
+    }
+    if (charts.empty())
+        return; // nothing stored moved: keep the charts there are
+    m_timeline->clearCharts();
+    for (auto &chart : charts)
+        m_timeline->addChart(std::move(chart));
+    m_seriesChosen = true;
+}
+
+Status MainWindow::showIncident(const std::string &failureId)
+{
+    const Event *found = findEvent(failureId);
+    if (!found)
+        return Status::failure(
+            "no event with id '" + failureId + "' in "
+            + (m_capturePath.empty() ? std::string("the window") : m_capturePath));
+    if (found->category != EventCategory::Failure)
+        return Status::failure("'" + failureId + "' is a " + found->type + " event, not a failure");
+    const Event failure = *found;
+    // The analysis window before it, and a quarter of it after.
+    const TimeUs before = 30 * 60 * kMicrosPerSecond;
+    m_view->setVisibleRange({failure.time - before, failure.time + before / 2});
+    m_chartIncident = true;
+    m_analysedFailure.clear(); // analyse again even if it is the one shown
+    selectEvent(failure, false);
+    if (m_analysedFailure != failure.sourceId) { // it was selected already: no change signal
+        m_analysedFailure = failure.sourceId;
+        m_rootCause->showAnalysing(failure);
+        m_analysis->request(failure.sourceId);
+    }
+    m_rootCauseDock->show();
+    m_rootCauseDock->raise();
+    return {};
 }
 
 void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
@@ -761,7 +938,8 @@ void MainWindow::whenSettled(std::function<void()> ready)
 
 bool MainWindow::isSettled() const
 {
-    return !m_fetcher || (m_refreshedOnce && !m_timeline->isFetching());
+    return !m_fetcher
+        || (m_refreshedOnce && !m_timeline->isFetching() && !(m_analysis && m_analysis->isBusy()));
 }
 
 void MainWindow::checkSettled()

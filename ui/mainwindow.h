@@ -26,6 +26,9 @@ class QTableView;
 class QTreeView;
 
 namespace eventscope {
+namespace analysis {
+struct IncidentAnalysis;
+}
 namespace kafka {
 struct IngestStats;
 }
@@ -34,6 +37,9 @@ struct IngestStats;
 namespace eventscope::ui {
 
 class CaptureTasks;
+class IncidentAnalysisFetcher;
+class RootCausePanel;
+struct IncidentAnalysisResult;
 class EventFilterProxyModel;
 class EventTableModel;
 class SecretStore;
@@ -72,6 +78,10 @@ public:
     void showDeadLetters();
     // The capture's alert deliveries in a dialog (from the status bar link or View menu).
     void showAlertDeliveries();
+    // Goes to the failure event with this id: selects it, shows the time around it and its
+    // root-cause analysis. What --incident does once the capture is read.
+    Status showIncident(const std::string &failureId);
+    RootCausePanel &rootCausePanel() const { return *m_rootCause; }
     // Writes the incident report of the selected failure to `path` (.pdf, .html or .png) in
     // the background; reportFinished tells how it went. What Ctrl+E does after its file dialog.
     Status exportIncidentReport(const QString &path);
@@ -139,6 +149,16 @@ private:
     void chooseReportFile();
     void chooseScreenshotFile();
     void onRefreshed(const CaptureSnapshot &snapshot);
+    void onSelectionChanged();
+    void onAnalysed(const IncidentAnalysisResult &result);
+    // The event with this source id in the capture's events, if it is there.
+    const Event *findEvent(const std::string &sourceId) const;
+    // The root-cause panel's links.
+    void activateCause(const QString &eventId);
+    void filterToService(const QString &service);
+    void chartSeries(const QString &canonicalKey);
+    // The incident's moved metrics in place of the charts: one chart per metric name.
+    void chartMovedMetrics(const analysis::IncidentAnalysis &analysis);
     void applyFilter();
     void selectEvent(const Event &event, bool centre);
     void showSelectionInTable();
@@ -175,6 +195,8 @@ private:
     QDockWidget *m_eventDock = nullptr;
     QDockWidget *m_seriesDock = nullptr;
     QDockWidget *m_notesDock = nullptr;
+    QDockWidget *m_rootCauseDock = nullptr;
+    RootCausePanel *m_rootCause = nullptr;
     QPlainTextEdit *m_notes = nullptr;
     QLineEdit *m_filterText = nullptr;
     QLineEdit *m_filterEntity = nullptr;
@@ -191,6 +213,9 @@ private:
     QList<QAction *> m_shortcutActions;
     std::unique_ptr<TimelineFetcher> m_fetcher;
     std::unique_ptr<ReportJob> m_reportJob;
+    std::unique_ptr<IncidentAnalysisFetcher> m_analysis;
+    std::string m_analysedFailure; // the failure the root-cause panel shows or waits for
+    bool m_chartIncident = false; // showIncident: chart what moved once the analysis is in
     CaptureTasks *m_tasks;
     SecretStore *m_secrets;
     ConnectionProfile m_connection;

@@ -1,9 +1,37 @@
 #include "timedisplay.h"
 
 #include <QDateTime>
+#include <QObject>
 #include <QTimeZone>
 
+#include <cmath>
+#include <cstdlib>
+
 namespace eventscope::ui {
+
+QString formatDuration(double seconds)
+{
+    if (seconds < 0)
+        return QObject::tr("unknown");
+    if (seconds < 1)
+        return QStringLiteral("%1 ms").arg(std::llround(seconds * 1000));
+    const long long s = std::llround(seconds);
+    if (s < 60)
+        return QStringLiteral("%1 s").arg(s);
+    if (s < 3600)
+        return s % 60 ? QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60)
+                      : QStringLiteral("%1 min").arg(s / 60);
+    return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+}
+
+QString formatRelative(TimeUs time, TimeUs reference)
+{
+    if (time == reference)
+        return QObject::tr("at the failure");
+    const double seconds = static_cast<double>(std::abs(reference - time)) / kMicrosPerSecond;
+    return time < reference ? QObject::tr("%1 before").arg(formatDuration(seconds))
+                            : QObject::tr("%1 after").arg(formatDuration(seconds));
+}
 
 QString formatTime(TimeUs time, TimeZoneMode zone, bool withDate)
 {

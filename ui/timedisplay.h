@@ -13,6 +13,10 @@ enum class TimeZoneMode { Utc, Local };
 
 // "2026-11-24 10:05:00.123 UTC" (or local time with its offset), milliseconds always shown.
 QString formatTime(TimeUs time, TimeZoneMode zone, bool withDate = true);
+// "212 ms", "42 s", "3 min 32 s", "2 h 5 min"; "unknown" for a negative duration.
+QString formatDuration(double seconds);
+// "12 min 5 s before", "40 s after", "at the failure" (of `reference`).
+QString formatRelative(TimeUs time, TimeUs reference);
 
 } // namespace eventscope::ui
 

@@ -642,6 +642,21 @@ private Q_SLOTS:
         const Run both = run({capture, QStringLiteral("--capture"), capture,
                               QStringLiteral("--screenshot"), positional});
         QCOMPARE(both.exitCode, 2);
+
+        // --incident: on that failure, with its analysis, before the picture is taken.
+        const QString incident = path(QStringLiteral("incident.png"));
+        const Run onIncident
+            = run({QStringLiteral("--capture"), capture, QStringLiteral("--incident"),
+                   QStringLiteral("evt-1"), QStringLiteral("--screenshot"), incident,
+                   QStringLiteral("--after"), QStringLiteral("0")});
+        QVERIFY2(onIncident.exitCode == 0, qPrintable(onIncident.err));
+        QVERIFY(!QImage(incident).isNull());
+        const Run noIncident
+            = run({QStringLiteral("--capture"), capture, QStringLiteral("--incident"),
+                   QStringLiteral("evt-nope"), QStringLiteral("--screenshot"), incident});
+        QCOMPARE(noIncident.exitCode, 1);
+        QVERIFY2(noIncident.err.contains(QStringLiteral("--incident: no event with id 'evt-nope'")),
+                 qPrintable(noIncident.err));
     }
 
     // Help needs no display: it is what someone types on a server, and what the man page is

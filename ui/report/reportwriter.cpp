@@ -36,34 +36,9 @@ QString number(double value, int decimals)
     return QString::number(value, 'f', decimals);
 }
 
-// "212 ms", "42 s", "3 min 32 s", "2 h 5 min".
-QString duration(double seconds)
-{
-    if (seconds < 0)
-        return QObject::tr("unknown");
-    if (seconds < 1)
-        return QStringLiteral("%1 ms").arg(std::llround(seconds * 1000));
-    const long long s = std::llround(seconds);
-    if (s < 60)
-        return QStringLiteral("%1 s").arg(s);
-    if (s < 3600)
-        return s % 60 ? QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60)
-                      : QStringLiteral("%1 min").arg(s / 60);
-    return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
-}
-
 QString durationUs(TimeUs us)
 {
-    return duration(static_cast<double>(us) / kMicrosPerSecond);
-}
-
-// "12 min 5 s before", "40 s after".
-QString relative(TimeUs time, TimeUs reference)
-{
-    if (time == reference)
-        return QObject::tr("at the failure");
-    return time < reference ? QObject::tr("%1 before").arg(durationUs(reference - time))
-                            : QObject::tr("%1 after").arg(durationUs(time - reference));
+    return formatDuration(static_cast<double>(us) / kMicrosPerSecond);
 }
 
 QString bothZones(TimeUs time)
@@ -275,7 +250,7 @@ private:
             keyValue(QObject::tr("Recovered"),
                      bothZones(a.recoveryTime) + QStringLiteral("<br><span class=\"muted\">") + how
                          + QStringLiteral("</span>"));
-            keyValue(QObject::tr("Time to recover"), duration(a.ttrSeconds));
+            keyValue(QObject::tr("Time to recover"), formatDuration(a.ttrSeconds));
         } else {
             keyValue(QObject::tr("Recovered"),
                      QObject::tr("not within %1 after the failure, or not in the capture")
@@ -296,7 +271,7 @@ private:
             keyValue(QObject::tr("Most likely cause"),
                      QStringLiteral("%1 on %2, %3")
                          .arg(esc(cause.type), place(cause.service, cause.entity),
-                              relative(cause.time, a.failure.time)));
+                              formatRelative(cause.time, a.failure.time)));
         } else {
             keyValue(QObject::tr("Most likely cause"),
                      QObject::tr("no change event explains this failure"));
@@ -368,8 +343,8 @@ private:
             QString score = bar(cause.score);
             if (!analysis::isConfidentCause(cause))
                 score += QStringLiteral(" <span class=\"weak\">%1</span>").arg(QObject::tr("weak"));
-            row({QString::number(++rank), score, what, relative(cause.event.time, a.failure.time),
-                 evidence(cause.evidence)});
+            row({QString::number(++rank), score, what,
+                 formatRelative(cause.event.time, a.failure.time), evidence(cause.evidence)});
         }
         m_out += QStringLiteral("</table>\n");
     }
@@ -410,7 +385,7 @@ private:
                            QString::number(anomaly.baseline, 'g', 4),
                            QString::number(anomaly.after, 'g', 4));
             row({QStringLiteral("<span class=\"mono\">%1</span>").arg(esc(anomaly.series)),
-                 relative(anomaly.onset, a.failure.time), change,
+                 formatRelative(anomaly.onset, a.failure.time), change,
                  QObject::tr("%1 σ").arg(number(anomaly.score, 1))});
         }
         m_out += QStringLiteral("</table>\n");
@@ -756,8 +731,9 @@ Status writePng(const report::IncidentReport &report, const ReportCharts &charts
     QString head = QStringLiteral("<p style=\"color:%1\"><span style=\"font-size:15pt\"><b>%2</b>"
                                   "</span><br>%3")
                        .arg(theme.text.name(), title(report), bothZones(a.failure.time));
-    head += a.recoveryTime > 0 ? QObject::tr(" · recovered after %1").arg(duration(a.ttrSeconds))
-                               : QObject::tr(" · not recovered");
+    head += a.recoveryTime > 0
+        ? QObject::tr(" · recovered after %1").arg(formatDuration(a.ttrSeconds))
+        : QObject::tr(" · not recovered");
     head += QStringLiteral(" · %1</p>").arg(esc(report.generator));
     heading.setHtml(head);
 
@@ -771,10 +747,11 @@ Status writePng(const report::IncidentReport &report, const ReportCharts &charts
         causes += QObject::tr("<i>No change event explains this failure.</i><br>");
     for (std::size_t i = 0; i < a.causes.size() && i < 3; ++i) {
         const analysis::RankedCause &cause = a.causes[i];
-        causes += QStringLiteral("%1. <b>%2</b> on %3 (%4), score %5<br>")
-                      .arg(i + 1)
-                      .arg(esc(cause.event.type), place(cause.event.service, cause.event.entity),
-                           relative(cause.event.time, a.failure.time), number(cause.score, 2));
+        causes
+            += QStringLiteral("%1. <b>%2</b> on %3 (%4), score %5<br>")
+                   .arg(i + 1)
+                   .arg(esc(cause.event.type), place(cause.event.service, cause.event.entity),
+                        formatRelative(cause.event.time, a.failure.time), number(cause.score, 2));
     }
     QString suspects;
     for (std::size_t i = 0; i < a.suspects.size() && i < 3; ++i)

@@ -135,6 +135,7 @@ void TimelineView::addChart(std::vector<SeriesInfo> series, std::uint32_t catego
             [this](QPoint, TimeUs, Qt::KeyboardModifiers) { m_view.clearSelection(); });
     m_charts.push_back(chart);
     m_splitter->addWidget(chart);
+    chart->show(); // before the sizes are set: a hidden one would get none of the height
     relayout();
     scheduleFetch();
     Q_EMIT chartsChanged();
@@ -162,7 +163,10 @@ void TimelineView::removeChart(int index)
         return;
     MetricChart *chart = m_charts[static_cast<std::size_t>(index)];
     m_charts.erase(m_charts.begin() + index);
+    // Out of the splitter now (its sizes are by index), deleted later: this may run inside
+    // the chart's own context menu.
     chart->hide();
+    chart->setParent(nullptr);
     chart->deleteLater();
     relayout();
     Q_EMIT chartsChanged();
