@@ -69,9 +69,9 @@ Status CaptureTasks::run(const QString &title, BackgroundTask::Work work)
         const QString taskTitle = m_task->title();
         if (m_dialog)
             m_dialog->deleteLater();
-        // The task is on the stack of this signal: delete it after.
-        QMetaObject::invokeMethod(
-            this, [task = m_task.release()] { delete task; }, Qt::QueuedConnection);
+        // The task is on the stack of this signal: deleted after it, or with this object.
+        m_spent = std::move(m_task);
+        QMetaObject::invokeMethod(this, [this] { m_spent.reset(); }, Qt::QueuedConnection);
         Q_EMIT finished(taskTitle, m_summary, error);
     });
     m_task->start();

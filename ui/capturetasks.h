@@ -49,6 +49,7 @@ private:
 
     QWidget *m_window;
     std::unique_ptr<BackgroundTask> m_task;
+    std::unique_ptr<BackgroundTask> m_spent; // the one that just finished, until it returns
     QPointer<QProgressDialog> m_dialog;
     QString m_summary; // written by the worker before it finishes
 };

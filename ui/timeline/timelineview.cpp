@@ -163,10 +163,11 @@ void TimelineView::removeChart(int index)
         return;
     MetricChart *chart = m_charts[static_cast<std::size_t>(index)];
     m_charts.erase(m_charts.begin() + index);
-    // Out of the splitter now (its sizes are by index), deleted later: this may run inside
-    // the chart's own context menu.
+    // Out of the splitter now (its sizes are by index) but still ours, so that it never
+    // outlives the view state it paints from; deleted later: this may run inside the chart's
+    // own context menu.
     chart->hide();
-    chart->setParent(nullptr);
+    chart->setParent(this);
     chart->deleteLater();
     relayout();
     Q_EMIT chartsChanged();
