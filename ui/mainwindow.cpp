@@ -6,6 +6,7 @@
 #include "connection/secretstore.h"
 #include "deadletterdialog.h"
 #include "drilldown/incidentanalysisfetcher.h"
+#include "drilldown/incidentlist.h"
 #include "drilldown/rootcausepanel.h"
 #include "models/eventtablemodel.h"
 #include "models/overviewseries.h"
@@ -140,6 +141,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_view, &ViewState::selectionChanged, this, &MainWindow::showSelectionInTable);
     connect(m_view, &ViewState::selectionChanged, this, &MainWindow::onSelectionChanged);
     connect(m_view, &ViewState::timeZoneChanged, m_rootCause, &RootCausePanel::setTimeZone);
+    connect(m_view, &ViewState::timeZoneChanged, m_incidents, &IncidentListModel::setTimeZone);
     connect(m_view, &ViewState::timeZoneChanged, m_events, &EventTableModel::setTimeZone);
     connect(m_view, &ViewState::historyChanged, this, [this] {
         m_backAction->setEnabled(m_view->canGoBack());
@@ -324,6 +326,40 @@ void MainWindow::createDocks()
     connect(m_rootCause, &RootCausePanel::suspectActivated, this,
             [this](const QString &service) { filterToService(service); });
     connect(m_rootCause, &RootCausePanel::seriesActivated, this, &MainWindow::chartSeries);
+
+    // Incidents: the capture's failures grouped; choosing one goes there.
+    m_incidents = new IncidentListModel(this);
+    m_incidentTable = new QTableView(this);
+    m_incidentTable->setObjectName(QStringLiteral("IncidentTable"));
+    m_incidentTable->setModel(m_incidents);
+    m_incidentTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_incidentTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_incidentTable->verticalHeader()->hide();
+    m_incidentTable->horizontalHeader()->setStretchLastSection(true);
+    m_incidentTable->setWordWrap(false);
+    m_incidentTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);
+    m_incidentTable->setColumnWidth(
+        IncidentListModel::StartColumn,
+        fontMetrics().horizontalAdvance(QStringLiteral("0000-00-00 00:00:00.000 UTC+00:00")));
+    m_incidentTable->setColumnWidth(IncidentListModel::ServicesColumn, 200);
+    m_incidentTable->setColumnWidth(IncidentListModel::FailuresColumn, 70);
+    m_incidentTable->setColumnWidth(IncidentListModel::CauseColumn, 340);
+    m_incidentTable->setColumnWidth(IncidentListModel::SuspectColumn, 280);
+    m_incidentTable->setColumnWidth(IncidentListModel::StateColumn, 90);
+    connect(m_incidentTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (!current.isValid())
+                    return;
+                const std::string id = m_incidents->firstFailure(current.row()).sourceId;
+                if (Status shown = showIncident(id); !shown)
+                    statusBar()->showMessage(QString::fromStdString(shown.error()), 5000);
+            });
+    m_incidentDock = new QDockWidget(tr("Incidents"), this);
+    m_incidentDock->setObjectName(QStringLiteral("IncidentsDock"));
+    m_incidentDock->setWidget(m_incidentTable);
+    addDockWidget(Qt::BottomDockWidgetArea, m_incidentDock);
+    tabifyDockWidget(m_eventDock, m_incidentDock);
+    m_eventDock->raise();
 }
 
 void MainWindow::createActions()
@@ -413,6 +449,7 @@ void MainWindow::createActions()
     view->addAction(m_seriesDock->toggleViewAction());
     view->addAction(m_notesDock->toggleViewAction());
     view->addAction(m_rootCauseDock->toggleViewAction());
+    view->addAction(m_incidentDock->toggleViewAction());
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     m_backAction = shortcutAction(go, tr("&Back"), {QKeySequence(Qt::ALT | Qt::Key_Left)},
@@ -436,6 +473,12 @@ void MainWindow::createActions()
     QAction *live = shortcutAction(go, tr("&Live Follow"), {QKeySequence(Qt::Key_Space)},
                                    [this] { m_view->setFollowing(!m_view->isFollowing()); });
     go->addSeparator();
+    QAction *nextIncident
+        = shortcutAction(go, tr("Next &Incident"), {QKeySequence(Qt::ALT | Qt::Key_Down)},
+                         [this] { stepIncident(1); });
+    QAction *previousIncident
+        = shortcutAction(go, tr("Previous I&ncident"), {QKeySequence(Qt::ALT | Qt::Key_Up)},
+                         [this] { stepIncident(-1); });
     shortcutAction(go, tr("&Next Event of This Type"), {QKeySequence(Qt::Key_Period)},
                    [this] { stepEvent(1); });
     shortcutAction(go, tr("&Previous Event of This Type"), {QKeySequence(Qt::Key_Comma)},
@@ -468,6 +511,9 @@ void MainWindow::createActions()
     toolbar->addAction(zoomOut);
     toolbar->addAction(fit);
     toolbar->addAction(live);
+    toolbar->addSeparator();
+    toolbar->addAction(previousIncident);
+    toolbar->addAction(nextIncident);
     for (QAction *action : toolbar->actions()) {
         if (!action->shortcut().isEmpty())
             action->setToolTip(action->text().remove(QLatin1Char('&')) + QStringLiteral(" (")
@@ -496,7 +542,34 @@ Status MainWindow::openCapture(const std::string &path, bool live)
     if (!analysis)
         return Status::failure(analysis.error());
     saveCaptureView();
+    auto incidentList = IncidentListFetcher::open(path);
+    if (!incidentList)
+        return Status::failure(incidentList.error());
     m_analysis = std::move(*analysis);
+    m_incidentList = std::move(*incidentList);
+    m_incidents->setList({});
+    m_incidentDock->setWindowTitle(tr("Incidents"));
+    connect(m_incidentList.get(), &IncidentListFetcher::progressed, this,
+            [this](int analysed, int total) {
+                m_incidentDock->setWindowTitle(
+                    tr("Incidents (analysing %1 of %2 failures…)").arg(analysed).arg(total));
+            });
+    connect(m_incidentList.get(), &IncidentListFetcher::ready, this,
+            [this](const IncidentList &list) {
+                const QString selectedId = m_view->selectedEvent()
+                    ? QString::fromStdString(m_view->selectedEvent()->sourceId)
+                    : QString();
+                {
+                    const QSignalBlocker block(m_incidentTable->selectionModel());
+                    m_incidents->setList(list);
+                    const int row = m_incidents->rowOfFailure(selectedId.toStdString());
+                    if (row >= 0)
+                        m_incidentTable->selectRow(row);
+                }
+                m_incidentDock->setWindowTitle(
+                    !list.error.isEmpty() ? tr("Incidents (not all analysed: %1)").arg(list.error)
+                                          : tr("Incidents (%1)").arg(m_incidents->rowCount()));
+            });
     connect(m_analysis.get(), &IncidentAnalysisFetcher::analysed, this, &MainWindow::onAnalysed);
     m_analysedFailure.clear();
     m_rootCause->clear();
@@ -548,6 +621,12 @@ void MainWindow::onSelectionChanged()
     m_analysedFailure = selected->sourceId;
     m_rootCause->showAnalysing(*selected);
     m_analysis->request(selected->sourceId);
+    // The incident it belongs to, marked in the list (without going there again).
+    const int row = m_incidents->rowOfFailure(selected->sourceId);
+    if (row >= 0 && m_incidentTable->currentIndex().row() != row) {
+        const QSignalBlocker block(m_incidentTable->selectionModel());
+        m_incidentTable->selectRow(row);
+    }
 }
 
 void MainWindow::onAnalysed(const IncidentAnalysisResult &result)
@@ -631,6 +710,35 @@ void MainWindow::chartSeries(const QString &canonicalKey)
     m_timeline->addChart({*found});
 }
 
+void MainWindow::stepIncident(int direction)
+{
+    const int count = m_incidents->rowCount();
+    if (count == 0) {
+        statusBar()->showMessage(m_incidentList && m_incidentList->isBusy()
+                                     ? tr("The incidents are still being analysed")
+                                     : tr("No incidents in this capture"),
+                                 3000);
+        return;
+    }
+    const auto &selected = m_view->selectedEvent();
+    int row = selected ? m_incidents->rowOfFailure(selected->sourceId) : -1;
+    if (row >= 0) {
+        row += direction;
+    } else {
+        const TimeUs reference = selected
+            ? selected->time
+            : (m_view->visibleRange().begin + m_view->visibleRange().duration() / 2);
+        row = m_incidents->rowAfter(reference, direction);
+    }
+    if (row < 0 || row >= count) {
+        statusBar()->showMessage(
+            direction > 0 ? tr("No later incident") : tr("No earlier incident"), 3000);
+        return;
+    }
+    m_incidentTable->selectRow(row); // goes there
+    m_incidentTable->scrollTo(m_incidents->index(row, 0));
+}
+
 void MainWindow::chartMovedMetrics(const analysis::IncidentAnalysis &analysis)
 {
     std::vector<std::vector<SeriesInfo>> charts;
@@ -693,6 +801,8 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
     }
     if (snapshot.series)
         m_series->setSeries(*snapshot.series);
+    if (snapshot.events && m_incidentList)
+        m_incidentList->refresh(m_live); // new failures (coalesced while one runs)
     if (snapshot.events) {
         m_events->setEvents(snapshot.events);
         m_timeline->setEvents(snapshot.events, snapshot.spans);

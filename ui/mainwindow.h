@@ -38,6 +38,8 @@ namespace eventscope::ui {
 
 class CaptureTasks;
 class IncidentAnalysisFetcher;
+class IncidentListFetcher;
+class IncidentListModel;
 class RootCausePanel;
 struct IncidentAnalysisResult;
 class EventFilterProxyModel;
@@ -82,6 +84,11 @@ public:
     // root-cause analysis. What --incident does once the capture is read.
     Status showIncident(const std::string &failureId);
     RootCausePanel &rootCausePanel() const { return *m_rootCause; }
+    IncidentListModel &incidentModel() const { return *m_incidents; }
+    QTableView &incidentTable() const { return *m_incidentTable; }
+    // Go > Next / Previous Incident (Alt+Down / Alt+Up): from the selected failure's incident,
+    // or from the middle of the visible range.
+    void stepIncident(int direction);
     // Writes the incident report of the selected failure to `path` (.pdf, .html or .png) in
     // the background; reportFinished tells how it went. What Ctrl+E does after its file dialog.
     Status exportIncidentReport(const QString &path);
@@ -196,6 +203,9 @@ private:
     QDockWidget *m_seriesDock = nullptr;
     QDockWidget *m_notesDock = nullptr;
     QDockWidget *m_rootCauseDock = nullptr;
+    QDockWidget *m_incidentDock = nullptr;
+    IncidentListModel *m_incidents = nullptr;
+    QTableView *m_incidentTable = nullptr;
     RootCausePanel *m_rootCause = nullptr;
     QPlainTextEdit *m_notes = nullptr;
     QLineEdit *m_filterText = nullptr;
@@ -214,6 +224,7 @@ private:
     std::unique_ptr<TimelineFetcher> m_fetcher;
     std::unique_ptr<ReportJob> m_reportJob;
     std::unique_ptr<IncidentAnalysisFetcher> m_analysis;
+    std::unique_ptr<IncidentListFetcher> m_incidentList;
     std::string m_analysedFailure; // the failure the root-cause panel shows or waits for
     bool m_chartIncident = false; // showIncident: chart what moved once the analysis is in
     CaptureTasks *m_tasks;

@@ -3,6 +3,7 @@
 // "no change event explains this" where no event caused it), and the panel's links select the
 // cause and chart what moved, filter by the suspect, chart a series. Screenshots in both themes.
 #include "consoletestdata.h"
+#include "drilldown/incidentlist.h"
 #include "drilldown/rootcausepanel.h"
 #include "mainwindow.h"
 #include "models/eventfilter.h"
@@ -24,7 +25,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+
 #include <QUrl>
+#include <map>
 
 using namespace eventscope;
 using namespace eventscope::ui;
@@ -39,6 +42,7 @@ private:
     std::string m_capture;
     sim::TruthIncident m_caused; // its true cause is what the analysis ranks first
     sim::TruthIncident m_uncaused; // no event caused it
+    std::vector<std::string> m_cascade; // failures of one cause (a node lost with its pods)
 
     bool waitAnalysed(MainWindow &window, const std::string &failure)
     {
@@ -83,6 +87,15 @@ private Q_SLOTS:
                 m_uncaused = incident;
         }
         QVERIFY2(!m_caused.id.empty(), "no simulated incident with its true cause ranked first");
+        std::map<std::string, std::vector<std::string>> byCause;
+        for (const sim::TruthIncident &incident : truth.incidents) {
+            if (!incident.cause.empty())
+                byCause[incident.cause].push_back(incident.id);
+        }
+        for (const auto &[cause, failures] : byCause) {
+            if (failures.size() > m_cascade.size())
+                m_cascade = failures;
+        }
     }
 
     void selectingAFailureShowsItsCausesAndTheLinksAct()
@@ -166,6 +179,58 @@ private Q_SLOTS:
             = analysis->causes.empty() || !analysis::isConfidentCause(analysis->causes.front());
         QCOMPARE(text.contains(QStringLiteral("No change event explains this failure")),
                  noConfidentCause);
+    }
+
+    // The Incidents dock groups the failures; a node lost with its pods is one incident, and
+    // Alt+Down / Alt+Up step through them.
+    void incidentsAreListedAndSteppedThrough()
+    {
+        MainWindow window;
+        window.resize(1600, 1000);
+        QVERIFY(window.openCapture(m_capture).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        IncidentListModel &incidents = window.incidentModel();
+        QVERIFY(QTest::qWaitFor([&] { return incidents.rowCount() > 0; }, 60'000));
+        const IncidentList &list = incidents.list();
+        QVERIFY(list.error.isEmpty());
+        QVERIFY(list.complete);
+        QCOMPARE(list.analyses.size(),
+                 std::size_t(std::count_if(
+                     window.timeline().events()->begin(), window.timeline().events()->end(),
+                     [](const Event &e) { return e.category == EventCategory::Failure; })));
+        if (m_cascade.size() >= 2) {
+            const int row = incidents.rowOfFailure(m_cascade.front());
+            QVERIFY(row >= 0);
+            for (const std::string &failure : m_cascade)
+                QCOMPARE(incidents.rowOfFailure(failure), row);
+            QCOMPARE(
+                incidents
+                    .data(incidents.index(row, IncidentListModel::FailuresColumn), Qt::DisplayRole)
+                    .toInt(),
+                int(m_cascade.size()));
+        }
+
+        window.viewState().clearSelection();
+        window.viewState().setVisibleRange({0, 1}); // before everything
+        window.stepIncident(1);
+        QCOMPARE(window.viewState().selectedEvent()->sourceId, incidents.firstFailure(0).sourceId);
+        QTest::keyClick(&window, Qt::Key_Down, Qt::AltModifier);
+        QCOMPARE(window.viewState().selectedEvent()->sourceId, incidents.firstFailure(1).sourceId);
+        QTest::keyClick(&window, Qt::Key_Up, Qt::AltModifier);
+        QCOMPARE(window.viewState().selectedEvent()->sourceId, incidents.firstFailure(0).sourceId);
+        QVERIFY(waitAnalysed(window, incidents.firstFailure(0).sourceId));
+
+        window.findChild<QDockWidget *>(QStringLiteral("IncidentsDock"))->raise();
+        for (const Theme::Kind kind : {Theme::Kind::Dark, Theme::Kind::Light}) {
+            window.setTheme(kind);
+            QCoreApplication::processEvents();
+            QVERIFY(waitSettled(window));
+            const QImage shot = window.grab().toImage();
+            QVERIFY(hasContent(shot));
+            QVERIFY(shot.save(screenshotFolder()
+                              + QStringLiteral("/incidents-%1.png").arg(Theme::kindName(kind))));
+        }
     }
 
     void unknownIncidentsAreRefusedWithTheReason()
