@@ -4,6 +4,8 @@
 // redelivers after a crash, so the store's duplicate protection is exercised too.
 //
 //   crash_writer CAPTURE BATCH_SIZE TOTAL_MESSAGES
+//
+// Prints "committed" after every commit.
 
 #include "store/storewriter.h"
 
@@ -24,6 +26,11 @@ int main(int argc, char **argv)
     const std::int64_t total = std::atoll(argv[3]);
     StoreWriterOptions options;
     options.maxRecordsPerTransaction = 5000; // many commits, so kills land between and inside them
+    // Tells the test that something is committed, so it can aim kills after that.
+    options.onCommit = [](const CommitSummary &) {
+        std::fputs("committed\n", stdout);
+        std::fflush(stdout);
+    };
     auto writer = StoreWriter::open(path, options);
     if (!writer) {
         std::fprintf(stderr, "%s\n", writer.error().c_str());

@@ -71,7 +71,10 @@ void verifyExactlyOnce(const CaptureState &state)
     QCOMPARE(state.logs, state.next);
 }
 
-bool runWriter(const QString &path, std::int64_t total, int killAfterMs)
+// Runs the writer to `total`, or kills it `killAfterMs` after it started (or, with
+// `afterACommit`, after its first commit: however slow the machine, that kill lands on a capture
+// that holds data).
+bool runWriter(const QString &path, std::int64_t total, int killAfterMs, bool afterACommit = false)
 {
     QProcess child;
     child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -82,6 +85,12 @@ bool runWriter(const QString &path, std::int64_t total, int killAfterMs)
     if (killAfterMs < 0) {
         child.waitForFinished(300'000);
         return child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0;
+    }
+    if (afterACommit) {
+        while (!child.canReadLine()) {
+            if (!child.waitForReadyRead(60'000))
+                qFatal("crash_writer committed nothing within a minute");
+        }
     }
     if (child.waitForFinished(killAfterMs))
         qFatal("crash_writer ended before its kill: exit %d", child.exitCode());
@@ -104,8 +113,11 @@ private Q_SLOTS:
         std::mt19937 rng(20261125);
         std::int64_t previous = 0;
         for (int round = 0; round < kKills; ++round) {
-            // Kills land anywhere: before the first commit, inside commits and compactions.
-            runWriter(path, kEndless, 15 + static_cast<int>(rng() % 150));
+            // Kills land anywhere: before the first commit, inside commits and compactions;
+            // every fourth soon after a commit of that run, whatever the machine's speed.
+            const bool afterACommit = round % 4 == 3;
+            const int delay = static_cast<int>(rng() % 150);
+            runWriter(path, kEndless, afterACommit ? delay / 3 : 15 + delay, afterACommit);
             if (!QFile::exists(path))
                 continue; // killed before it created the file
             const CaptureState state = readState(path.toStdString());
