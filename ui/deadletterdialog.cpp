@@ -7,7 +7,9 @@
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -18,6 +20,8 @@ DeadLetterDialog::DeadLetterDialog(const std::string &capturePath, TimeZoneMode 
                                    QWidget *parent)
     : QDialog(parent)
     , m_model(new DeadLetterModel(this))
+    , m_shown(new QSortFilterProxyModel(this))
+    , m_filter(new QLineEdit(this))
     , m_table(new QTableView(this))
     , m_payload(new QPlainTextEdit(this))
     , m_summary(new QLabel(this))
@@ -26,6 +30,12 @@ DeadLetterDialog::DeadLetterDialog(const std::string &capturePath, TimeZoneMode 
     resize(1100, 600);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
+    m_filter->setObjectName(QStringLiteral("DeadLetterFilter"));
+    m_filter->setPlaceholderText(tr("Filter by reason (words of it: malformed, unknown format, "
+                                    "too large…)"));
+    m_filter->setClearButtonEnabled(true);
+    layout->addWidget(m_filter);
+    connect(m_filter, &QLineEdit::textChanged, this, &DeadLetterDialog::setReasonFilter);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
     splitter->addWidget(m_payload);
@@ -37,7 +47,10 @@ DeadLetterDialog::DeadLetterDialog(const std::string &capturePath, TimeZoneMode 
     layout->addWidget(buttons);
 
     m_model->setTimeZone(zone);
-    m_table->setModel(m_model);
+    m_shown->setSourceModel(m_model);
+    m_shown->setFilterKeyColumn(DeadLetterModel::ReasonColumn);
+    m_shown->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_table->setModel(m_shown);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
@@ -48,9 +61,9 @@ DeadLetterDialog::DeadLetterDialog(const std::string &capturePath, TimeZoneMode 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 if (current.isValid())
-                    m_payload->setPlainText(
-                        payloadPreview(m_model->letterAt(current.row()).payload,
-                                       static_cast<int>(DeadLetter::kMaxPayload) * 4));
+                    m_payload->setPlainText(payloadPreview(
+                        m_model->letterAt(m_shown->mapToSource(current).row()).payload,
+                        static_cast<int>(DeadLetter::kMaxPayload) * 4));
             });
 
     auto reader = CaptureReader::open(capturePath);
@@ -78,6 +91,22 @@ DeadLetterDialog::DeadLetterDialog(const std::string &capturePath, TimeZoneMode 
     m_table->resizeColumnsToContents();
     if (m_model->rowCount() > 0)
         m_table->selectRow(0);
+}
+
+void DeadLetterDialog::setReasonFilter(const QString &text)
+{
+    if (m_filter->text() != text)
+        m_filter->setText(text); // comes back here through textChanged
+    m_shown->setFilterFixedString(text.trimmed());
+    if (m_shown->rowCount() > 0)
+        m_table->selectRow(0);
+    else
+        m_payload->clear();
+}
+
+int DeadLetterDialog::shownCount() const
+{
+    return m_shown->rowCount();
 }
 
 } // namespace eventscope::ui

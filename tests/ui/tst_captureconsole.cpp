@@ -5,7 +5,9 @@
 #include "alertdeliveriesdialog.h"
 #include "capturetasks.h"
 #include "consoletestdata.h"
+#include "deadletterdialog.h"
 #include "mainwindow.h"
+#include "models/deadlettermodel.h"
 #include "models/eventtablemodel.h"
 #include "models/seriestreemodel.h"
 #include "timeline/metricchart.h"
@@ -534,6 +536,37 @@ private Q_SLOTS:
                 shot.save(screenshotFolder()
                           + QStringLiteral("/alert-deliveries-%1.png").arg(Theme::kindName(kind))));
         }
+    }
+
+    // View > Dead Letters lists what did not decode and filters it by words of the reason.
+    void deadLettersFilterByReason()
+    {
+        const QString input = m_dir.filePath(QStringLiteral("letters.ndjson"));
+        {
+            QFile file(input);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 3; ++i)
+                file.write(eventLine(i).toUtf8() + '\n');
+            file.write("{\"broken\": \n{\"also\" 1}\nnot json at all\n");
+        }
+        const QString capture = m_dir.filePath(QStringLiteral("letters.capture"));
+        MainWindow window;
+        QVERIFY(window.importNdjson({input}, capture).ok());
+        const TaskEnd end = waitForTask(window);
+        QVERIFY2(end.error.isEmpty(), qPrintable(end.error));
+        DeadLetterDialog dialog(capture.toStdString(), TimeZoneMode::Utc);
+        QCOMPARE(dialog.model().rowCount(), 3);
+        QCOMPARE(dialog.shownCount(), 3);
+        dialog.setReasonFilter(QStringLiteral("MALFORMED"));
+        QCOMPARE(dialog.shownCount(), 2);
+        QCOMPARE(dialog.findChild<QLineEdit *>(QStringLiteral("DeadLetterFilter"))->text(),
+                 QStringLiteral("MALFORMED"));
+        dialog.setReasonFilter(QStringLiteral("supported format"));
+        QCOMPARE(dialog.shownCount(), 1);
+        dialog.setReasonFilter(QStringLiteral("nothing says this"));
+        QCOMPARE(dialog.shownCount(), 0);
+        dialog.setReasonFilter({});
+        QCOMPARE(dialog.shownCount(), 3);
     }
 
     // Ctrl+E prints the notes as they are on screen, as text.
