@@ -135,7 +135,7 @@ Result<std::unique_ptr<kafka::LiveSession>> startLive(kafka::IngestOptions optio
 
 // The operator's alert rules (saved by `alerts --save-rules`) on a live capture: alerts are
 // added as they fire and delivered to the rules' targets. None saved: nothing to do.
-Status startLiveAlerting(kafka::LiveSession &live)
+Status startLiveAlerting(kafka::LiveSession &live, ui::MainWindow &window)
 {
     auto json = settings::alertRulesJson();
     if (!json)
@@ -148,6 +148,13 @@ Status startLiveAlerting(kafka::LiveSession &live)
     alerting::LiveAlertingOptions options;
     options.rules = std::move(*rules);
     options.secrets = readDeliverySecret;
+    // The window hears of each alert on its own thread. It outlives every live session (they
+    // stop before it goes), and a queued call to a deleted window would be dropped anyway.
+    ui::MainWindow *notified = &window;
+    options.onAlert = [notified](const Event &alert) {
+        QMetaObject::invokeMethod(
+            notified, [notified, alert] { notified->notifyAlert(alert); }, Qt::QueuedConnection);
+    };
     spdlog::info("live: {} alert rule(s) from {}", options.rules.size(), settings::settingsFile());
     return live.startAlerting(std::move(options));
 }
@@ -335,7 +342,7 @@ int runGui(int argc, char **argv)
         = [&](kafka::LiveSession &live, const QString &connecting) -> std::optional<int> {
         if (Status status = window.openCapture(live.capturePath(), true); !status)
             return runtimeError(command, status.error());
-        if (Status alerting = startLiveAlerting(live); !alerting)
+        if (Status alerting = startLiveAlerting(live, window); !alerting)
             window.showError(QObject::tr("Alert rules not running"),
                              QString::fromStdString(alerting.error()));
         QObject::disconnect(&statusTimer, nullptr, nullptr, nullptr); // a previous session's

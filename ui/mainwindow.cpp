@@ -50,6 +50,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QSvgGenerator>
+#include <QSystemTrayIcon>
 #include <QTableView>
 #include <QToolBar>
 #include <QTreeView>
@@ -1217,6 +1218,31 @@ void MainWindow::chooseConnection()
         return;
     m_connection = dialog.profile();
     Q_EMIT connectRequested(m_connection);
+}
+
+void MainWindow::notifyAlert(const Event &alert)
+{
+    const bool firing = alert.type == "alert.firing";
+    const QString text = QString::fromStdString(alert.message);
+    statusBar()->showMessage((firing ? tr("Alert: %1") : tr("Resolved: %1")).arg(text), 30'000);
+    if (!QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    if (!m_tray) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(tr("EventScope"));
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        });
+        m_tray->show();
+    }
+    m_tray->showMessage(firing ? tr("EventScope: alert firing") : tr("EventScope: alert resolved"),
+                        text,
+                        firing && alert.severity >= Severity::Error ? QSystemTrayIcon::Critical
+                            : firing                                ? QSystemTrayIcon::Warning
+                                                                    : QSystemTrayIcon::Information,
+                        10'000);
 }
 
 void MainWindow::showError(const QString &title, const QString &text)

@@ -23,6 +23,7 @@ class QLineEdit;
 class QComboBox;
 class QPlainTextEdit;
 class QTableView;
+class QSystemTrayIcon;
 class QTreeView;
 
 namespace eventscope {
@@ -135,6 +136,9 @@ public:
     const ConnectionProfile &connectionProfile() const { return m_connection; }
     // Opens the connection dialog; connectRequested when the operator connects.
     void chooseConnection();
+    // An alert fired or resolved on the live capture: a desktop notification where the desktop
+    // has a tray, and a status bar message in any case.
+    void notifyAlert(const Event &alert);
     // A problem the operator must see: a dialog, unless the window renders for a screenshot.
     void showError(const QString &title, const QString &text);
 
@@ -221,6 +225,7 @@ private:
     QAction *m_forwardAction = nullptr;
     QAction *m_lanesAction = nullptr;
     QList<QAction *> m_shortcutActions;
+    QSystemTrayIcon *m_tray = nullptr; // created at the first alert, where there is a tray
     std::unique_ptr<TimelineFetcher> m_fetcher;
     std::unique_ptr<ReportJob> m_reportJob;
     std::unique_ptr<IncidentAnalysisFetcher> m_analysis;

@@ -117,6 +117,10 @@ void LiveAlerting::run()
                     }
                 }
                 const auto added = static_cast<std::int64_t>(batch.events.size());
+                if (m_options.onAlert) {
+                    for (const Event &alert : batch.events)
+                        m_options.onAlert(alert);
+                }
                 if (added > 0 && !m_writer.submit(std::move(batch)))
                     return Status::failure("cannot add alert events to the capture: "
                                            + m_writer.lastError());

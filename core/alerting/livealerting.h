@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -31,6 +32,9 @@ struct LiveAlertingOptions
     TimeUs lookBack = 60 * 60 * kMicrosPerSecond;
     DeliveryPolicy policy;
     SecretLookup secrets;
+    // Each alert event added to the capture (a firing or a resolution), on the alerting thread:
+    // what a console notifies the operator of.
+    std::function<void(const Event &)> onAlert;
 };
 
 // Alert rules on a capture while it is written, on a thread of their own: every interval the

@@ -2,10 +2,12 @@
 // series, event-rate and anomaly rules on simulated incidents, and evaluation in pieces giving
 // the same alerts (with the same ids) as evaluation at once.
 
+#include "alerting/livealerting.h"
 #include "analysis/alertrules.h"
 #include "simulatedcapture.h"
 #include "store/batchcommitter.h"
 #include "store/capturereader.h"
+#include "store/storewriter.h"
 #include "util/timeformat.h"
 
 #include <simdjson.h>
@@ -14,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <mutex>
 #include <set>
 
 using namespace eventscope;
@@ -111,6 +114,54 @@ private Q_SLOTS:
         QVERIFY2(rules.ok(), rules.ok() ? "" : rules.error().c_str());
         QCOMPARE(rules->size(), std::size_t{3});
         QVERIFY((*rules)[0].deliver && (*rules)[1].deliver && !(*rules)[2].deliver);
+    }
+
+    // Alerting beside a writer: the episode's firing and resolution are added to the capture
+    // once each, and announced once each, however many passes see them.
+    void liveAlertingRaisesEachAlertOnce()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("live.capture")).toStdString();
+        auto writer = StoreWriter::open(path);
+        QVERIFY(writer);
+        const TimeUs base = *parseTimestamp("2026-11-24T10:00:00Z");
+        RecordBatch batch;
+        const auto p99 = batch.internSeries(SeriesKey("latency_p99_ms", {{"service", "a"}}), "ms");
+        for (int second = 0; second < 1800; second += 10)
+            batch.addSample(p99, base + second * kSecond,
+                            second >= 600 && second < 900 ? 900.0 : 100.0);
+        QVERIFY((*writer)->submit(std::move(batch)));
+        QVERIFY((*writer)->flush());
+
+        alerting::LiveAlertingOptions options;
+        auto rules = parseAlertRules(
+            R"({"rules":[{"name":"p99","kind":"threshold","metric":"latency_p99_ms","value":500}]})");
+        QVERIFY(rules);
+        options.rules = *rules;
+        options.interval = std::chrono::milliseconds(20);
+        options.lateness = 0;
+        std::vector<std::string> announced;
+        std::mutex mutex;
+        options.onAlert = [&](const Event &alert) {
+            const std::lock_guard lock(mutex);
+            announced.push_back(alert.type);
+        };
+        auto alerting = alerting::LiveAlerting::start(**writer, std::move(options));
+        QVERIFY(alerting);
+        QVERIFY(QTest::qWaitFor([&] { return (*alerting)->stats().alerts == 2; }, 10'000));
+        QTest::qWait(100); // several more passes over the same data
+        (*alerting)->stop();
+        QCOMPARE((*alerting)->stats().alerts, std::int64_t(2));
+        QCOMPARE(announced, (std::vector<std::string>{"alert.firing", "alert.resolved"}));
+        QVERIFY((*alerting)->stats().lastError.empty());
+        (*writer)->close();
+        auto reader = CaptureReader::open(path);
+        QVERIFY(reader);
+        EventQuery query;
+        query.categories = EventQuery::categoryBit(EventCategory::Alert);
+        const auto stored = (*reader)->events(query);
+        QVERIFY(stored);
+        QCOMPARE(stored->size(), std::size_t(2));
     }
 
     // A known series: quiet, a 30 s blip, five minutes high, quiet again.

@@ -538,6 +538,25 @@ private Q_SLOTS:
         }
     }
 
+    // A live alert reaches the operator: the status bar (and the tray, where there is one).
+    void alertsAreAnnounced()
+    {
+        MainWindow window;
+        Event alert;
+        alert.type = "alert.firing";
+        alert.severity = Severity::Error;
+        alert.message = "p99-high firing: latency_p99_ms{service=checkout} > 500 (now 900)";
+        window.notifyAlert(alert);
+        QVERIFY2(window.statusBar()->currentMessage().startsWith(
+                     QStringLiteral("Alert: p99-high firing: latency_p99_ms")),
+                 qPrintable(window.statusBar()->currentMessage()));
+        alert.type = "alert.resolved";
+        alert.message = "p99-high resolved";
+        window.notifyAlert(alert);
+        QCOMPARE(window.statusBar()->currentMessage(),
+                 QStringLiteral("Resolved: p99-high resolved"));
+    }
+
     // View > Dead Letters lists what did not decode and filters it by words of the reason.
     void deadLettersFilterByReason()
     {
