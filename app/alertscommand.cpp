@@ -27,13 +27,6 @@ namespace eventscope::cli {
 
 namespace {
 
-TimeUs nowUs()
-{
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 int setSecret(const QString &command, const std::string &name)
 {
     if (!isValidSecretName(name))
@@ -124,7 +117,7 @@ Result<DeliveryRun> deliver(const std::string &path, const std::vector<Event> &a
     auto outbox = AlertOutbox::open(path);
     if (!outbox)
         return R::failure(outbox.error());
-    auto deliveries = alerting::deliveriesFor(alerts, rules, nowUs());
+    auto deliveries = alerting::deliveriesFor(alerts, rules, wallClockNow());
     if (!deliveries)
         return R::failure(deliveries.error());
     auto added = (*outbox)->add(*deliveries);
@@ -145,7 +138,7 @@ Result<DeliveryRun> deliver(const std::string &path, const std::vector<Event> &a
             return R::failure(next.error());
         if (!*next)
             return run;
-        const TimeUs wait = std::max<TimeUs>(0, **next - nowUs());
+        const TimeUs wait = std::max<TimeUs>(0, **next - wallClockNow());
         std::this_thread::sleep_for(std::chrono::microseconds(wait));
     }
 }

@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <functional>
 
 namespace eventscope::cli {
 
@@ -14,6 +15,24 @@ namespace {
 QString keyringKey(const std::string &name)
 {
     return QStringLiteral("alert-delivery/") + QString::fromStdString(name);
+}
+
+// Runs one keyring job and waits for its outcome (the keyring answers asynchronously).
+using Done = std::function<void(const ui::SecretStore::Outcome &)>;
+ui::SecretStore::Outcome waitFor(const std::function<void(ui::SecretStore &, Done)> &job)
+{
+    ui::SecretStore store;
+    QEventLoop loop;
+    ui::SecretStore::Outcome outcome;
+    bool finished = false;
+    job(store, [&](const ui::SecretStore::Outcome &result) {
+        outcome = result;
+        finished = true;
+        loop.quit();
+    });
+    if (!finished)
+        loop.exec();
+    return outcome;
 }
 
 } // namespace
@@ -45,17 +64,8 @@ Result<std::string> readDeliverySecret(const std::string &name)
     const std::string variable = deliverySecretVariable(name);
     if (const char *value = std::getenv(variable.c_str()); value && *value)
         return std::string(value);
-    ui::SecretStore store;
-    QEventLoop loop;
-    ui::SecretStore::Outcome outcome;
-    bool finished = false;
-    store.read(keyringKey(name), [&](const ui::SecretStore::Outcome &result) {
-        outcome = result;
-        finished = true;
-        loop.quit();
-    });
-    if (!finished)
-        loop.exec();
+    const ui::SecretStore::Outcome outcome = waitFor(
+        [&](ui::SecretStore &store, Done done) { store.read(keyringKey(name), std::move(done)); });
     if (outcome.ok)
         return outcome.secret.toStdString();
     if (outcome.notFound)
@@ -67,18 +77,9 @@ Result<std::string> readDeliverySecret(const std::string &name)
 
 Status storeDeliverySecret(const std::string &name, const std::string &value)
 {
-    ui::SecretStore store;
-    QEventLoop loop;
-    ui::SecretStore::Outcome outcome;
-    bool finished = false;
-    store.write(keyringKey(name), QString::fromStdString(value),
-                [&](const ui::SecretStore::Outcome &result) {
-                    outcome = result;
-                    finished = true;
-                    loop.quit();
-                });
-    if (!finished)
-        loop.exec();
+    const ui::SecretStore::Outcome outcome = waitFor([&](ui::SecretStore &store, Done done) {
+        store.write(keyringKey(name), QString::fromStdString(value), std::move(done));
+    });
     if (outcome.ok)
         return {};
     return Status::failure("cannot store the secret '" + name + "' in the keyring ("

@@ -107,8 +107,8 @@ int runExport(const QStringList &arguments)
             if (now - lastReport < std::chrono::milliseconds(100) && progress.fraction < 1.0)
                 return true;
             lastReport = now;
-            std::fprintf(stderr, "\r\033[Kexporting %s: %lld records written (%d%%)",
-                         progress.kind, static_cast<long long>(progress.records),
+            std::fprintf(stderr, "\r\033[Kexporting %s: %lld records written (%d%%)", progress.kind,
+                         static_cast<long long>(progress.records),
                          static_cast<int>(100 * progress.fraction));
             return true;
         };

@@ -71,7 +71,8 @@ Status CaptureTasks::run(const QString &title, BackgroundTask::Work work)
             m_dialog->deleteLater();
         // The task is on the stack of this signal: deleted after it, or with this object.
         m_spent = std::move(m_task);
-        QMetaObject::invokeMethod(this, [this] { m_spent.reset(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { m_spent.reset(); }, Qt::QueuedConnection);
         Q_EMIT finished(taskTitle, m_summary, error);
     });
     m_task->start();

@@ -2,6 +2,8 @@
 
 #include "alerting/alertpayload.h"
 
+#include "util/timeformat.h"
+
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -15,17 +17,6 @@
 #include <set>
 
 namespace eventscope::alerting {
-
-namespace {
-
-TimeUs nowUs()
-{
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-} // namespace
 
 AlertDeliverer::AlertDeliverer(AlertOutbox &outbox, SecretLookup secrets, DeliveryPolicy policy)
     : m_outbox(outbox)
@@ -100,7 +91,7 @@ Result<std::vector<AlertDelivery>> AlertDeliverer::deliverDue()
     std::vector<AlertDelivery> tried;
     std::set<std::string> waiting; // episodes whose firing is not through yet
     for (AlertDelivery &delivery : *pending) {
-        const TimeUs now = nowUs();
+        const TimeUs now = wallClockNow();
         if (waiting.count(delivery.dedupKey + '\n' + delivery.targetKind + '\n' + delivery.url))
             continue;
         if (delivery.nextAttemptAt > now) {
@@ -108,7 +99,7 @@ Result<std::vector<AlertDelivery>> AlertDeliverer::deliverDue()
             continue;
         }
         const Attempt attempt = send(delivery);
-        const TimeUs after = nowUs();
+        const TimeUs after = wallClockNow();
         ++delivery.attempts;
         if (attempt.delivered) {
             delivery.state = AlertDelivery::State::Delivered;

@@ -5,6 +5,8 @@
 #include "store/capturereader.h"
 #include "store/storewriter.h"
 
+#include "util/timeformat.h"
+
 #include <QThread>
 
 #include <spdlog/spdlog.h>
@@ -12,17 +14,6 @@
 #include <set>
 
 namespace eventscope::alerting {
-
-namespace {
-
-TimeUs nowUs()
-{
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-} // namespace
 
 LiveAlerting::LiveAlerting(StoreWriter &writer, LiveAlertingOptions options)
     : m_writer(writer)
@@ -124,7 +115,7 @@ void LiveAlerting::run()
                 if (added > 0 && !m_writer.submit(std::move(batch)))
                     return Status::failure("cannot add alert events to the capture: "
                                            + m_writer.lastError());
-                auto deliveries = deliveriesFor(*alerts, m_options.rules, nowUs());
+                auto deliveries = deliveriesFor(*alerts, m_options.rules, wallClockNow());
                 if (!deliveries)
                     return Status::failure(deliveries.error());
                 if (auto queued = (*outbox)->add(*deliveries); !queued)

@@ -3,10 +3,10 @@
 #include "decode/nativeformat.h"
 #include "io/csvformat.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -87,10 +87,10 @@ public:
             m_range.begin = info->span.begin;
         if (m_range.end == std::numeric_limits<TimeUs>::max() || m_range.isEmpty())
             m_range.end = info->span.end;
-        const double weights[] = {options.events ? double(info->events) : 0.0,
-                                  options.metrics ? double(info->samples) : 0.0,
-                                  options.logs ? double(info->logs) : 0.0,
-                                  options.traces ? double(info->spans) : 0.0};
+        const double weights[]
+            = {options.events ? double(info->events) : 0.0,
+               options.metrics ? double(info->samples) : 0.0,
+               options.logs ? double(info->logs) : 0.0, options.traces ? double(info->spans) : 0.0};
         double total = 0;
         for (double w : weights)
             total += w;
@@ -195,8 +195,7 @@ Result<ExportSummary> exportNdjson(CaptureReader &reader, const std::string &out
         if (!status)
             return Failure::failure(status.error());
     }
-    if (options.metrics && writeOk && !cancelled
-        && !(cancelled = !progress.begin(1, "samples"))) {
+    if (options.metrics && writeOk && !cancelled && !(cancelled = !progress.begin(1, "samples"))) {
         auto series = reader.series();
         if (!series)
             return Failure::failure(series.error());

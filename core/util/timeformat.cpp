@@ -1,5 +1,7 @@
 #include "util/timeformat.h"
 
+#include <chrono>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -223,6 +225,13 @@ std::string formatTimestamp(TimeUs time)
     }
     buffer[length++] = 'Z';
     return std::string(buffer, static_cast<std::size_t>(length));
+}
+
+TimeUs wallClockNow()
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 } // namespace eventscope

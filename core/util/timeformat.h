@@ -22,6 +22,8 @@ TimeUs timeFromEpochInteger(std::int64_t number);
 
 // RFC 3339 in UTC with the shortest exact fraction: "…:00Z", "…:00.123Z" or "…:00.123456Z".
 std::string formatTimestamp(TimeUs time);
+// The wall clock, in microseconds since the epoch.
+TimeUs wallClockNow();
 
 // Days since 1970-01-01 for a proleptic Gregorian date, and back.
 std::int64_t daysFromCivil(int year, unsigned month, unsigned day);

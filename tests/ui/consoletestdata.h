@@ -6,6 +6,7 @@
 
 #include "model/recordbatch.h"
 
+#include <QDir>
 #include <QImage>
 #include <QSet>
 #include <QTest>
@@ -61,6 +62,14 @@ inline bool hasContent(const QImage &image)
             colours.insert(image.pixel(x, y));
     }
     return colours.size() > 20;
+}
+
+// Where the GUI tests write their screenshots (screenshots/ in the test's working folder).
+inline QString screenshotFolder()
+{
+    const QString folder = QDir::currentPath() + QStringLiteral("/screenshots");
+    QDir().mkpath(folder);
+    return folder;
 }
 
 } // namespace eventscope::testing

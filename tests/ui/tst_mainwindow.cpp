@@ -63,13 +63,6 @@ private:
         return path;
     }
 
-    QString screenshotFolder() const
-    {
-        const QString folder = QDir::currentPath() + QStringLiteral("/screenshots");
-        QDir().mkpath(folder);
-        return folder;
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
