@@ -7,6 +7,7 @@
 #include "deadletterdialog.h"
 #include "drilldown/incidentanalysisfetcher.h"
 #include "drilldown/incidentlist.h"
+#include "drilldown/logspanel.h"
 #include "drilldown/rootcausepanel.h"
 #include "models/eventtablemodel.h"
 #include "models/overviewseries.h"
@@ -360,6 +361,15 @@ void MainWindow::createDocks()
     m_incidentDock->setWidget(m_incidentTable);
     addDockWidget(Qt::BottomDockWidgetArea, m_incidentDock);
     tabifyDockWidget(m_eventDock, m_incidentDock);
+
+    // Logs: the records of the visible range, linked to the crosshair.
+    m_logs = new LogsPanel(*m_view, this);
+    connect(m_logs, &LogsPanel::settled, this, &MainWindow::checkSettled);
+    m_logsDock = new QDockWidget(tr("Logs"), this);
+    m_logsDock->setObjectName(QStringLiteral("LogsDock"));
+    m_logsDock->setWidget(m_logs);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logsDock);
+    tabifyDockWidget(m_eventDock, m_logsDock);
     m_eventDock->raise();
 }
 
@@ -451,6 +461,7 @@ void MainWindow::createActions()
     view->addAction(m_notesDock->toggleViewAction());
     view->addAction(m_rootCauseDock->toggleViewAction());
     view->addAction(m_incidentDock->toggleViewAction());
+    view->addAction(m_logsDock->toggleViewAction());
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     m_backAction = shortcutAction(go, tr("&Back"), {QKeySequence(Qt::ALT | Qt::Key_Left)},
@@ -531,6 +542,7 @@ void MainWindow::setTheme(Theme::Kind kind)
     m_timeline->setTheme(m_theme);
     m_events->setSeverityColors(m_theme);
     m_rootCause->setTheme(m_theme);
+    m_logs->setTheme(m_theme);
     QSettings().setValue(QStringLiteral("view/theme"), Theme::kindName(kind));
 }
 
@@ -546,6 +558,8 @@ Status MainWindow::openCapture(const std::string &path, bool live)
     auto incidentList = IncidentListFetcher::open(path);
     if (!incidentList)
         return Status::failure(incidentList.error());
+    if (Status logs = m_logs->setCapture(path); !logs)
+        return logs;
     m_analysis = std::move(*analysis);
     m_incidentList = std::move(*incidentList);
     m_incidents->setList({});
@@ -609,6 +623,7 @@ void MainWindow::captureCommitted()
         m_fetcher->requestRefresh();
     if (m_analysis)
         m_analysis->captureGrew();
+    m_logs->captureGrew();
 }
 
 void MainWindow::onSelectionChanged()
@@ -634,6 +649,9 @@ void MainWindow::onAnalysed(const IncidentAnalysisResult &result)
 {
     if (result.failureId == m_analysedFailure) {
         m_rootCause->showResult(result);
+        m_logs->setIncidentFocus(
+            result.analysis ? std::optional(incidentLogFocus(*result.analysis, m_view->timeZone()))
+                            : std::nullopt);
         if (std::exchange(m_chartIncident, false) && result.analysis)
             chartMovedMetrics(*result.analysis);
     }
@@ -695,6 +713,7 @@ void MainWindow::filterToService(const QString &service)
         return;
     }
     m_filterService->setCurrentIndex(index); // applies the filter
+    m_logs->setService(service);
 }
 
 void MainWindow::chartSeries(const QString &canonicalKey)
@@ -821,6 +840,10 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
             for (const std::string &service : services)
                 m_filterService->addItem(QString::fromStdString(service));
             m_filterService->setCurrentIndex(std::max(0, m_filterService->findText(current)));
+            QStringList names;
+            for (const std::string &service : services)
+                names << QString::fromStdString(service);
+            m_logs->setServices(names);
         }
     }
     const TimeRange span = snapshot.info.span;
@@ -1050,7 +1073,8 @@ void MainWindow::whenSettled(std::function<void()> ready)
 bool MainWindow::isSettled() const
 {
     return !m_fetcher
-        || (m_refreshedOnce && !m_timeline->isFetching() && !(m_analysis && m_analysis->isBusy()));
+        || (m_refreshedOnce && !m_timeline->isFetching() && !(m_analysis && m_analysis->isBusy())
+            && m_logs->isSettled());
 }
 
 void MainWindow::checkSettled()

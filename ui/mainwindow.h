@@ -41,6 +41,7 @@ class CaptureTasks;
 class IncidentAnalysisFetcher;
 class IncidentListFetcher;
 class IncidentListModel;
+class LogsPanel;
 class RootCausePanel;
 struct IncidentAnalysisResult;
 class EventFilterProxyModel;
@@ -85,6 +86,7 @@ public:
     // root-cause analysis. What --incident does once the capture is read.
     Status showIncident(const std::string &failureId);
     RootCausePanel &rootCausePanel() const { return *m_rootCause; }
+    LogsPanel &logsPanel() const { return *m_logs; }
     IncidentListModel &incidentModel() const { return *m_incidents; }
     QTableView &incidentTable() const { return *m_incidentTable; }
     // Go > Next / Previous Incident (Alt+Down / Alt+Up): from the selected failure's incident,
@@ -208,6 +210,8 @@ private:
     QDockWidget *m_notesDock = nullptr;
     QDockWidget *m_rootCauseDock = nullptr;
     QDockWidget *m_incidentDock = nullptr;
+    QDockWidget *m_logsDock = nullptr;
+    LogsPanel *m_logs = nullptr;
     IncidentListModel *m_incidents = nullptr;
     QTableView *m_incidentTable = nullptr;
     RootCausePanel *m_rootCause = nullptr;

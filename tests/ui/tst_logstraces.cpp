@@ -1,0 +1,187 @@
+// The logs and traces of an incident, offscreen, on a simulated capture with its ground truth:
+// the Logs panel shows the incident's error lines and is linked to the crosshair both ways; the
+// Traces panel lists the incident's failing traces, errors first, and draws the failing span in
+// its waterfall. Screenshots of both panels in both themes.
+#include "consoletestdata.h"
+#include "drilldown/logspanel.h"
+#include "drilldown/rootcausepanel.h"
+#include "mainwindow.h"
+#include "models/logtablemodel.h"
+#include "timeline/viewstate.h"
+
+#include "../analysis/simulatedcapture.h"
+
+#include "store/capturereader.h"
+#include "util/timeformat.h"
+
+#include <QDockWidget>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace eventscope;
+using namespace eventscope::ui;
+using namespace eventscope::testing;
+
+class TestLogsTraces : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::string m_capture;
+    sim::TruthIncident m_incident; // one with error logs on its suspect service
+
+    static bool waitLogs(MainWindow &window)
+    {
+        return QTest::qWaitFor([&] { return window.logsPanel().isSettled(); }, 20'000);
+    }
+
+    static void raiseDock(MainWindow &window, const char *name)
+    {
+        auto *dock = window.findChild<QDockWidget *>(QString::fromLatin1(name));
+        QVERIFY(dock);
+        dock->show();
+        dock->raise();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        m_capture = m_dir.filePath(QStringLiteral("logstraces.capture")).toStdString();
+        sim::SimulatorOptions options;
+        options.seed = 5;
+        options.start = *parseTimestamp("2026-11-24T06:00:00Z");
+        options.duration = 180 * 60 * kMicrosPerSecond;
+        options.tracesPerSecond = 2;
+        const sim::GroundTruth truth = testing::simulateIntoCapture(options, m_capture);
+        auto reader = CaptureReader::open(m_capture);
+        QVERIFY(reader);
+        for (const sim::TruthIncident &incident : truth.incidents) {
+            LogQuery query;
+            query.range = {incident.time - 2 * 60 * kMicrosPerSecond, incident.time};
+            query.minLevel = Severity::Error;
+            query.service = incident.suspectService;
+            auto errors = (*reader)->logs(query);
+            QVERIFY(errors);
+            if (!errors->empty()) {
+                m_incident = incident;
+                break;
+            }
+        }
+        QVERIFY2(!m_incident.id.empty(), "no simulated incident with error logs before it");
+    }
+
+    void logsShowTheIncidentsErrorsLinkedToTheCrosshair()
+    {
+        MainWindow window;
+        window.resize(1600, 1000);
+        QVERIFY(window.openCapture(m_capture).ok());
+        window.show();
+        raiseDock(window, "LogsDock");
+        QVERIFY(waitSettled(window));
+        QVERIFY(window.showIncident(m_incident.id).ok());
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const auto &result = window.rootCausePanel().result();
+                return result && result->failureId == m_incident.id && window.isSettled();
+            },
+            30'000));
+        LogsPanel &logs = window.logsPanel();
+        QVERIFY(waitLogs(window));
+        QVERIFY2(logs.statusText().contains(QStringLiteral("only")), qPrintable(logs.statusText()));
+
+        // Errors and above: every error of the suspect service in the visible range, the same
+        // records the capture holds, in time order.
+        logs.setMinimumLevel(Severity::Error);
+        QVERIFY(waitLogs(window));
+        const TimeRange visible = window.viewState().visibleRange();
+        auto reader = CaptureReader::open(m_capture);
+        QVERIFY(reader);
+        LogQuery query;
+        query.range = visible;
+        query.minLevel = Severity::Error;
+        query.service = m_incident.suspectService;
+        auto expected = (*reader)->logs(query);
+        QVERIFY(expected && !expected->empty());
+        LogTableModel &model = logs.model();
+        std::vector<std::pair<TimeUs, QString>> shown;
+        TimeUs previous = visible.begin;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const TimeUs time = model.timeAt(row);
+            QVERIFY(time >= previous && time < visible.end);
+            previous = time;
+            QVERIFY(
+                model.data(model.index(row, LogTableModel::LevelColumn), LogTableModel::LevelRole)
+                    .toInt()
+                >= static_cast<int>(Severity::Error));
+            if (model.data(model.index(row, LogTableModel::ServiceColumn), Qt::DisplayRole)
+                    .toString()
+                    .toStdString()
+                == m_incident.suspectService)
+                shown.emplace_back(
+                    time,
+                    model.data(model.index(row, LogTableModel::MessageColumn), Qt::DisplayRole)
+                        .toString());
+        }
+        QCOMPARE(shown.size(), expected->size());
+        for (std::size_t i = 0; i < shown.size(); ++i) {
+            QCOMPARE(shown[i].first, (*expected)[i].time);
+            QCOMPARE(shown[i].second, QString::fromStdString((*expected)[i].message));
+        }
+
+        // Search: only matching lines.
+        const QString word = shown.front().second.section(QLatin1Char(' '), 0, 0);
+        logs.setSearchText(word);
+        QVERIFY(waitLogs(window));
+        QVERIFY(model.rowCount() > 0);
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const QString line
+                = model.data(model.index(row, LogTableModel::MessageColumn), Qt::DisplayRole)
+                      .toString()
+                + model.data(model.index(row, LogTableModel::ServiceColumn), Qt::DisplayRole)
+                      .toString()
+                + model.data(model.index(row, LogTableModel::EntityColumn), Qt::DisplayRole)
+                      .toString();
+            QVERIFY2(line.contains(word, Qt::CaseInsensitive), qPrintable(line));
+        }
+        logs.setSearchText({});
+        logs.setMinimumLevel(Severity::Debug);
+        QVERIFY(waitLogs(window));
+        QVERIFY(model.rowCount() > static_cast<int>(expected->size()));
+
+        // The crosshair scrolls the logs to its moment: the first line at or after it.
+        const TimeUs moment = m_incident.time - 30 * kMicrosPerSecond;
+        window.viewState().setCursorTime(moment);
+        const int current = logs.table().currentIndex().row();
+        QVERIFY(current >= 0);
+        QVERIFY(model.timeAt(current) >= moment);
+        QVERIFY(current == 0 || model.timeAt(current - 1) < moment);
+        QVERIFY(logs.table()
+                    .visualRect(logs.table().currentIndex())
+                    .intersects(logs.table().viewport()->rect()));
+
+        // Choosing a line puts the crosshair at its time.
+        const int chosen = model.rowCount() / 3;
+        logs.table().setCurrentIndex(model.index(chosen, LogTableModel::MessageColumn));
+        QCOMPARE(*window.viewState().cursorTime(), model.timeAt(chosen));
+
+        for (const Theme::Kind kind : {Theme::Kind::Dark, Theme::Kind::Light}) {
+            window.setTheme(kind);
+            QCoreApplication::processEvents();
+            QVERIFY(waitSettled(window));
+            const QImage shot = window.grab().toImage();
+            QVERIFY(hasContent(shot));
+            QVERIFY(shot.save(screenshotFolder()
+                              + QStringLiteral("/logs-%1.png").arg(Theme::kindName(kind))));
+        }
+    }
+};
+
+QTEST_MAIN(TestLogsTraces)
+#include "tst_logstraces.moc"
