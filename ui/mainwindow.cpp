@@ -9,6 +9,7 @@
 #include "drilldown/incidentlist.h"
 #include "drilldown/logspanel.h"
 #include "drilldown/rootcausepanel.h"
+#include "drilldown/tracespanel.h"
 #include "models/eventtablemodel.h"
 #include "models/overviewseries.h"
 #include "models/seriestreemodel.h"
@@ -370,6 +371,15 @@ void MainWindow::createDocks()
     m_logsDock->setWidget(m_logs);
     addDockWidget(Qt::BottomDockWidgetArea, m_logsDock);
     tabifyDockWidget(m_eventDock, m_logsDock);
+
+    // Traces: the visible range's traces, failing first, and the chosen one as a waterfall.
+    m_traces = new TracesPanel(*m_view, this);
+    connect(m_traces, &TracesPanel::settled, this, &MainWindow::checkSettled);
+    m_tracesDock = new QDockWidget(tr("Traces"), this);
+    m_tracesDock->setObjectName(QStringLiteral("TracesDock"));
+    m_tracesDock->setWidget(m_traces);
+    addDockWidget(Qt::BottomDockWidgetArea, m_tracesDock);
+    tabifyDockWidget(m_eventDock, m_tracesDock);
     m_eventDock->raise();
 }
 
@@ -462,6 +472,7 @@ void MainWindow::createActions()
     view->addAction(m_rootCauseDock->toggleViewAction());
     view->addAction(m_incidentDock->toggleViewAction());
     view->addAction(m_logsDock->toggleViewAction());
+    view->addAction(m_tracesDock->toggleViewAction());
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     m_backAction = shortcutAction(go, tr("&Back"), {QKeySequence(Qt::ALT | Qt::Key_Left)},
@@ -543,6 +554,7 @@ void MainWindow::setTheme(Theme::Kind kind)
     m_events->setSeverityColors(m_theme);
     m_rootCause->setTheme(m_theme);
     m_logs->setTheme(m_theme);
+    m_traces->setTheme(m_theme);
     QSettings().setValue(QStringLiteral("view/theme"), Theme::kindName(kind));
 }
 
@@ -560,6 +572,8 @@ Status MainWindow::openCapture(const std::string &path, bool live)
         return Status::failure(incidentList.error());
     if (Status logs = m_logs->setCapture(path); !logs)
         return logs;
+    if (Status traces = m_traces->setCapture(path); !traces)
+        return traces;
     m_analysis = std::move(*analysis);
     m_incidentList = std::move(*incidentList);
     m_incidents->setList({});
@@ -624,6 +638,7 @@ void MainWindow::captureCommitted()
     if (m_analysis)
         m_analysis->captureGrew();
     m_logs->captureGrew();
+    m_traces->captureGrew();
 }
 
 void MainWindow::onSelectionChanged()
@@ -649,9 +664,11 @@ void MainWindow::onAnalysed(const IncidentAnalysisResult &result)
 {
     if (result.failureId == m_analysedFailure) {
         m_rootCause->showResult(result);
-        m_logs->setIncidentFocus(
-            result.analysis ? std::optional(incidentLogFocus(*result.analysis, m_view->timeZone()))
-                            : std::nullopt);
+        const auto focus = result.analysis
+            ? std::optional(incidentFocus(*result.analysis, m_view->timeZone()))
+            : std::nullopt;
+        m_logs->setIncidentFocus(focus);
+        m_traces->setIncidentFocus(focus);
         if (std::exchange(m_chartIncident, false) && result.analysis)
             chartMovedMetrics(*result.analysis);
     }
@@ -714,6 +731,7 @@ void MainWindow::filterToService(const QString &service)
     }
     m_filterService->setCurrentIndex(index); // applies the filter
     m_logs->setService(service);
+    m_traces->setService(service);
 }
 
 void MainWindow::chartSeries(const QString &canonicalKey)
@@ -844,6 +862,7 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
             for (const std::string &service : services)
                 names << QString::fromStdString(service);
             m_logs->setServices(names);
+            m_traces->setServices(names);
         }
     }
     const TimeRange span = snapshot.info.span;
@@ -1074,7 +1093,7 @@ bool MainWindow::isSettled() const
 {
     return !m_fetcher
         || (m_refreshedOnce && !m_timeline->isFetching() && !(m_analysis && m_analysis->isBusy())
-            && m_logs->isSettled());
+            && m_logs->isSettled() && m_traces->isSettled());
 }
 
 void MainWindow::checkSettled()

@@ -42,6 +42,7 @@ class IncidentAnalysisFetcher;
 class IncidentListFetcher;
 class IncidentListModel;
 class LogsPanel;
+class TracesPanel;
 class RootCausePanel;
 struct IncidentAnalysisResult;
 class EventFilterProxyModel;
@@ -87,6 +88,7 @@ public:
     Status showIncident(const std::string &failureId);
     RootCausePanel &rootCausePanel() const { return *m_rootCause; }
     LogsPanel &logsPanel() const { return *m_logs; }
+    TracesPanel &tracesPanel() const { return *m_traces; }
     IncidentListModel &incidentModel() const { return *m_incidents; }
     QTableView &incidentTable() const { return *m_incidentTable; }
     // Go > Next / Previous Incident (Alt+Down / Alt+Up): from the selected failure's incident,
@@ -212,6 +214,8 @@ private:
     QDockWidget *m_incidentDock = nullptr;
     QDockWidget *m_logsDock = nullptr;
     LogsPanel *m_logs = nullptr;
+    QDockWidget *m_tracesDock = nullptr;
+    TracesPanel *m_traces = nullptr;
     IncidentListModel *m_incidents = nullptr;
     QTableView *m_incidentTable = nullptr;
     RootCausePanel *m_rootCause = nullptr;

@@ -5,8 +5,12 @@
 #include "consoletestdata.h"
 #include "drilldown/logspanel.h"
 #include "drilldown/rootcausepanel.h"
+#include "drilldown/tracespanel.h"
+#include "drilldown/tracewaterfall.h"
 #include "mainwindow.h"
 #include "models/logtablemodel.h"
+#include "models/tracelistmodel.h"
+#include "models/tracetree.h"
 #include "timeline/viewstate.h"
 
 #include "../analysis/simulatedcapture.h"
@@ -179,6 +183,136 @@ private Q_SLOTS:
             QVERIFY(hasContent(shot));
             QVERIFY(shot.save(screenshotFolder()
                               + QStringLiteral("/logs-%1.png").arg(Theme::kindName(kind))));
+        }
+    }
+
+    void aTraceTreeIsDepthFirstWithItsCriticalPath()
+    {
+        const auto span = [](std::string id, std::string parent, TimeUs start, TimeUs end,
+                             bool failed = false) {
+            Span s;
+            s.traceId = "t";
+            s.spanId = std::move(id);
+            s.parentSpanId = std::move(parent);
+            s.service = "svc-" + s.spanId;
+            s.name = "op";
+            s.start = start;
+            s.end = end;
+            s.status = failed ? SpanStatus::Error : SpanStatus::Ok;
+            return s;
+        };
+        // In no particular order, one read twice, one whose parent is missing.
+        const TraceTree tree = TraceTree::build({
+            span("c", "b", 30, 85, true),
+            span("a", "root", 0, 30),
+            span("root", "", 0, 100),
+            span("b", "root", 20, 90),
+            span("b", "root", 20, 90),
+            span("orphan", "gone", 40, 50),
+        });
+        QCOMPARE(tree.rows.size(), std::size_t(5));
+        QStringList order;
+        QList<int> depths;
+        QStringList critical;
+        for (int row = 0; row < static_cast<int>(tree.rows.size()); ++row) {
+            order << QString::fromStdString(tree.spanAt(row).spanId);
+            depths << tree.rows[static_cast<std::size_t>(row)].depth;
+            if (tree.rows[static_cast<std::size_t>(row)].critical)
+                critical << QString::fromStdString(tree.spanAt(row).spanId);
+        }
+        QCOMPARE(order, (QStringList{"root", "a", "b", "c", "orphan"}));
+        QCOMPARE(depths, (QList<int>{0, 1, 1, 2, 0}));
+        // b ends last under the root, c under b: the chain that decides the trace's end.
+        QCOMPARE(critical, (QStringList{"root", "b", "c"}));
+        QCOMPARE(tree.errors, 1);
+        QCOMPARE(tree.errorOriginRow(), 3);
+        QVERIFY(tree.rows[0].errorBelow && tree.rows[2].errorBelow && !tree.rows[1].errorBelow);
+        QCOMPARE(tree.start, TimeUs(0));
+        QCOMPARE(tree.end, TimeUs(100));
+
+        // A chain of 10k spans (deeper than any stack would take recursively) and a cycle.
+        std::vector<Span> chain;
+        for (int i = 0; i < 10'000; ++i)
+            chain.push_back(
+                span(std::to_string(i), i == 0 ? "" : std::to_string(i - 1), i, 20'000 - i));
+        chain.push_back(span("x", "y", 5, 6));
+        chain.push_back(span("y", "x", 5, 6));
+        const TraceTree deep = TraceTree::build(std::move(chain));
+        QCOMPARE(deep.rows.size(), std::size_t(10'000)); // the cycle has no root to reach it
+        QCOMPARE(deep.maxDepth, 9'999);
+        QVERIFY(deep.rows.back().critical);
+    }
+
+    void tracesShowTheIncidentsFailingSpan()
+    {
+        MainWindow window;
+        window.resize(1600, 1000);
+        QVERIFY(window.openCapture(m_capture).ok());
+        window.show();
+        raiseDock(window, "TracesDock");
+        QVERIFY(waitSettled(window));
+        QVERIFY(window.showIncident(m_incident.id).ok());
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const auto &result = window.rootCausePanel().result();
+                return result && result->failureId == m_incident.id && window.isSettled();
+            },
+            30'000));
+        TracesPanel &traces = window.tracesPanel();
+        QVERIFY(QTest::qWaitFor([&] { return traces.isSettled(); }, 20'000));
+        TraceListModel &list = traces.model();
+        QVERIFY2(list.rowCount() > 0, qPrintable(traces.statusText()));
+        // Failing traces first, each through one of the incident's services.
+        const TraceSummary &first = list.traceAt(0);
+        QVERIFY(first.errors > 0);
+        const auto &focus = window.rootCausePanel().result()->analysis;
+        bool previousFailed = true;
+        for (int row = 0; row < list.rowCount(); ++row) {
+            const TraceSummary &trace = list.traceAt(row);
+            QVERIFY2(previousFailed || trace.errors == 0, "a failing trace after a good one");
+            previousFailed = trace.errors > 0;
+            const bool throughFocus = std::any_of(
+                trace.services.begin(), trace.services.end(), [&](const std::string &service) {
+                    return service == focus->failure.service
+                        || std::any_of(focus->suspects.begin(), focus->suspects.end(),
+                                       [&](const auto &s) { return s.service == service; });
+                });
+            QVERIFY(throughFocus);
+        }
+        // The first failing trace is open, the span where its failure began chosen and
+        // described.
+        TraceWaterfall &waterfall = traces.waterfall();
+        QVERIFY(waterfall.trace());
+        QCOMPARE(waterfall.trace()->spans.front().traceId, first.traceId);
+        QCOMPARE(static_cast<int>(waterfall.trace()->spans.size()), first.spans);
+        const int failing = waterfall.selectedRow();
+        QVERIFY(failing >= 0);
+        const Span &span = waterfall.trace()->spanAt(failing);
+        QCOMPARE(span.status, SpanStatus::Error);
+        QVERIFY(!waterfall.trace()->rows[static_cast<std::size_t>(failing)].errorBelow);
+        QVERIFY2(traces.detailsText().contains(QStringLiteral("failed")),
+                 qPrintable(traces.detailsText()));
+        QCOMPARE(*window.viewState().cursorTime(), span.start);
+
+        // Clicking a row chooses that span; the arrow keys step.
+        const QPoint second(waterfall.viewport()->width() / 2, waterfall.rowHeight() * 2 + 2);
+        const int clicked = waterfall.rowAt(second);
+        QVERIFY(clicked >= 0 && clicked != failing);
+        QTest::mouseClick(waterfall.viewport(), Qt::LeftButton, {}, second);
+        QCOMPARE(waterfall.selectedRow(), clicked);
+        QCOMPARE(*window.viewState().cursorTime(), waterfall.trace()->spanAt(clicked).start);
+        QTest::keyClick(&waterfall, Qt::Key_Up);
+        QCOMPARE(waterfall.selectedRow(), clicked - 1);
+        waterfall.selectRow(failing);
+
+        for (const Theme::Kind kind : {Theme::Kind::Dark, Theme::Kind::Light}) {
+            window.setTheme(kind);
+            QCoreApplication::processEvents();
+            QVERIFY(waitSettled(window));
+            const QImage shot = window.grab().toImage();
+            QVERIFY(hasContent(shot));
+            QVERIFY(shot.save(screenshotFolder()
+                              + QStringLiteral("/traces-%1.png").arg(Theme::kindName(kind))));
         }
     }
 };

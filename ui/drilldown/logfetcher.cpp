@@ -13,16 +13,6 @@ constexpr std::size_t kFirstBatch = 1'000;
 constexpr std::size_t kBatch = 50'000;
 constexpr qint64 kBatchMilliseconds = 150;
 
-// Owns the reader on the worker thread.
-class ReaderHolder : public QObject
-{
-public:
-    explicit ReaderHolder(std::unique_ptr<CaptureReader> owned)
-        : reader(std::move(owned))
-    { }
-    std::unique_ptr<CaptureReader> reader;
-};
-
 bool contains(const std::vector<std::string> &sorted, const std::string &value)
 {
     return std::binary_search(sorted.begin(), sorted.end(), value);
@@ -31,14 +21,14 @@ bool contains(const std::vector<std::string> &sorted, const std::string &value)
 
 Result<std::unique_ptr<LogFetcher>> LogFetcher::open(const std::string &path)
 {
-    auto reader = CaptureReader::open(path);
-    if (!reader)
-        return Result<std::unique_ptr<LogFetcher>>::failure(reader.error());
-    return std::unique_ptr<LogFetcher>(new LogFetcher(std::move(*reader)));
+    auto worker = CaptureWorker::open(path, QStringLiteral("logs"));
+    if (!worker)
+        return Result<std::unique_ptr<LogFetcher>>::failure(worker.error());
+    return std::unique_ptr<LogFetcher>(new LogFetcher(std::move(*worker)));
 }
 
-LogFetcher::LogFetcher(std::unique_ptr<CaptureReader> reader)
-    : m_reader(reader.get())
+LogFetcher::LogFetcher(std::unique_ptr<CaptureWorker> worker)
+    : m_worker(std::move(worker))
     , m_latest(std::make_shared<std::atomic<quint64>>(0))
 {
     static const bool registered = [] {
@@ -47,18 +37,12 @@ LogFetcher::LogFetcher(std::unique_ptr<CaptureReader> reader)
         return true;
     }();
     Q_UNUSED(registered);
-    m_worker = new ReaderHolder(std::move(reader));
-    m_thread.setObjectName(QStringLiteral("logs"));
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    m_thread.start();
 }
 
 LogFetcher::~LogFetcher()
 {
     m_latest->store(~quint64(0)); // the running fetch stops at its next record
-    m_thread.quit();
-    m_thread.wait();
+    m_worker.reset();
 }
 
 quint64 LogFetcher::request(LogRequest request)
@@ -69,9 +53,8 @@ quint64 LogFetcher::request(LogRequest request)
     std::sort(request.focusServices.begin(), request.focusServices.end());
     std::sort(request.focusEntities.begin(), request.focusEntities.end());
     std::sort(request.focusTraces.begin(), request.focusTraces.end());
-    QMetaObject::invokeMethod(
-        m_worker,
-        [this, reader = m_reader, latest = m_latest, generation, request = std::move(request)] {
+    m_worker->post(
+        [this, latest = m_latest, generation, request = std::move(request)](CaptureReader &reader) {
             LogFetchSummary summary;
             summary.generation = generation;
             const auto deliver = [this, latest, generation](std::shared_ptr<LogRows> rows) {
@@ -96,7 +79,7 @@ quint64 LogFetcher::request(LogRequest request)
                 auto rows = std::make_shared<LogRows>();
                 std::size_t batchLimit = kFirstBatch;
                 qint64 lastDelivery = 0;
-                const Status read = reader->forEachLog(query, [&](LogRecord &&record) {
+                const Status read = reader.forEachLog(query, [&](LogRecord &&record) {
                     if (latest->load() != generation)
                         return false;
                     if (focused && !contains(request.focusServices, record.service)
@@ -132,8 +115,7 @@ quint64 LogFetcher::request(LogRequest request)
                         Q_EMIT finished(summary);
                 },
                 Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+        });
     return generation;
 }
 

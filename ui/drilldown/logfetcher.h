@@ -1,21 +1,17 @@
 #pragma once
 
+#include "captureworker.h"
 #include "model/timerange.h"
 #include "models/logtablemodel.h"
 #include "util/result.h"
 
 #include <QObject>
 #include <QString>
-#include <QThread>
 
 #include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
-
-namespace eventscope {
-class CaptureReader;
-}
 
 namespace eventscope::ui {
 
@@ -64,11 +60,9 @@ Q_SIGNALS:
     void finished(const eventscope::ui::LogFetchSummary &summary);
 
 private:
-    explicit LogFetcher(std::unique_ptr<CaptureReader> reader);
+    explicit LogFetcher(std::unique_ptr<CaptureWorker> worker);
 
-    QThread m_thread;
-    QObject *m_worker; // lives on m_thread, owns the reader; deleted when it finishes
-    CaptureReader *m_reader; // used on m_thread only
+    std::unique_ptr<CaptureWorker> m_worker;
     std::shared_ptr<std::atomic<quint64>> m_latest;
     quint64 m_generation = 0;
     int m_pending = 0;

@@ -25,27 +25,6 @@ QString count(std::size_t n)
 }
 } // namespace
 
-LogFocus incidentLogFocus(const analysis::IncidentAnalysis &analysis, TimeZoneMode zone)
-{
-    LogFocus focus;
-    const Event &failure = analysis.failure;
-    focus.label = QObject::tr("the %1 failure at %2")
-                      .arg(QString::fromStdString(failure.service.empty() ? failure.entity
-                                                                          : failure.service),
-                           formatTime(failure.time, zone, false));
-    const auto add = [](std::vector<std::string> &to, const std::string &name) {
-        if (!name.empty() && std::find(to.begin(), to.end(), name) == to.end())
-            to.push_back(name);
-    };
-    add(focus.services, failure.service);
-    add(focus.entities, failure.entity);
-    for (const analysis::Suspect &suspect : analysis.suspects) {
-        add(focus.services, suspect.service);
-        add(focus.entities, suspect.entity);
-    }
-    return focus;
-}
-
 LogsPanel::LogsPanel(ViewState &view, QWidget *parent)
     : QWidget(parent)
     , m_view(view)
@@ -185,7 +164,7 @@ void LogsPanel::setService(const QString &service)
     m_service->setCurrentIndex(std::max(0, index));
 }
 
-void LogsPanel::setIncidentFocus(std::optional<LogFocus> focus)
+void LogsPanel::setIncidentFocus(std::optional<IncidentFocus> focus)
 {
     m_focus = std::move(focus);
     m_focusOnly->setEnabled(m_focus.has_value());

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "analysis/incidentanalyzer.h"
+#include "incidentfocus.h"
 #include "logfetcher.h"
 #include "theme.h"
 
@@ -22,18 +22,6 @@ namespace eventscope::ui {
 
 class LogTableModel;
 class ViewState;
-
-// An incident's services, entities and traces: what "this incident only" keeps.
-struct LogFocus
-{
-    QString label; // "payments-api failure at 10:05:00"
-    std::vector<std::string> services;
-    std::vector<std::string> entities;
-    std::vector<std::string> traces;
-};
-
-// The failure's service and entity, and those of its suspects.
-LogFocus incidentLogFocus(const analysis::IncidentAnalysis &analysis, TimeZoneMode zone);
 
 // The log records of the visible range: level colours, search, level and service filters, and
 // an incident's focus. Linked to time both ways: choosing a line puts the crosshair at its
@@ -58,7 +46,7 @@ public:
     void setService(const QString &service);
     // The selected incident's focus, applied while "this incident only" is on (it is turned on
     // by a new focus); nullopt when no incident is selected.
-    void setIncidentFocus(std::optional<LogFocus> focus);
+    void setIncidentFocus(std::optional<IncidentFocus> focus);
     void setSearchText(const QString &text);
     void setMinimumLevel(Severity level);
 
@@ -91,7 +79,7 @@ private:
     QLabel *m_status;
     QTableView *m_table;
     QTimer m_refresh;
-    std::optional<LogFocus> m_focus;
+    std::optional<IncidentFocus> m_focus;
     quint64 m_generation = 0; // the request whose rows the model shows
     LogFetchSummary m_summary; // of the last read that finished
     bool m_waiting = false; // a request is scheduled or running
