@@ -30,6 +30,22 @@ double anomalyProbability(double sigmas)
     return sigmas <= 3.0 ? 0.0 : 1.0 - std::exp(-(sigmas - 3.0) / 4.0);
 }
 
+double scaleFloor(const MetricMeaning &meaning, double level, double quantum)
+{
+    const double range = meaning.upperBound - meaning.lowerBound;
+    // A bounded series near its bound (availability at 100 %) is measured by its distance from
+    // that bound: 2 % of 100 would hide a drop to 97 %.
+    const double magnitude = meaning.bounded
+        ? std::min(std::abs(level - meaning.lowerBound), std::abs(meaning.upperBound - level))
+        : std::abs(level);
+    double floor = std::max({quantum, kRelativeScaleFloor * magnitude, 1e-12});
+    if (meaning.bounded)
+        floor = std::max(floor, kBoundedScaleFloor * range);
+    if (meaning.count)
+        floor = std::max(floor, std::sqrt(std::max(std::abs(level), 1.0)));
+    return floor;
+}
+
 std::optional<SeriesAnomalyScore> scoreSeries(std::span<const Sample> samples,
                                               const ScoringWindow &window,
                                               const MetricMeaning &meaning)
@@ -72,17 +88,8 @@ std::optional<SeriesAnomalyScore> scoreSeries(std::span<const Sample> samples,
         if (step > 0 && (quantum == 0 || step < quantum))
             quantum = step;
     }
+    const double floor = scaleFloor(meaning, level, quantum);
     const double range = meaning.upperBound - meaning.lowerBound;
-    // A bounded series near its bound (availability at 100 %) is measured by its distance from
-    // that bound: 2 % of 100 would hide a drop to 97 %.
-    const double magnitude = meaning.bounded
-        ? std::min(std::abs(level - meaning.lowerBound), std::abs(meaning.upperBound - level))
-        : std::abs(level);
-    double floor = std::max({quantum, kRelativeScaleFloor * magnitude, 1e-12});
-    if (meaning.bounded)
-        floor = std::max(floor, kBoundedScaleFloor * range);
-    if (meaning.count)
-        floor = std::max(floor, std::sqrt(std::max(std::abs(level), 1.0)));
     const double stepScale = 1.4826 * median(steps) / std::sqrt(2.0);
     const double levelScale = 1.4826 * median(deviations);
     const double localScale = std::max(stepScale, floor);

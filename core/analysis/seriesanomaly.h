@@ -47,6 +47,11 @@ struct SeriesAnomalyScore
     bool ongoing = false; // still off the reference at the end of the window
 };
 
+// The smallest scale a change of a series is measured in, whatever its noise: its resolution
+// (`quantum`, the smallest step between its values), 2 % of its level (for a bounded series, of
+// its distance from the nearer bound), 0.1 % of a bounded range, Poisson noise for counts.
+double scaleFloor(const MetricMeaning &meaning, double level, double quantum);
+
 std::optional<SeriesAnomalyScore> scoreSeries(std::span<const Sample> samples,
                                               const ScoringWindow &window,
                                               const MetricMeaning &meaning);
