@@ -5,6 +5,7 @@
 #include "connection/connectiondialog.h"
 #include "connection/secretstore.h"
 #include "deadletterdialog.h"
+#include "drilldown/comparepanel.h"
 #include "drilldown/incidentanalysisfetcher.h"
 #include "drilldown/incidentlist.h"
 #include "drilldown/logspanel.h"
@@ -380,6 +381,27 @@ void MainWindow::createDocks()
     m_tracesDock->setWidget(m_traces);
     addDockWidget(Qt::BottomDockWidgetArea, m_tracesDock);
     tabifyDockWidget(m_eventDock, m_tracesDock);
+
+    // Compare: a chosen range (Shift+drag) against its baseline.
+    m_compare = new ComparePanel(*m_view, this);
+    connect(m_compare, &ComparePanel::settled, this, &MainWindow::checkSettled);
+    connect(m_compare, &ComparePanel::seriesActivated, this, &MainWindow::chartSeries);
+    connect(m_compare, &ComparePanel::eventTypeActivated, this, [this](const QString &type) {
+        m_filterText->setText(type);
+        m_eventDock->show();
+        m_eventDock->raise();
+    });
+    m_compareDock = new QDockWidget(tr("Compare"), this);
+    m_compareDock->setObjectName(QStringLiteral("CompareDock"));
+    m_compareDock->setWidget(m_compare);
+    addDockWidget(Qt::BottomDockWidgetArea, m_compareDock);
+    tabifyDockWidget(m_eventDock, m_compareDock);
+    connect(m_view, &ViewState::compareRangeChanged, this, [this] {
+        if (m_view->compareRange()) {
+            m_compareDock->show();
+            m_compareDock->raise();
+        }
+    });
     m_eventDock->raise();
 }
 
@@ -473,6 +495,7 @@ void MainWindow::createActions()
     view->addAction(m_incidentDock->toggleViewAction());
     view->addAction(m_logsDock->toggleViewAction());
     view->addAction(m_tracesDock->toggleViewAction());
+    view->addAction(m_compareDock->toggleViewAction());
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     m_backAction = shortcutAction(go, tr("&Back"), {QKeySequence(Qt::ALT | Qt::Key_Left)},
@@ -508,6 +531,9 @@ void MainWindow::createActions()
                    [this] { stepEvent(-1); });
     shortcutAction(go, tr("&Clear Selection"), {QKeySequence(Qt::Key_Escape)},
                    [this] { m_view->clearSelection(); });
+    go->addSeparator();
+    shortcutAction(go, tr("Co&mpare Visible Range"), {QKeySequence(Qt::CTRL | Qt::Key_K)},
+                   [this] { m_compare->compareVisibleRange(); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     shortcutAction(help, tr("&Keyboard Shortcuts"), {QKeySequence(Qt::Key_Question)},
@@ -555,6 +581,7 @@ void MainWindow::setTheme(Theme::Kind kind)
     m_rootCause->setTheme(m_theme);
     m_logs->setTheme(m_theme);
     m_traces->setTheme(m_theme);
+    m_compare->setTheme(m_theme);
     QSettings().setValue(QStringLiteral("view/theme"), Theme::kindName(kind));
 }
 
@@ -574,6 +601,8 @@ Status MainWindow::openCapture(const std::string &path, bool live)
         return logs;
     if (Status traces = m_traces->setCapture(path); !traces)
         return traces;
+    if (Status compare = m_compare->setCapture(path); !compare)
+        return compare;
     m_analysis = std::move(*analysis);
     m_incidentList = std::move(*incidentList);
     m_incidents->setList({});
@@ -1093,7 +1122,7 @@ bool MainWindow::isSettled() const
 {
     return !m_fetcher
         || (m_refreshedOnce && !m_timeline->isFetching() && !(m_analysis && m_analysis->isBusy())
-            && m_logs->isSettled() && m_traces->isSettled());
+            && m_logs->isSettled() && m_traces->isSettled() && m_compare->isSettled());
 }
 
 void MainWindow::checkSettled()
@@ -1720,6 +1749,7 @@ QString MainWindow::shortcutsText() const
                     .arg(keys.join(QStringLiteral(", ")), action->text().remove(QLatin1Char('&')));
     }
     text += tr("Wheel\tZoom around the cursor\nShift+Wheel\tPan\nDrag\tZoom to the dragged range\n"
+               "Shift+Drag\tCompare the dragged range with its baseline\n"
                "Ctrl+Drag, middle drag\tPan\nClick a marker\tSelect the event\nRight click\tChart "
                "and lane options\n");
     return text;

@@ -41,6 +41,7 @@ class CaptureTasks;
 class IncidentAnalysisFetcher;
 class IncidentListFetcher;
 class IncidentListModel;
+class ComparePanel;
 class LogsPanel;
 class TracesPanel;
 class RootCausePanel;
@@ -89,6 +90,7 @@ public:
     RootCausePanel &rootCausePanel() const { return *m_rootCause; }
     LogsPanel &logsPanel() const { return *m_logs; }
     TracesPanel &tracesPanel() const { return *m_traces; }
+    ComparePanel &comparePanel() const { return *m_compare; }
     IncidentListModel &incidentModel() const { return *m_incidents; }
     QTableView &incidentTable() const { return *m_incidentTable; }
     // Go > Next / Previous Incident (Alt+Down / Alt+Up): from the selected failure's incident,
@@ -216,6 +218,8 @@ private:
     LogsPanel *m_logs = nullptr;
     QDockWidget *m_tracesDock = nullptr;
     TracesPanel *m_traces = nullptr;
+    QDockWidget *m_compareDock = nullptr;
+    ComparePanel *m_compare = nullptr;
     IncidentListModel *m_incidents = nullptr;
     QTableView *m_incidentTable = nullptr;
     RootCausePanel *m_rootCause = nullptr;

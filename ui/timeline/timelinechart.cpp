@@ -95,6 +95,7 @@ TimelineChart::TimelineChart(ViewState &view, QWidget *parent)
         replotNow();
     });
     connect(&m_view, &ViewState::cursorTimeChanged, this, [this] { update(); });
+    connect(&m_view, &ViewState::compareRangeChanged, this, [this] { update(); });
     connect(&m_view, &ViewState::timeZoneChanged, this, [this] {
         updateTicker();
         replotNow();
@@ -202,6 +203,8 @@ void TimelineChart::mousePressEvent(QMouseEvent *event)
     if (event->button() == Qt::MiddleButton
         || (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ControlModifier)))
         m_drag = Drag::Pan;
+    else if (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier))
+        m_drag = Drag::Compare;
     else if (event->button() == Qt::LeftButton)
         m_drag = Drag::Select;
     else
@@ -218,7 +221,8 @@ void TimelineChart::mouseMoveEvent(QMouseEvent *event)
         const auto shift = static_cast<TimeUs>((m_pressAt.x() - at.x()) * perPixel);
         m_view.setVisibleRange({m_pressRange.begin + shift, m_pressRange.end + shift},
                                ViewState::History::Continuous);
-    } else if (m_drag == Drag::Select && std::abs(at.x() - m_pressAt.x()) > 3) {
+    } else if ((m_drag == Drag::Select || m_drag == Drag::Compare)
+               && std::abs(at.x() - m_pressAt.x()) > 3) {
         const int left = std::clamp(std::min(at.x(), m_pressAt.x()), area.left(), area.right());
         const int right = std::clamp(std::max(at.x(), m_pressAt.x()), area.left(), area.right());
         m_dragRect = QRect(QPoint(left, area.top()), QPoint(right, area.bottom()));
@@ -242,11 +246,16 @@ void TimelineChart::mouseReleaseEvent(QMouseEvent *event)
     const Drag drag = m_drag;
     m_drag = Drag::None;
     const bool moved = std::abs(event->pos().x() - m_pressAt.x()) > 3;
-    if (drag == Drag::Select && moved) {
+    if ((drag == Drag::Select || drag == Drag::Compare) && moved) {
         m_dragRect.reset();
         const TimeUs a = timeAt(m_pressAt.x());
         const TimeUs b = timeAt(event->pos().x());
-        m_view.setVisibleRange({std::min(a, b), std::max(a, b)});
+        if (drag == Drag::Compare) {
+            m_view.setCompareRange(TimeRange{std::min(a, b), std::max(a, b)});
+            update();
+        } else {
+            m_view.setVisibleRange({std::min(a, b), std::max(a, b)});
+        }
         return;
     }
     m_dragRect.reset();
@@ -287,9 +296,28 @@ void TimelineChart::contextMenuEvent(QContextMenuEvent *event)
 void TimelineChart::paintEvent(QPaintEvent *event)
 {
     QCustomPlot::paintEvent(event); // the cached buffer
-    if (!m_view.cursorTime() && !m_dragRect)
+    if (!m_view.cursorTime() && !m_dragRect && !m_view.compareRange())
         return;
     QPainter painter(this);
+    if (const auto &compare = m_view.compareRange()) {
+        // The range chosen for Compare: a band over the cached picture, so choosing one
+        // replots nothing.
+        const QRect area = m_rect->rect();
+        const auto x0 = static_cast<int>(timeAxis()->coordToPixel(toKey(compare->begin)));
+        const auto x1 = static_cast<int>(timeAxis()->coordToPixel(toKey(compare->end)));
+        const QRect band = QRect(QPoint(std::max(x0, area.left()), area.top()),
+                                 QPoint(std::min(x1, area.right()), area.bottom()));
+        if (band.width() > 0) {
+            QColor fill = m_theme.highlight;
+            fill.setAlpha(28);
+            painter.fillRect(band, fill);
+            painter.setPen(QPen(m_theme.highlight, 1, Qt::DashLine));
+            if (x0 >= area.left())
+                painter.drawLine(x0, area.top(), x0, area.bottom());
+            if (x1 <= area.right())
+                painter.drawLine(x1, area.top(), x1, area.bottom());
+        }
+    }
     m_crosshair->paint(painter);
     if (m_dragRect) {
         QColor fill = m_theme.highlight;

@@ -112,7 +112,8 @@ private:
     QCPAxisRect *m_rect;
     std::unique_ptr<Crosshair> m_crosshair;
     QSharedPointer<QCPAxisTickerDateTime> m_ticker;
-    enum class Drag { None, Select, Pan } m_drag = Drag::None;
+    // Select zooms to the dragged range, Compare chooses it for Compare (Shift+drag).
+    enum class Drag { None, Select, Compare, Pan } m_drag = Drag::None;
     QPoint m_pressAt;
     TimeRange m_pressRange;
     std::optional<QRect> m_dragRect; // the range being dragged out

@@ -193,6 +193,16 @@ void ViewState::setCursorTime(std::optional<TimeUs> time)
     Q_EMIT cursorTimeChanged();
 }
 
+void ViewState::setCompareRange(std::optional<TimeRange> range)
+{
+    if (range && range->duration() <= 0)
+        range.reset();
+    if (range == m_compare)
+        return;
+    m_compare = range;
+    Q_EMIT compareRangeChanged();
+}
+
 void ViewState::setTimeZone(TimeZoneMode zone)
 {
     if (zone == m_timeZone)

@@ -67,6 +67,10 @@ public:
     std::optional<TimeUs> cursorTime() const { return m_cursor; }
     void setCursorTime(std::optional<TimeUs> time);
 
+    // The range chosen for Compare (Shift+drag on a chart), if any.
+    const std::optional<TimeRange> &compareRange() const { return m_compare; }
+    void setCompareRange(std::optional<TimeRange> range);
+
     TimeZoneMode timeZone() const { return m_timeZone; }
     void setTimeZone(TimeZoneMode zone);
 
@@ -77,6 +81,7 @@ Q_SIGNALS:
     void followingChanged(bool following);
     void selectionChanged();
     void cursorTimeChanged();
+    void compareRangeChanged();
     void timeZoneChanged(eventscope::ui::TimeZoneMode zone);
 
 private:
@@ -94,6 +99,7 @@ private:
     bool m_followAll = false; // following with the left edge at the start of the data
     std::optional<Event> m_selected;
     std::optional<TimeUs> m_cursor;
+    std::optional<TimeRange> m_compare;
     TimeZoneMode m_timeZone = TimeZoneMode::Utc;
 };
 

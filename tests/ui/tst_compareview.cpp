@@ -1,0 +1,145 @@
+// Compare in the console, offscreen, on a simulated capture with its ground truth: Shift+drag
+// across a chart around a scheduling contention chooses that range; the Compare dock ranks the
+// slowed batch jobs' series first and groups them under their service; choosing a series charts
+// it. Screenshots in both themes.
+#include "consoletestdata.h"
+#include "drilldown/comparepanel.h"
+#include "mainwindow.h"
+#include "models/comparemodel.h"
+#include "timeline/eventlanechart.h"
+#include "timeline/timelineview.h"
+#include "timeline/viewstate.h"
+
+#include "../analysis/simulatedcapture.h"
+
+#include "util/timeformat.h"
+
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+using namespace eventscope;
+using namespace eventscope::ui;
+using namespace eventscope::testing;
+
+class TestCompareView : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::string m_capture;
+    sim::TruthIncident m_contention;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        m_capture = m_dir.filePath(QStringLiteral("compare.capture")).toStdString();
+        sim::SimulatorOptions options;
+        options.seed = 21;
+        options.start = *parseTimestamp("2026-11-24T00:00:00Z");
+        options.duration = 4 * 3600 * kMicrosPerSecond;
+        options.tracesPerSecond = 0.2;
+        const sim::GroundTruth truth = testing::simulateIntoCapture(options, m_capture);
+        for (const sim::TruthIncident &incident : truth.incidents) {
+            if (incident.kind == "scheduling_contention") {
+                m_contention = incident;
+                break;
+            }
+        }
+        QVERIFY2(!m_contention.id.empty(), "no simulated scheduling contention");
+    }
+
+    void shiftDragComparesAndRanksTheSlowedJobsFirst()
+    {
+        MainWindow window;
+        window.resize(1600, 1000);
+        QVERIFY(window.openCapture(m_capture).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        constexpr TimeUs minute = 60 * kMicrosPerSecond;
+        window.viewState().setVisibleRange(
+            {m_contention.time - 30 * minute, m_contention.time + 15 * minute});
+        QVERIFY(waitSettled(window));
+
+        // Shift+drag across the event lanes from two minutes before to three after.
+        EventLaneChart *lanes = window.timeline().laneChart();
+        const auto xOf = [lanes](TimeUs t) {
+            return static_cast<int>(
+                lanes->timeAxis()->coordToPixel(static_cast<double>(t) / kMicrosPerSecond));
+        };
+        const int y = lanes->height() / 2;
+        const TimeRange before = window.viewState().visibleRange();
+        QTest::mousePress(lanes, Qt::LeftButton, Qt::ShiftModifier,
+                          QPoint(xOf(m_contention.time - 2 * minute), y));
+        QTest::mouseMove(lanes, QPoint(xOf(m_contention.time), y));
+        QTest::mouseRelease(lanes, Qt::LeftButton, Qt::ShiftModifier,
+                            QPoint(xOf(m_contention.time + 3 * minute), y));
+        QVERIFY(window.viewState().compareRange());
+        QCOMPARE(window.viewState().visibleRange(), before); // chosen, not zoomed
+        const TimeRange chosen = *window.viewState().compareRange();
+        QVERIFY(std::abs(chosen.begin - (m_contention.time - 2 * minute)) < 10 * kMicrosPerSecond);
+        QVERIFY(std::abs(chosen.end - (m_contention.time + 3 * minute)) < 10 * kMicrosPerSecond);
+
+        ComparePanel &compare = window.comparePanel();
+        QVERIFY(QTest::qWaitFor([&] { return compare.isSettled(); }, 20'000));
+        QVERIFY2(compare.comparison(), qPrintable(compare.statusText()));
+        CompareSeriesModel &model = compare.seriesModel();
+        QVERIFY(model.serviceCount() > 3);
+        const QModelIndex service = model.index(0, 0);
+        QVERIFY2(service.data().toString().startsWith(QString::fromStdString(m_contention.service)),
+                 qPrintable(service.data().toString()));
+        const analysis::SeriesChange *top = model.changeAt(model.index(0, 0, service));
+        QVERIFY(top);
+        QVERIFY2(top->series.key.name == "job_duration_seconds"
+                     || top->series.key.name == "jobs_completed_per_minute",
+                 top->series.key.canonical().c_str());
+        // Every series under a service has that service's label.
+        for (int g = 0; g < model.serviceCount(); ++g) {
+            const QModelIndex group = model.index(g, 0);
+            for (int row = 0; row < model.rowCount(group); ++row) {
+                const auto *change = model.changeAt(model.index(row, 0, group));
+                QVERIFY(
+                    change->service.empty()
+                    || group.data().toString().startsWith(QString::fromStdString(change->service)));
+            }
+        }
+        QVERIFY(compare.statusText().contains(QStringLiteral("series compared")));
+
+        // Choosing a series charts it.
+        const int charts = window.timeline().chartCount();
+        const QModelIndex first = model.index(0, 0, service);
+        compare.seriesView().scrollTo(first);
+        const QRect cell = compare.seriesView().visualRect(first);
+        QVERIFY(compare.seriesView().viewport()->rect().contains(cell.center()));
+        QTest::mouseClick(compare.seriesView().viewport(), Qt::LeftButton, {}, cell.center());
+        QTest::mouseDClick(compare.seriesView().viewport(), Qt::LeftButton, {}, cell.center());
+        QCOMPARE(window.timeline().chartCount(), charts + 1);
+
+        for (const Theme::Kind kind : {Theme::Kind::Dark, Theme::Kind::Light}) {
+            window.setTheme(kind);
+            QCoreApplication::processEvents();
+            QVERIFY(waitSettled(window));
+            const QImage shot = window.grab().toImage();
+            QVERIFY(hasContent(shot));
+            QVERIFY(shot.save(screenshotFolder()
+                              + QStringLiteral("/compare-%1.png").arg(Theme::kindName(kind))));
+        }
+
+        // Another baseline compares again; clearing the range empties the panel.
+        compare.setBaseline(analysis::BaselineKind::DayEarlier);
+        QVERIFY(QTest::qWaitFor([&] { return compare.isSettled(); }, 20'000));
+        QVERIFY2(compare.statusText().contains(QStringLiteral("No series has samples")),
+                 qPrintable(compare.statusText())); // the capture is four hours long
+        window.viewState().setCompareRange(std::nullopt);
+        QCOMPARE(model.serviceCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestCompareView)
+#include "tst_compareview.moc"
