@@ -34,17 +34,12 @@ double madOf(const std::vector<double> &values, double median)
     return medianOf(deviations);
 }
 
-// The smallest step between distinct values: what the series can resolve.
-double resolutionOf(const std::vector<double> &a, const std::vector<double> &b)
+// The smallest step between consecutive values, in time order: what the series can resolve
+// (the anomaly scorer's quantum). Linear, unlike the smallest gap among sorted values.
+double quantumOf(const std::vector<double> &values, double step = 0)
 {
-    std::vector<double> all;
-    all.reserve(a.size() + b.size());
-    all.insert(all.end(), a.begin(), a.end());
-    all.insert(all.end(), b.begin(), b.end());
-    std::sort(all.begin(), all.end());
-    double step = 0;
-    for (std::size_t i = 1; i < all.size(); ++i) {
-        const double gap = all[i] - all[i - 1];
+    for (std::size_t i = 1; i < values.size(); ++i) {
+        const double gap = std::abs(values[i] - values[i - 1]);
         if (gap > 0 && (step == 0 || gap < step))
             step = gap;
     }
@@ -206,7 +201,12 @@ Result<RangeComparison> compareRanges(CaptureReader &reader, TimeRange selection
         change.role = meaning.role;
         change.baselineSamples = x.size();
         change.selectionSamples = y.size();
-        const double resolution = resolutionOf(x, y);
+        // Before the medians reorder them; the baseline precedes the selection, so the step
+        // from one to the other counts too (a constant series that moved once).
+        double resolution = quantumOf(y, quantumOf(x));
+        if (const double across = std::abs(y.front() - x.back());
+            across > 0 && (resolution == 0 || across < resolution))
+            resolution = across;
         change.baselineMedian = medianOf(x);
         change.selectionMedian = medianOf(y);
         const double madX = madOf(x, change.baselineMedian);

@@ -7,8 +7,8 @@
 // Series are ranked by a robust effect size: the difference of the two medians over a robust
 // spread (1.4826 × the median absolute deviation of each side, pooled), so one spike or a few
 // outliers neither make nor hide a change. The spread has the floors the anomaly scorer uses
-// (scaleFloor in seriesanomaly.h): the series' resolution (the smallest step between its
-// distinct values: a replica count moves by whole replicas), a share of its level, Poisson
+// (scaleFloor in seriesanomaly.h): the series' resolution (the smallest step between
+// consecutive values: a replica count moves by whole replicas), a share of its level, Poisson
 // noise for counts.
 // Event types are compared by rate: a type's occurrences split between the two ranges as a
 // binomial in proportion to their lengths when nothing changed; the two-sided p-value says how

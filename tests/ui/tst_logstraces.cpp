@@ -87,8 +87,13 @@ private Q_SLOTS:
         window.resize(1600, 1000);
         QVERIFY(window.openCapture(m_capture).ok());
         window.show();
-        raiseDock(window, "LogsDock");
         QVERIFY(waitSettled(window));
+        // Behind the Events tab the panel reads nothing; shown, it reads the visible range.
+        LogsPanel &logs = window.logsPanel();
+        QCOMPARE(logs.model().rowCount(), 0);
+        raiseDock(window, "LogsDock");
+        QVERIFY(waitLogs(window));
+        QVERIFY2(logs.model().rowCount() > 0, qPrintable(logs.statusText()));
         QVERIFY(window.showIncident(m_incident.id).ok());
         QVERIFY(QTest::qWaitFor(
             [&] {
@@ -96,7 +101,6 @@ private Q_SLOTS:
                 return result && result->failureId == m_incident.id && window.isSettled();
             },
             30'000));
-        LogsPanel &logs = window.logsPanel();
         QVERIFY(waitLogs(window));
         QVERIFY2(logs.statusText().contains(QStringLiteral("only")), qPrintable(logs.statusText()));
 

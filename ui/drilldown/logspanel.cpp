@@ -111,6 +111,13 @@ LogsPanel::LogsPanel(ViewState &view, QWidget *parent)
 
 LogsPanel::~LogsPanel() = default;
 
+void LogsPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        refreshNow();
+}
+
 Status LogsPanel::setCapture(const std::string &path)
 {
     m_fetcher.reset();
@@ -212,6 +219,16 @@ void LogsPanel::refreshNow()
     m_refresh.stop();
     if (!m_fetcher)
         return;
+    // A panel nobody sees (a dock tab behind another) reads when it is shown: its reads would
+    // only compete with the visible ones for the cores.
+    if (!isVisible()) {
+        m_stale = true;
+        m_waiting = false;
+        updateStatus();
+        Q_EMIT settled();
+        return;
+    }
+    m_stale = false;
     LogRequest request;
     request.range = m_view.visibleRange();
     request.minLevel = static_cast<Severity>(m_level->currentData().toInt());

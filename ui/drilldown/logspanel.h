@@ -62,6 +62,9 @@ Q_SIGNALS:
     // A read finished (tests and --screenshot wait for it).
     void settled();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void scheduleRefresh();
     void onBatch(quint64 generation, std::shared_ptr<const LogRows> rows);
@@ -79,6 +82,7 @@ private:
     QLabel *m_status;
     QTableView *m_table;
     QTimer m_refresh;
+    bool m_stale = false; // a read was skipped while hidden
     std::optional<IncidentFocus> m_focus;
     quint64 m_generation = 0; // the request whose rows the model shows
     LogFetchSummary m_summary; // of the last read that finished

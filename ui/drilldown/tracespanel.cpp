@@ -113,6 +113,13 @@ TracesPanel::TracesPanel(ViewState &view, QWidget *parent)
 
 TracesPanel::~TracesPanel() = default;
 
+void TracesPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        refreshNow();
+}
+
 Status TracesPanel::setCapture(const std::string &path)
 {
     m_fetcher.reset();
@@ -201,6 +208,16 @@ void TracesPanel::refreshNow()
     m_refresh.stop();
     if (!m_fetcher)
         return;
+    // A panel nobody sees (a dock tab behind another) reads when it is shown: its reads would
+    // only compete with the visible ones for the cores.
+    if (!isVisible()) {
+        m_stale = true;
+        m_listWaiting = false;
+        updateStatus();
+        Q_EMIT settled();
+        return;
+    }
+    m_stale = false;
     TraceListRequest request;
     request.range = m_view.visibleRange();
     request.errorsOnly = m_errorsOnly->isChecked();

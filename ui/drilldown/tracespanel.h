@@ -56,6 +56,9 @@ public:
 Q_SIGNALS:
     void settled();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     void scheduleRefresh();
     void onList(const TraceListResult &result);
@@ -74,6 +77,7 @@ private:
     TraceWaterfall *m_waterfall;
     QTextBrowser *m_details;
     QTimer m_refresh;
+    bool m_stale = false; // a read was skipped while hidden
     std::optional<IncidentFocus> m_focus;
     quint64 m_listGeneration = 0;
     quint64 m_traceGeneration = 0;
