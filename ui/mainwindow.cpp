@@ -371,6 +371,8 @@ void MainWindow::createDocks()
     m_logsDock->setObjectName(QStringLiteral("LogsDock"));
     m_logsDock->setWidget(m_logs);
     addDockWidget(Qt::BottomDockWidgetArea, m_logsDock);
+    m_logs->setActive(false); // until its tab is chosen
+    connect(m_logsDock, &QDockWidget::visibilityChanged, m_logs, &LogsPanel::setActive);
     tabifyDockWidget(m_eventDock, m_logsDock);
 
     // Traces: the visible range's traces, failing first, and the chosen one as a waterfall.
@@ -380,6 +382,8 @@ void MainWindow::createDocks()
     m_tracesDock->setObjectName(QStringLiteral("TracesDock"));
     m_tracesDock->setWidget(m_traces);
     addDockWidget(Qt::BottomDockWidgetArea, m_tracesDock);
+    m_traces->setActive(false); // until its tab is chosen
+    connect(m_tracesDock, &QDockWidget::visibilityChanged, m_traces, &TracesPanel::setActive);
     tabifyDockWidget(m_eventDock, m_tracesDock);
 
     // Compare: a chosen range (Shift+drag) against its baseline.

@@ -111,13 +111,12 @@ LogsPanel::LogsPanel(ViewState &view, QWidget *parent)
 
 LogsPanel::~LogsPanel() = default;
 
-void LogsPanel::showEvent(QShowEvent *event)
+void LogsPanel::setActive(bool active)
 {
-    QWidget::showEvent(event);
-    if (m_stale)
+    m_active = active;
+    if (m_active && m_stale)
         refreshNow();
 }
-
 Status LogsPanel::setCapture(const std::string &path)
 {
     m_fetcher.reset();
@@ -221,7 +220,7 @@ void LogsPanel::refreshNow()
         return;
     // A panel nobody sees (a dock tab behind another) reads when it is shown: its reads would
     // only compete with the visible ones for the cores.
-    if (!isVisible()) {
+    if (!m_active) {
         m_stale = true;
         m_waiting = false;
         updateStatus();

@@ -55,15 +55,16 @@ public:
     QString statusText() const;
     // No read is waiting or running.
     bool isSettled() const;
+    // Whether the operator can see the panel (its dock is shown and its tab current). An
+    // inactive panel reads nothing, so it does not compete with the visible ones for the
+    // cores; it reads when it becomes active.
+    void setActive(bool active);
     // Reads again now (not after the usual short delay).
     void refreshNow();
 
 Q_SIGNALS:
     // A read finished (tests and --screenshot wait for it).
     void settled();
-
-protected:
-    void showEvent(QShowEvent *event) override;
 
 private:
     void scheduleRefresh();
@@ -82,7 +83,8 @@ private:
     QLabel *m_status;
     QTableView *m_table;
     QTimer m_refresh;
-    bool m_stale = false; // a read was skipped while hidden
+    bool m_active = true;
+    bool m_stale = false; // a read was skipped while inactive
     std::optional<IncidentFocus> m_focus;
     quint64 m_generation = 0; // the request whose rows the model shows
     LogFetchSummary m_summary; // of the last read that finished

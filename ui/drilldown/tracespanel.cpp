@@ -113,13 +113,12 @@ TracesPanel::TracesPanel(ViewState &view, QWidget *parent)
 
 TracesPanel::~TracesPanel() = default;
 
-void TracesPanel::showEvent(QShowEvent *event)
+void TracesPanel::setActive(bool active)
 {
-    QWidget::showEvent(event);
-    if (m_stale)
+    m_active = active;
+    if (m_active && m_stale)
         refreshNow();
 }
-
 Status TracesPanel::setCapture(const std::string &path)
 {
     m_fetcher.reset();
@@ -210,7 +209,7 @@ void TracesPanel::refreshNow()
         return;
     // A panel nobody sees (a dock tab behind another) reads when it is shown: its reads would
     // only compete with the visible ones for the cores.
-    if (!isVisible()) {
+    if (!m_active) {
         m_stale = true;
         m_listWaiting = false;
         updateStatus();

@@ -51,13 +51,14 @@ public:
     QString detailsText() const;
     QString statusText() const;
     bool isSettled() const;
+    // Whether the operator can see the panel (its dock is shown and its tab current). An
+    // inactive panel reads nothing, so it does not compete with the visible ones for the
+    // cores; it reads when it becomes active.
+    void setActive(bool active);
     void refreshNow();
 
 Q_SIGNALS:
     void settled();
-
-protected:
-    void showEvent(QShowEvent *event) override;
 
 private:
     void scheduleRefresh();
@@ -77,7 +78,8 @@ private:
     TraceWaterfall *m_waterfall;
     QTextBrowser *m_details;
     QTimer m_refresh;
-    bool m_stale = false; // a read was skipped while hidden
+    bool m_active = true;
+    bool m_stale = false; // a read was skipped while inactive
     std::optional<IncidentFocus> m_focus;
     quint64 m_listGeneration = 0;
     quint64 m_traceGeneration = 0;
