@@ -46,6 +46,14 @@ void LogRows::append(const LogRecord &record)
     m_rows.push_back(row);
 }
 
+std::size_t LogRows::bytes() const
+{
+    std::size_t total = m_rows.capacity() * sizeof(Row) + m_arena.capacity();
+    for (const std::string &name : m_names)
+        total += sizeof(std::string) + name.capacity();
+    return total + m_nameIndex.size() * (sizeof(std::string) + 2 * sizeof(void *));
+}
+
 std::string_view LogRows::message(std::size_t row) const
 {
     const Row &r = m_rows[row];
@@ -99,6 +107,14 @@ std::pair<const LogRows *, std::size_t> LogTableModel::locate(int row) const
     const auto it = std::upper_bound(m_batchStart.begin(), m_batchStart.end(), r);
     const auto batch = static_cast<std::size_t>(it - m_batchStart.begin()) - 1;
     return {m_batches[batch].get(), r - m_batchStart[batch]};
+}
+
+std::size_t LogTableModel::bytes() const
+{
+    std::size_t total = 0;
+    for (const auto &batch : m_batches)
+        total += batch->bytes();
+    return total;
 }
 
 TimeUs LogTableModel::timeAt(int row) const

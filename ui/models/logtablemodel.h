@@ -29,6 +29,8 @@ public:
     void append(const LogRecord &record);
     std::size_t size() const { return m_rows.size(); }
     bool empty() const { return m_rows.empty(); }
+    // The memory it holds, in bytes.
+    std::size_t bytes() const;
 
     TimeUs time(std::size_t row) const { return m_rows[row].time; }
     Severity level(std::size_t row) const { return static_cast<Severity>(m_rows[row].level); }
@@ -84,6 +86,8 @@ public:
     // The first row at or after `time` (rowCount() if none); rows are in time order.
     int rowAtOrAfter(TimeUs time) const;
     TimeUs timeAt(int row) const;
+    // The memory the rows hold, in bytes.
+    std::size_t bytes() const;
     void setTimeZone(TimeZoneMode zone);
     void setTheme(const Theme &theme);
 
