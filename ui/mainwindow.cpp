@@ -6,6 +6,7 @@
 #include "connection/secretstore.h"
 #include "deadletterdialog.h"
 #include "drilldown/comparepanel.h"
+#include "drilldown/impactpanel.h"
 #include "drilldown/incidentanalysisfetcher.h"
 #include "drilldown/incidentlist.h"
 #include "drilldown/logspanel.h"
@@ -299,7 +300,7 @@ void MainWindow::createDocks()
     m_seriesDock->setWidget(seriesPanel);
     addDockWidget(Qt::LeftDockWidgetArea, m_seriesDock);
     resizeDocks({m_seriesDock}, {260}, Qt::Horizontal);
-    resizeDocks({m_eventDock}, {220}, Qt::Vertical);
+    resizeDocks({m_eventDock}, {260}, Qt::Vertical);
 
     // Notes: the operator's own words about this capture, saved with its view (File > Save
     // View) and printed in incident reports.
@@ -395,6 +396,19 @@ void MainWindow::createDocks()
         m_eventDock->show();
         m_eventDock->raise();
     });
+    // Impact: what an event type does to a metric.
+    m_impact = new ImpactPanel(*m_view, this);
+    connect(m_impact, &ImpactPanel::settled, this, &MainWindow::checkSettled);
+    connect(m_impact, &ImpactPanel::occurrenceActivated, this, [this](const QString &id) {
+        if (const Event *event = findEvent(id.toStdString()))
+            selectEvent(Event(*event), true);
+    });
+    m_impactDock = new QDockWidget(tr("Impact"), this);
+    m_impactDock->setObjectName(QStringLiteral("ImpactDock"));
+    m_impactDock->setWidget(m_impact);
+    addDockWidget(Qt::BottomDockWidgetArea, m_impactDock);
+    tabifyDockWidget(m_eventDock, m_impactDock);
+
     m_compareDock = new QDockWidget(tr("Compare"), this);
     m_compareDock->setObjectName(QStringLiteral("CompareDock"));
     m_compareDock->setWidget(m_compare);
@@ -500,6 +514,7 @@ void MainWindow::createActions()
     view->addAction(m_logsDock->toggleViewAction());
     view->addAction(m_tracesDock->toggleViewAction());
     view->addAction(m_compareDock->toggleViewAction());
+    view->addAction(m_impactDock->toggleViewAction());
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     m_backAction = shortcutAction(go, tr("&Back"), {QKeySequence(Qt::ALT | Qt::Key_Left)},
@@ -586,6 +601,7 @@ void MainWindow::setTheme(Theme::Kind kind)
     m_logs->setTheme(m_theme);
     m_traces->setTheme(m_theme);
     m_compare->setTheme(m_theme);
+    m_impact->setTheme(m_theme);
     QSettings().setValue(QStringLiteral("view/theme"), Theme::kindName(kind));
 }
 
@@ -607,6 +623,10 @@ Status MainWindow::openCapture(const std::string &path, bool live)
         return traces;
     if (Status compare = m_compare->setCapture(path); !compare)
         return compare;
+    if (Status impact = m_impact->setCapture(path); !impact)
+        return impact;
+    m_impactTypes.clear();
+    m_impactMetrics.clear();
     m_analysis = std::move(*analysis);
     m_incidentList = std::move(*incidentList);
     m_incidents->setList({});
@@ -862,6 +882,25 @@ Status MainWindow::showIncident(const std::string &failureId)
     return {};
 }
 
+void MainWindow::offerImpactChoices(const CaptureSnapshot &snapshot)
+{
+    std::set<QString> types;
+    std::set<QString> metrics;
+    if (snapshot.events) {
+        for (const Event &e : *snapshot.events)
+            types.insert(QString::fromStdString(e.type));
+    }
+    for (const SeriesInfo &info : m_series->series())
+        metrics.insert(QString::fromStdString(info.key.name));
+    QStringList typeList(types.begin(), types.end());
+    QStringList metricList(metrics.begin(), metrics.end());
+    if (typeList == m_impactTypes && metricList == m_impactMetrics)
+        return;
+    m_impactTypes = typeList;
+    m_impactMetrics = metricList;
+    m_impact->setChoices(typeList, metricList);
+}
+
 void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
 {
     if (!snapshot.error.isEmpty()) {
@@ -872,6 +911,8 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
     }
     if (snapshot.series)
         m_series->setSeries(*snapshot.series);
+    if (snapshot.series || snapshot.events)
+        offerImpactChoices(snapshot);
     if (snapshot.events && m_incidentList)
         m_incidentList->refresh(m_live); // new failures (coalesced while one runs)
     if (snapshot.events) {
@@ -1126,7 +1167,8 @@ bool MainWindow::isSettled() const
 {
     return !m_fetcher
         || (m_refreshedOnce && !m_timeline->isFetching() && !(m_analysis && m_analysis->isBusy())
-            && m_logs->isSettled() && m_traces->isSettled() && m_compare->isSettled());
+            && m_logs->isSettled() && m_traces->isSettled() && m_compare->isSettled()
+            && m_impact->isSettled());
 }
 
 void MainWindow::checkSettled()

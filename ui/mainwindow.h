@@ -42,6 +42,7 @@ class IncidentAnalysisFetcher;
 class IncidentListFetcher;
 class IncidentListModel;
 class ComparePanel;
+class ImpactPanel;
 class LogsPanel;
 class TracesPanel;
 class RootCausePanel;
@@ -91,6 +92,7 @@ public:
     LogsPanel &logsPanel() const { return *m_logs; }
     TracesPanel &tracesPanel() const { return *m_traces; }
     ComparePanel &comparePanel() const { return *m_compare; }
+    ImpactPanel &impactPanel() const { return *m_impact; }
     IncidentListModel &incidentModel() const { return *m_incidents; }
     QTableView &incidentTable() const { return *m_incidentTable; }
     // Go > Next / Previous Incident (Alt+Down / Alt+Up): from the selected failure's incident,
@@ -166,6 +168,8 @@ private:
     void chooseReportFile();
     void chooseScreenshotFile();
     void onRefreshed(const CaptureSnapshot &snapshot);
+    // The event types and metric names the Impact panel offers.
+    void offerImpactChoices(const CaptureSnapshot &snapshot);
     void onSelectionChanged();
     void onAnalysed(const IncidentAnalysisResult &result);
     // The event with this source id in the capture's events, if it is there.
@@ -220,6 +224,10 @@ private:
     TracesPanel *m_traces = nullptr;
     QDockWidget *m_compareDock = nullptr;
     ComparePanel *m_compare = nullptr;
+    QDockWidget *m_impactDock = nullptr;
+    ImpactPanel *m_impact = nullptr;
+    QStringList m_impactTypes; // what the Impact panel offers
+    QStringList m_impactMetrics;
     IncidentListModel *m_incidents = nullptr;
     QTableView *m_incidentTable = nullptr;
     RootCausePanel *m_rootCause = nullptr;

@@ -1,9 +1,11 @@
-// Compare in the console, offscreen, on a simulated capture with its ground truth: Shift+drag
-// across a chart around a scheduling contention chooses that range; the Compare dock ranks the
-// slowed batch jobs' series first and groups them under their service; choosing a series charts
-// it. Screenshots in both themes.
+// Compare and Impact in the console, offscreen, on a simulated capture with its ground truth.
+// Compare: Shift+drag across a chart around a scheduling contention chooses that range; the
+// Compare dock ranks the slowed batch jobs' series first and groups them under their service;
+// choosing a series charts it. Impact: the simulated scale-out effect on latency is significant,
+// with the size the simulator gave it; a type with no effect is not. Screenshots in both themes.
 #include "consoletestdata.h"
 #include "drilldown/comparepanel.h"
+#include "drilldown/impactpanel.h"
 #include "mainwindow.h"
 #include "models/comparemodel.h"
 #include "timeline/eventlanechart.h"
@@ -14,8 +16,10 @@
 
 #include "util/timeformat.h"
 
+#include <QDockWidget>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -24,7 +28,7 @@ using namespace eventscope;
 using namespace eventscope::ui;
 using namespace eventscope::testing;
 
-class TestCompareView : public QObject
+class TestAnalysisViews : public QObject
 {
     Q_OBJECT
 
@@ -32,6 +36,7 @@ private:
     QTemporaryDir m_dir;
     std::string m_capture;
     sim::TruthIncident m_contention;
+    sim::GroundTruth m_truth;
 
 private Q_SLOTS:
     void initTestCase()
@@ -43,10 +48,10 @@ private Q_SLOTS:
         sim::SimulatorOptions options;
         options.seed = 21;
         options.start = *parseTimestamp("2026-11-24T00:00:00Z");
-        options.duration = 4 * 3600 * kMicrosPerSecond;
+        options.duration = 12 * 3600 * kMicrosPerSecond;
         options.tracesPerSecond = 0.2;
-        const sim::GroundTruth truth = testing::simulateIntoCapture(options, m_capture);
-        for (const sim::TruthIncident &incident : truth.incidents) {
+        m_truth = testing::simulateIntoCapture(options, m_capture);
+        for (const sim::TruthIncident &incident : m_truth.incidents) {
             if (incident.kind == "scheduling_contention") {
                 m_contention = incident;
                 break;
@@ -135,11 +140,88 @@ private Q_SLOTS:
         compare.setBaseline(analysis::BaselineKind::DayEarlier);
         QVERIFY(QTest::qWaitFor([&] { return compare.isSettled(); }, 20'000));
         QVERIFY2(compare.statusText().contains(QStringLiteral("No series has samples")),
-                 qPrintable(compare.statusText())); // the capture is four hours long
+                 qPrintable(compare.statusText())); // the capture is twelve hours long
         window.viewState().setCompareRange(std::nullopt);
         QCOMPARE(model.serviceCount(), 0);
     }
+
+    void impactIsSignificantForTheSimulatedEffectOnly()
+    {
+        QVERIFY2(m_truth.effects.size() >= 3, "too few simulated effects to measure");
+        QVERIFY(!m_truth.noEffectTypes.empty());
+        const sim::TruthEffect &effect = m_truth.effects.front();
+        QString labels;
+        for (const auto &[name, value] : effect.labels) {
+            if (name == "service")
+                labels = QStringLiteral("service=%1").arg(QString::fromStdString(value));
+        }
+        std::vector<double> simulated;
+        for (const sim::TruthEffect &e : m_truth.effects) {
+            if (e.eventType == effect.eventType && e.metric == effect.metric
+                && e.labels == effect.labels)
+                simulated.push_back(e.relativeChange());
+        }
+        std::sort(simulated.begin(), simulated.end());
+
+        MainWindow window;
+        window.resize(1600, 1000);
+        QVERIFY(window.openCapture(m_capture).ok());
+        window.show();
+        auto *dock = window.findChild<QDockWidget *>(QStringLiteral("ImpactDock"));
+        QVERIFY(dock);
+        dock->raise();
+        QVERIFY(waitSettled(window));
+        ImpactPanel &impact = window.impactPanel();
+        impact.measure(QString::fromStdString(effect.eventType),
+                       QString::fromStdString(effect.metric), labels);
+        QVERIFY(QTest::qWaitFor([&] { return impact.isSettled(); }, 20'000));
+        QVERIFY2(impact.result(), qPrintable(impact.errorText()));
+        QVERIFY2(impact.result()->significant, qPrintable(impact.verdictText()));
+        QVERIFY(impact.verdictText().contains(QStringLiteral("Significant")));
+        const double truth = simulated[simulated.size() / 2];
+        QVERIFY2(std::abs(impact.result()->medianRelativeChange - truth) <= 0.15 * std::abs(truth),
+                 qPrintable(impact.verdictText()));
+        QVERIFY(!impact.chart().graph(0)->data()->isEmpty());
+        auto *occurrences = impact.findChild<QTableWidget *>(QStringLiteral("ImpactOccurrences"));
+        QCOMPARE(occurrences->rowCount(), static_cast<int>(impact.result()->occurrences.size()));
+
+        for (const Theme::Kind kind : {Theme::Kind::Dark, Theme::Kind::Light}) {
+            window.setTheme(kind);
+            QCoreApplication::processEvents();
+            QVERIFY(waitSettled(window));
+            const QImage shot = window.grab().toImage();
+            QVERIFY(hasContent(shot));
+            QVERIFY(shot.save(screenshotFolder()
+                              + QStringLiteral("/impact-%1.png").arg(Theme::kindName(kind))));
+        }
+
+        // Choosing an occurrence goes to its event.
+        occurrences->scrollToTop();
+        const QRect cell = occurrences->visualItemRect(occurrences->item(0, 0));
+        QTest::mouseClick(occurrences->viewport(), Qt::LeftButton, {}, cell.center());
+        QTest::mouseDClick(occurrences->viewport(), Qt::LeftButton, {}, cell.center());
+        QCOMPARE(window.viewState().selectedEvent()->sourceId,
+                 impact.result()->occurrences.front().eventId);
+
+        // A type the simulator gives no effect: not significant, and the panel says why.
+        impact.measure(QString::fromStdString(m_truth.noEffectTypes.front()),
+                       QString::fromStdString(effect.metric));
+        QVERIFY(QTest::qWaitFor([&] { return impact.isSettled(); }, 20'000));
+        QVERIFY2(impact.result(), qPrintable(impact.errorText()));
+        QVERIFY2(!impact.result()->significant, qPrintable(impact.verdictText()));
+        QVERIFY(impact.verdictText().contains(QStringLiteral("Not significant")));
+        QVERIFY(impact.verdictText().contains(QStringLiteral("p = "))
+                || impact.verdictText().contains(QStringLiteral("too few")));
+
+        // Bad input says what to do.
+        impact.measure(QString::fromStdString(effect.eventType), QStringLiteral("no_such_metric"));
+        QVERIFY(QTest::qWaitFor([&] { return impact.isSettled(); }, 20'000));
+        QVERIFY(impact.errorText().contains(QStringLiteral("no_such_metric")));
+        impact.measure(QString::fromStdString(effect.eventType),
+                       QString::fromStdString(effect.metric), QStringLiteral("service"));
+        QVERIFY(impact.errorText().contains(QStringLiteral("name=value")));
+    }
 };
 
-QTEST_MAIN(TestCompareView)
-#include "tst_compareview.moc"
+QTEST_MAIN(TestAnalysisViews)
+#include "tst_analysisviews.moc"
