@@ -442,6 +442,8 @@ void MainWindow::createActions()
     QAction *open = shortcutAction(file, tr("&Open Capture…"), {QKeySequence::Open},
                                    [this] { chooseCapture(); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    shortcutAction(file, tr("Connect to &Kafka…"), {QKeySequence(Qt::CTRL | Qt::Key_K)},
+                   [this] { chooseConnection(); });
     shortcutAction(file, tr("&Save View"), {QKeySequence::Save}, [this] {
         if (Status status = saveViewIntoCapture(); !status)
             showError(tr("Cannot save the view"), QString::fromStdString(status.error()));
@@ -551,7 +553,7 @@ void MainWindow::createActions()
     shortcutAction(go, tr("&Clear Selection"), {QKeySequence(Qt::Key_Escape)},
                    [this] { m_view->clearSelection(); });
     go->addSeparator();
-    shortcutAction(go, tr("Co&mpare Visible Range"), {QKeySequence(Qt::CTRL | Qt::Key_K)},
+    shortcutAction(go, tr("Co&mpare Visible Range"), {QKeySequence(Qt::CTRL | Qt::Key_D)},
                    [this] { m_compare->compareVisibleRange(); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));

@@ -374,6 +374,23 @@ private Q_SLOTS:
         QCOMPARE(view.visibleRange(), view.dataExtent());
     }
 
+    void everyShortcutIsUniqueAndListed()
+    {
+        // Two actions on one key make Qt fire neither ("ambiguous shortcut").
+        MainWindow window;
+        QStringList keys;
+        for (const QString &line :
+             window.shortcutsText().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            for (const QString &key : line.section(QLatin1Char('\t'), 0, 0)
+                                          .split(QStringLiteral(", "), Qt::SkipEmptyParts)) {
+                QVERIFY2(!keys.contains(key), qPrintable(key + QStringLiteral(" twice")));
+                keys << key;
+            }
+        }
+        QVERIFY(window.shortcutsText().contains(QStringLiteral("Connect to Kafka")));
+        QVERIFY(window.shortcutsText().contains(QStringLiteral("Compare Visible Range")));
+    }
+
     void badCaptureIsReportedAndTheViewKept()
     {
         const std::string path = makeCapture();
