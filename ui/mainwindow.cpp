@@ -4,7 +4,7 @@
 #include "capturetasks.h"
 #include "connection/connectiondialog.h"
 #include "connection/secretstore.h"
-#include "deadletterdialog.h"
+#include "deadletterspanel.h"
 #include "drilldown/comparepanel.h"
 #include "drilldown/impactpanel.h"
 #include "drilldown/incidentanalysisfetcher.h"
@@ -56,6 +56,7 @@
 #include <QSvgGenerator>
 #include <QSystemTrayIcon>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -409,6 +410,21 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_impactDock);
     tabifyDockWidget(m_eventDock, m_impactDock);
 
+    // Dead letters: what could not be decoded, read when the dock is asked for.
+    m_deadLetters = new DeadLettersPanel(this);
+    m_deadLettersDock = new QDockWidget(tr("Dead Letters"), this);
+    m_deadLettersDock->setObjectName(QStringLiteral("DeadLettersDock"));
+    m_deadLettersDock->setWidget(m_deadLetters);
+    addDockWidget(Qt::BottomDockWidgetArea, m_deadLettersDock);
+    tabifyDockWidget(m_eventDock, m_deadLettersDock);
+    // Read afresh each time its tab is chosen: a few thousand small rows at most.
+    connect(m_deadLettersDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible) {
+            m_deadLetters->setTimeZone(m_view->timeZone());
+            m_deadLetters->load(m_capturePath);
+        }
+    });
+
     m_compareDock = new QDockWidget(tr("Compare"), this);
     m_compareDock->setObjectName(QStringLiteral("CompareDock"));
     m_compareDock->setWidget(m_compare);
@@ -505,7 +521,7 @@ void MainWindow::createActions()
                                      [this](bool on) { m_timeline->setShowLabels(on); });
     labels->setCheckable(true);
     view->addSeparator();
-    view->addAction(tr("Dead &Letters…"), this, &MainWindow::showDeadLetters);
+    view->addAction(tr("Dead &Letters"), this, &MainWindow::showDeadLetters);
     view->addAction(tr("Alert &Deliveries…"), this, &MainWindow::showAlertDeliveries);
     view->addSeparator();
     view->addAction(m_eventDock->toggleViewAction());
@@ -1142,8 +1158,14 @@ void MainWindow::showDeadLetters()
         statusBar()->showMessage(tr("No capture open"), 3000);
         return;
     }
-    DeadLetterDialog dialog(m_capturePath, m_view->timeZone(), this);
-    dialog.exec();
+    m_deadLetters->setTimeZone(m_view->timeZone());
+    m_deadLetters->load(m_capturePath);
+    const bool wasHidden = m_deadLettersDock->isHidden();
+    m_deadLettersDock->show();
+    m_deadLettersDock->raise();
+    // A hidden dock shown again rejoins its tab group once the layout has run: raise it then.
+    if (wasHidden)
+        QTimer::singleShot(0, m_deadLettersDock, &QDockWidget::raise);
 }
 
 void MainWindow::showAlertDeliveries()

@@ -42,6 +42,7 @@ class IncidentAnalysisFetcher;
 class IncidentListFetcher;
 class IncidentListModel;
 class ComparePanel;
+class DeadLettersPanel;
 class ImpactPanel;
 class LogsPanel;
 class TracesPanel;
@@ -81,7 +82,7 @@ public:
     void setLiveStatus(const QString &text);
     // The same from the ingest's statistics; `error` is the last ingest or write error.
     void setLiveStats(const kafka::IngestStats &stats, const QString &error);
-    // The capture's dead letters in a dialog (from the status bar link or View menu).
+    // The capture's dead letters in their dock, read afresh (the status bar link, View menu).
     void showDeadLetters();
     // The capture's alert deliveries in a dialog (from the status bar link or View menu).
     void showAlertDeliveries();
@@ -92,6 +93,7 @@ public:
     LogsPanel &logsPanel() const { return *m_logs; }
     TracesPanel &tracesPanel() const { return *m_traces; }
     ComparePanel &comparePanel() const { return *m_compare; }
+    DeadLettersPanel &deadLettersPanel() const { return *m_deadLetters; }
     ImpactPanel &impactPanel() const { return *m_impact; }
     IncidentListModel &incidentModel() const { return *m_incidents; }
     QTableView &incidentTable() const { return *m_incidentTable; }
@@ -224,6 +226,8 @@ private:
     TracesPanel *m_traces = nullptr;
     QDockWidget *m_compareDock = nullptr;
     ComparePanel *m_compare = nullptr;
+    QDockWidget *m_deadLettersDock = nullptr;
+    DeadLettersPanel *m_deadLetters = nullptr;
     QDockWidget *m_impactDock = nullptr;
     ImpactPanel *m_impact = nullptr;
     QStringList m_impactTypes; // what the Impact panel offers

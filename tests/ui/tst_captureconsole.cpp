@@ -5,7 +5,7 @@
 #include "alertdeliveriesdialog.h"
 #include "capturetasks.h"
 #include "consoletestdata.h"
-#include "deadletterdialog.h"
+#include "deadletterspanel.h"
 #include "mainwindow.h"
 #include "models/deadlettermodel.h"
 #include "models/eventtablemodel.h"
@@ -566,7 +566,13 @@ private Q_SLOTS:
         QVERIFY(window.importNdjson({input}, capture).ok());
         const TaskEnd end = waitForTask(window);
         QVERIFY2(end.error.isEmpty(), qPrintable(end.error));
-        DeadLetterDialog dialog(capture.toStdString(), TimeZoneMode::Utc);
+        QVERIFY(window.openCapture(capture.toStdString()).ok());
+        QVERIFY(waitSettled(window));
+        window.showDeadLetters(); // the dock, shown and read
+        auto *dock = window.findChild<QDockWidget *>(QStringLiteral("DeadLettersDock"));
+        QVERIFY(dock && !dock->isHidden());
+        DeadLettersPanel &dialog = window.deadLettersPanel();
+        QVERIFY(dialog.summaryText().contains(QStringLiteral("3 dead letters")));
         QCOMPARE(dialog.model().rowCount(), 3);
         QCOMPARE(dialog.shownCount(), 3);
         dialog.setReasonFilter(QStringLiteral("MALFORMED"));
@@ -579,6 +585,19 @@ private Q_SLOTS:
         QCOMPARE(dialog.shownCount(), 0);
         dialog.setReasonFilter({});
         QCOMPARE(dialog.shownCount(), 3);
+        window.resize(1600, 1000);
+        window.show();
+        for (const Theme::Kind kind : {Theme::Kind::Dark, Theme::Kind::Light}) {
+            window.setTheme(kind);
+            QCoreApplication::processEvents();
+            QVERIFY(waitSettled(window));
+            window.showDeadLetters(); // over the docks the restored layout raised
+            QCoreApplication::processEvents();
+            const QImage shot = window.grab().toImage();
+            QVERIFY(hasContent(shot));
+            QVERIFY(shot.save(screenshotFolder()
+                              + QStringLiteral("/dead-letters-%1.png").arg(Theme::kindName(kind))));
+        }
     }
 
     // Ctrl+E prints the notes as they are on screen, as text.

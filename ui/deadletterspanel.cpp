@@ -1,10 +1,9 @@
-#include "deadletterdialog.h"
+#include "deadletterspanel.h"
 
 #include "models/deadlettermodel.h"
 
 #include "store/capturereader.h"
 
-#include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -16,9 +15,8 @@
 
 namespace eventscope::ui {
 
-DeadLetterDialog::DeadLetterDialog(const std::string &capturePath, TimeZoneMode zone,
-                                   QWidget *parent)
-    : QDialog(parent)
+DeadLettersPanel::DeadLettersPanel(QWidget *parent)
+    : QWidget(parent)
     , m_model(new DeadLetterModel(this))
     , m_shown(new QSortFilterProxyModel(this))
     , m_filter(new QLineEdit(this))
@@ -26,27 +24,21 @@ DeadLetterDialog::DeadLetterDialog(const std::string &capturePath, TimeZoneMode 
     , m_payload(new QPlainTextEdit(this))
     , m_summary(new QLabel(this))
 {
-    setWindowTitle(tr("Dead letters"));
-    resize(1100, 600);
     auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_summary);
     m_filter->setObjectName(QStringLiteral("DeadLetterFilter"));
     m_filter->setPlaceholderText(tr("Filter by reason (words of it: malformed, unknown format, "
                                     "too large…)"));
     m_filter->setClearButtonEnabled(true);
     layout->addWidget(m_filter);
-    connect(m_filter, &QLineEdit::textChanged, this, &DeadLetterDialog::setReasonFilter);
+    connect(m_filter, &QLineEdit::textChanged, this, &DeadLettersPanel::setReasonFilter);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
     splitter->addWidget(m_payload);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    layout->addWidget(buttons);
-
-    m_model->setTimeZone(zone);
     m_shown->setSourceModel(m_model);
     m_shown->setFilterKeyColumn(DeadLetterModel::ReasonColumn);
     m_shown->setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -65,7 +57,28 @@ DeadLetterDialog::DeadLetterDialog(const std::string &capturePath, TimeZoneMode 
                         m_model->letterAt(m_shown->mapToSource(current).row()).payload,
                         static_cast<int>(DeadLetter::kMaxPayload) * 4));
             });
+    m_summary->setObjectName(QStringLiteral("DeadLetterSummary"));
+    m_summary->setText(tr("No capture open"));
+}
 
+void DeadLettersPanel::setTimeZone(TimeZoneMode zone)
+{
+    m_model->setTimeZone(zone);
+}
+
+QString DeadLettersPanel::summaryText() const
+{
+    return m_summary->text();
+}
+
+void DeadLettersPanel::load(const std::string &capturePath)
+{
+    m_model->setDeadLetters({});
+    m_payload->clear();
+    if (capturePath.empty()) {
+        m_summary->setText(tr("No capture open"));
+        return;
+    }
     auto reader = CaptureReader::open(capturePath);
     if (!reader) {
         m_summary->setText(
@@ -93,7 +106,7 @@ DeadLetterDialog::DeadLetterDialog(const std::string &capturePath, TimeZoneMode 
         m_table->selectRow(0);
 }
 
-void DeadLetterDialog::setReasonFilter(const QString &text)
+void DeadLettersPanel::setReasonFilter(const QString &text)
 {
     if (m_filter->text() != text)
         m_filter->setText(text); // comes back here through textChanged
@@ -104,7 +117,7 @@ void DeadLetterDialog::setReasonFilter(const QString &text)
         m_payload->clear();
 }
 
-int DeadLetterDialog::shownCount() const
+int DeadLettersPanel::shownCount() const
 {
     return m_shown->rowCount();
 }

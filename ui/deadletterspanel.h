@@ -2,7 +2,7 @@
 
 #include "timedisplay.h"
 
-#include <QDialog>
+#include <QWidget>
 
 #include <string>
 
@@ -16,17 +16,22 @@ namespace eventscope::ui {
 
 class DeadLetterModel;
 
-// The capture's dead letters: where each came from, why it did not decode, and its payload
-// (the selected one in full, as stored), filtered by words of the reason. Reads the capture
-// when opened, on its own reader.
-class DeadLetterDialog : public QDialog
+// The capture's dead letters (the Dead Letters dock): where each came from (topic, partition,
+// offset or file and line), why it did not decode, and its payload (the selected one escaped,
+// as stored), filtered by words of the reason. Reads the first kShown of the capture when told
+// to, on its own short-lived reader: a few thousand small rows.
+class DeadLettersPanel : public QWidget
 {
     Q_OBJECT
 
 public:
     static constexpr std::size_t kShown = 5000;
 
-    DeadLetterDialog(const std::string &capturePath, TimeZoneMode zone, QWidget *parent = nullptr);
+    explicit DeadLettersPanel(QWidget *parent = nullptr);
+    // Reads the capture's dead letters again; an empty path clears the panel.
+    void load(const std::string &capturePath);
+    void setTimeZone(TimeZoneMode zone);
+    QString summaryText() const;
     DeadLetterModel &model() const { return *m_model; }
     // Shows only the letters whose reason contains `text` (case-insensitive); empty: all.
     void setReasonFilter(const QString &text);
