@@ -29,6 +29,8 @@
 #include <cstdio>
 #include <random>
 
+#include <unistd.h>
+
 using namespace eventscope;
 using namespace eventscope::ui;
 
@@ -62,7 +64,7 @@ double residentMegabytes()
     if (!statm.open(QIODevice::ReadOnly))
         return 0;
     const QList<QByteArray> fields = statm.readAll().split(' ');
-    return fields.value(1).toDouble() * 4096 / 1e6;
+    return fields.value(1).toDouble() * static_cast<double>(sysconf(_SC_PAGESIZE)) / 1e6;
 }
 
 std::string hex(std::mt19937_64 &random, int digits)

@@ -11,6 +11,7 @@
 #include <QSet>
 #include <QTest>
 
+#include <functional>
 #include <string>
 
 namespace eventscope::testing {
@@ -70,6 +71,30 @@ inline QString screenshotFolder()
     const QString folder = QDir::currentPath() + QStringLiteral("/screenshots");
     QDir().mkpath(folder);
     return folder;
+}
+
+// The window in both themes, once settled, as screenshots/NAME-dark.png and NAME-light.png;
+// `beforeGrab` runs after each theme change (to raise a dock the layout hid). False when the
+// window did not settle, a picture is blank, or a file cannot be written.
+inline bool saveThemeScreenshots(ui::MainWindow &window, const QString &name,
+                                 const std::function<void()> &beforeGrab = {})
+{
+    for (const ui::Theme::Kind kind : {ui::Theme::Kind::Dark, ui::Theme::Kind::Light}) {
+        window.setTheme(kind);
+        QCoreApplication::processEvents(); // the palette change reaches every widget
+        if (!waitSettled(window))
+            return false;
+        if (beforeGrab) {
+            beforeGrab();
+            QCoreApplication::processEvents();
+        }
+        const QImage shot = window.grab().toImage();
+        if (!hasContent(shot)
+            || !shot.save(screenshotFolder()
+                          + QStringLiteral("/%1-%2.png").arg(name, ui::Theme::kindName(kind))))
+            return false;
+    }
+    return true;
 }
 
 } // namespace eventscope::testing

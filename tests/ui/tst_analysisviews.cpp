@@ -126,15 +126,7 @@ private Q_SLOTS:
         QTest::mouseDClick(compare.seriesView().viewport(), Qt::LeftButton, {}, cell.center());
         QCOMPARE(window.timeline().chartCount(), charts + 1);
 
-        for (const Theme::Kind kind : {Theme::Kind::Dark, Theme::Kind::Light}) {
-            window.setTheme(kind);
-            QCoreApplication::processEvents();
-            QVERIFY(waitSettled(window));
-            const QImage shot = window.grab().toImage();
-            QVERIFY(hasContent(shot));
-            QVERIFY(shot.save(screenshotFolder()
-                              + QStringLiteral("/compare-%1.png").arg(Theme::kindName(kind))));
-        }
+        QVERIFY(saveThemeScreenshots(window, QStringLiteral("compare")));
 
         // Another baseline compares again; clearing the range empties the panel.
         compare.setBaseline(analysis::BaselineKind::DayEarlier);
@@ -185,15 +177,7 @@ private Q_SLOTS:
         auto *occurrences = impact.findChild<QTableWidget *>(QStringLiteral("ImpactOccurrences"));
         QCOMPARE(occurrences->rowCount(), static_cast<int>(impact.result()->occurrences.size()));
 
-        for (const Theme::Kind kind : {Theme::Kind::Dark, Theme::Kind::Light}) {
-            window.setTheme(kind);
-            QCoreApplication::processEvents();
-            QVERIFY(waitSettled(window));
-            const QImage shot = window.grab().toImage();
-            QVERIFY(hasContent(shot));
-            QVERIFY(shot.save(screenshotFolder()
-                              + QStringLiteral("/impact-%1.png").arg(Theme::kindName(kind))));
-        }
+        QVERIFY(saveThemeScreenshots(window, QStringLiteral("impact")));
 
         // Choosing an occurrence goes to its event.
         occurrences->scrollToTop();

@@ -587,17 +587,9 @@ private Q_SLOTS:
         QCOMPARE(dialog.shownCount(), 3);
         window.resize(1600, 1000);
         window.show();
-        for (const Theme::Kind kind : {Theme::Kind::Dark, Theme::Kind::Light}) {
-            window.setTheme(kind);
-            QCoreApplication::processEvents();
-            QVERIFY(waitSettled(window));
-            window.showDeadLetters(); // over the docks the restored layout raised
-            QCoreApplication::processEvents();
-            const QImage shot = window.grab().toImage();
-            QVERIFY(hasContent(shot));
-            QVERIFY(shot.save(screenshotFolder()
-                              + QStringLiteral("/dead-letters-%1.png").arg(Theme::kindName(kind))));
-        }
+        // The dock raised over the ones the restored layout raised.
+        QVERIFY(saveThemeScreenshots(window, QStringLiteral("dead-letters"),
+                                     [&window] { window.showDeadLetters(); }));
     }
 
     // Ctrl+E prints the notes as they are on screen, as text.

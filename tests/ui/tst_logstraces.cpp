@@ -179,15 +179,7 @@ private Q_SLOTS:
         logs.table().setCurrentIndex(model.index(chosen, LogTableModel::MessageColumn));
         QCOMPARE(*window.viewState().cursorTime(), model.timeAt(chosen));
 
-        for (const Theme::Kind kind : {Theme::Kind::Dark, Theme::Kind::Light}) {
-            window.setTheme(kind);
-            QCoreApplication::processEvents();
-            QVERIFY(waitSettled(window));
-            const QImage shot = window.grab().toImage();
-            QVERIFY(hasContent(shot));
-            QVERIFY(shot.save(screenshotFolder()
-                              + QStringLiteral("/logs-%1.png").arg(Theme::kindName(kind))));
-        }
+        QVERIFY(saveThemeScreenshots(window, QStringLiteral("logs")));
     }
 
     void aTraceTreeIsDepthFirstWithItsCriticalPath()
@@ -309,15 +301,7 @@ private Q_SLOTS:
         QCOMPARE(waterfall.selectedRow(), clicked - 1);
         waterfall.selectRow(failing);
 
-        for (const Theme::Kind kind : {Theme::Kind::Dark, Theme::Kind::Light}) {
-            window.setTheme(kind);
-            QCoreApplication::processEvents();
-            QVERIFY(waitSettled(window));
-            const QImage shot = window.grab().toImage();
-            QVERIFY(hasContent(shot));
-            QVERIFY(shot.save(screenshotFolder()
-                              + QStringLiteral("/traces-%1.png").arg(Theme::kindName(kind))));
-        }
+        QVERIFY(saveThemeScreenshots(window, QStringLiteral("traces")));
     }
 };
 

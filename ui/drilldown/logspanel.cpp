@@ -1,5 +1,7 @@
 #include "logspanel.h"
 
+#include "servicechoice.h"
+
 #include "models/logtablemodel.h"
 #include "timeline/viewstate.h"
 
@@ -46,9 +48,7 @@ LogsPanel::LogsPanel(ViewState &view, QWidget *parent)
     m_level->addItem(tr("Info and above"), static_cast<int>(Severity::Info));
     m_level->addItem(tr("Warnings and above"), static_cast<int>(Severity::Warning));
     m_level->addItem(tr("Errors and above"), static_cast<int>(Severity::Error));
-    m_service->addItem(tr("All services"), QString());
-    m_service->setMinimumContentsLength(14);
-    m_service->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    setupServiceChoice(*m_service);
     m_focusOnly->setEnabled(false);
     m_focusOnly->setToolTip(tr("Select a failure: its services, entities and traces"));
     filters->addWidget(m_search, 1);
@@ -151,23 +151,12 @@ void LogsPanel::setTheme(const Theme &theme)
 
 void LogsPanel::setServices(const QStringList &services)
 {
-    const QString current = m_service->currentData().toString();
-    QSignalBlocker blocker(m_service);
-    m_service->clear();
-    m_service->addItem(tr("All services"), QString());
-    for (const QString &service : services)
-        m_service->addItem(service, service);
-    m_service->setCurrentIndex(std::max(0, m_service->findData(current)));
+    offerServices(*m_service, services);
 }
 
 void LogsPanel::setService(const QString &service)
 {
-    int index = m_service->findData(service);
-    if (index < 0 && !service.isEmpty()) {
-        m_service->addItem(service, service);
-        index = m_service->count() - 1;
-    }
-    m_service->setCurrentIndex(std::max(0, index));
+    chooseService(*m_service, service);
 }
 
 void LogsPanel::setIncidentFocus(std::optional<IncidentFocus> focus)

@@ -1,5 +1,7 @@
 #include "tracespanel.h"
 
+#include "servicechoice.h"
+
 #include "models/tracelistmodel.h"
 #include "timeline/viewstate.h"
 #include "tracewaterfall.h"
@@ -54,9 +56,7 @@ TracesPanel::TracesPanel(ViewState &view, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     auto *filters = new QHBoxLayout;
-    m_service->addItem(tr("All services"), QString());
-    m_service->setMinimumContentsLength(14);
-    m_service->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    setupServiceChoice(*m_service);
     m_focusOnly->setEnabled(false);
     m_focusOnly->setToolTip(tr("Select a failure: the traces through its services"));
     m_status->setObjectName(QStringLiteral("TraceStatus"));
@@ -156,23 +156,12 @@ void TracesPanel::setTheme(const Theme &theme)
 
 void TracesPanel::setServices(const QStringList &services)
 {
-    const QString current = m_service->currentData().toString();
-    QSignalBlocker blocker(m_service);
-    m_service->clear();
-    m_service->addItem(tr("All services"), QString());
-    for (const QString &service : services)
-        m_service->addItem(service, service);
-    m_service->setCurrentIndex(std::max(0, m_service->findData(current)));
+    offerServices(*m_service, services);
 }
 
 void TracesPanel::setService(const QString &service)
 {
-    int index = m_service->findData(service);
-    if (index < 0 && !service.isEmpty()) {
-        m_service->addItem(service, service);
-        index = m_service->count() - 1;
-    }
-    m_service->setCurrentIndex(std::max(0, index));
+    chooseService(*m_service, service);
 }
 
 void TracesPanel::setIncidentFocus(std::optional<IncidentFocus> focus)
