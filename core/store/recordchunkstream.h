@@ -42,7 +42,10 @@ public:
         , m_matches(std::move(matches))
         , m_queue(Later{newestFirst})
     {
-        std::string sql = std::string("SELECT id, min_time, max_time, data FROM ") + table
+        // The chunks in order first, their data by id after: ordering rows that carry their
+        // blobs makes SQLite copy every blob of the range into its sorter before the first
+        // record comes out.
+        std::string sql = std::string("SELECT id, min_time, max_time FROM ") + table
             + " WHERE max_time >= ?1 AND min_time < ?2";
         const bool someCategories
             = (categories & EventQuery::kAllCategories) != EventQuery::kAllCategories;
@@ -50,6 +53,7 @@ public:
             sql += " AND (categories & ?3) != 0";
         sql += newestFirst ? " ORDER BY max_time DESC, id DESC" : " ORDER BY min_time, id";
         m_chunks = connection.prepare(sql);
+        m_data = connection.prepare(std::string("SELECT data FROM ") + table + " WHERE id = ?1");
         m_chunks.bind(1, range.begin).bind(2, range.end);
         if (someCategories)
             m_chunks.bind(3, static_cast<std::int64_t>(categories));
@@ -109,10 +113,14 @@ private:
         m_decoded.clear();
         std::string error;
         bool decoded = false;
+        m_data.reset();
+        m_data.bind(1, chunk);
+        if (!m_data.step()) // read in the same transaction as the list: it is there
+            throw sqlite::Error(SQLITE_CORRUPT, "chunk " + std::to_string(chunk) + " vanished");
         if constexpr (std::is_same_v<Record, Event>)
-            decoded = decodeChunk(m_chunks.columnBlob(3), m_decoded, error, m_categories);
+            decoded = decodeChunk(m_data.columnBlob(0), m_decoded, error, m_categories);
         else
-            decoded = decodeChunk(m_chunks.columnBlob(3), m_decoded, error);
+            decoded = decodeChunk(m_data.columnBlob(0), m_decoded, error);
         if (!decoded)
             throw sqlite::Error(SQLITE_CORRUPT, error + " (chunk " + std::to_string(chunk) + ")");
         for (std::size_t i = 0; i < m_decoded.size(); ++i) {
@@ -132,7 +140,8 @@ private:
     bool m_newestFirst;
     std::uint32_t m_categories; // events of other categories are not even decoded
     Matches m_matches;
-    sqlite::Statement m_chunks;
+    sqlite::Statement m_chunks; // ids and bounds, in order
+    sqlite::Statement m_data; // one chunk's data by id
     // The next chunk's bound: min_time reading forward, max_time newest first.
     std::optional<TimeUs> m_nextBound;
     std::priority_queue<Queued, std::vector<Queued>, Later> m_queue;
