@@ -408,6 +408,16 @@ int runGui(int argc, char **argv)
                 return; // the capture did not open: the window said why
             saveLastConnection(profile);
         });
+    // Rules changed in the Alerts dock: a live session alerts with them from now on.
+    QObject::connect(&window, &ui::MainWindow::alertRulesSaved, &window, [&] {
+        if (!demo.live)
+            return;
+        if (Status alerting = startLiveAlerting(*demo.live, window); !alerting)
+            window.showError(QObject::tr("Alert rules not running"),
+                             QString::fromStdString(alerting.error()));
+        else
+            spdlog::info("live: alerting restarted with the saved rules");
+    });
     window.setConnectionProfile(liveProfile ? *liveProfile : lastConnection());
     if (range)
         window.whenSettled([&window, range] { window.viewState().setVisibleRange(*range); });

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "alertdeliveriesdialog.h"
+#include "alerts/alertspanel.h"
 #include "capturetasks.h"
 #include "connection/connectiondialog.h"
 #include "connection/secretstore.h"
@@ -10,7 +11,9 @@
 #include "drilldown/incidentanalysisfetcher.h"
 #include "drilldown/incidentlist.h"
 #include "drilldown/logspanel.h"
+#include "drilldown/outcomespanel.h"
 #include "drilldown/rootcausepanel.h"
+#include "drilldown/servicemappanel.h"
 #include "drilldown/tracespanel.h"
 #include "models/eventtablemodel.h"
 #include "models/overviewseries.h"
@@ -425,6 +428,63 @@ void MainWindow::createDocks()
         }
     });
 
+    // Alerts: the capture's alerts and the operator's rules, with the rule editor.
+    m_alertsPanel = new AlertsPanel(this);
+    m_alertsPanel->setTimeZone(m_view->timeZone());
+    connect(m_view, &ViewState::timeZoneChanged, m_alertsPanel, &AlertsPanel::setTimeZone);
+    connect(m_alertsPanel, &AlertsPanel::settled, this, &MainWindow::checkSettled);
+    connect(m_alertsPanel, &AlertsPanel::rulesSaved, this, &MainWindow::alertRulesSaved);
+    connect(m_alertsPanel, &AlertsPanel::alertActivated, this,
+            [this](const QString &firingId, qint64 fired) {
+                if (const Event *event = findEvent(firingId.toStdString()))
+                    selectEvent(Event(*event), true);
+                else
+                    m_view->centreOn(fired); // evaluated, not stored: its time
+            });
+    m_alertsDock = new QDockWidget(tr("Alerts"), this);
+    m_alertsDock->setObjectName(QStringLiteral("AlertsDock"));
+    m_alertsDock->setWidget(m_alertsPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_alertsDock);
+    tabifyDockWidget(m_eventDock, m_alertsDock);
+
+    // Service map: the call graph at the crosshair, services by anomaly, calls by error rate.
+    m_serviceMap = new ServiceMapPanel(*m_view, this);
+    connect(m_serviceMap, &ServiceMapPanel::settled, this, &MainWindow::checkSettled);
+    connect(m_serviceMap, &ServiceMapPanel::serviceActivated, this, [this](const QString &service) {
+        // A second click on the service filtered to lifts the filter.
+        filterToService(service == m_filteredService ? QString() : service);
+    });
+    m_serviceMapDock = new QDockWidget(tr("Service Map"), this);
+    m_serviceMapDock->setObjectName(QStringLiteral("ServiceMapDock"));
+    m_serviceMapDock->setWidget(m_serviceMap);
+    addDockWidget(Qt::BottomDockWidgetArea, m_serviceMapDock);
+    m_serviceMap->setActive(false); // until its tab is chosen
+    connect(m_serviceMapDock, &QDockWidget::visibilityChanged, m_serviceMap,
+            &ServiceMapPanel::setActive);
+    tabifyDockWidget(m_eventDock, m_serviceMapDock);
+
+    // Outcomes: did scale-outs help, did provisioning trouble hurt jobs, is recovery faster.
+    m_outcomes = new OutcomesPanel(*m_view, this);
+    connect(m_outcomes, &OutcomesPanel::settled, this, &MainWindow::checkSettled);
+    connect(m_outcomes, &OutcomesPanel::impactRequested, this,
+            [this](const QString &type, const QString &metric, const QString &labels) {
+                m_impactDock->show();
+                m_impactDock->raise();
+                m_impact->measure(type, metric, labels);
+            });
+    connect(m_outcomes, &OutcomesPanel::serviceRequested, this, [this](const QString &service) {
+        filterToService(service);
+        m_incidentDock->show();
+        m_incidentDock->raise();
+    });
+    m_outcomesDock = new QDockWidget(tr("Outcomes"), this);
+    m_outcomesDock->setObjectName(QStringLiteral("OutcomesDock"));
+    m_outcomesDock->setWidget(m_outcomes);
+    addDockWidget(Qt::BottomDockWidgetArea, m_outcomesDock);
+    m_outcomes->setActive(false); // until its tab is chosen
+    connect(m_outcomesDock, &QDockWidget::visibilityChanged, m_outcomes, &OutcomesPanel::setActive);
+    tabifyDockWidget(m_eventDock, m_outcomesDock);
+
     m_compareDock = new QDockWidget(tr("Compare"), this);
     m_compareDock->setObjectName(QStringLiteral("CompareDock"));
     m_compareDock->setWidget(m_compare);
@@ -533,6 +593,9 @@ void MainWindow::createActions()
     view->addAction(m_tracesDock->toggleViewAction());
     view->addAction(m_compareDock->toggleViewAction());
     view->addAction(m_impactDock->toggleViewAction());
+    view->addAction(m_alertsDock->toggleViewAction());
+    view->addAction(m_serviceMapDock->toggleViewAction());
+    view->addAction(m_outcomesDock->toggleViewAction());
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     m_backAction = shortcutAction(go, tr("&Back"), {QKeySequence(Qt::ALT | Qt::Key_Left)},
@@ -620,6 +683,7 @@ void MainWindow::setTheme(Theme::Kind kind)
     m_traces->setTheme(m_theme);
     m_compare->setTheme(m_theme);
     m_impact->setTheme(m_theme);
+    m_serviceMap->setTheme(m_theme);
     QSettings().setValue(QStringLiteral("view/theme"), Theme::kindName(kind));
 }
 
@@ -628,11 +692,13 @@ Status MainWindow::openCapture(const std::string &path, bool live)
     auto fetcher = TimelineFetcher::open(path);
     if (!fetcher)
         return Status::failure(fetcher.error());
-    auto analysis = IncidentAnalysisFetcher::open(path);
+    if (!m_analysisPriority)
+        m_analysisPriority = std::make_shared<AnalysisPriority>();
+    auto analysis = IncidentAnalysisFetcher::open(path, m_analysisPriority);
     if (!analysis)
         return Status::failure(analysis.error());
     saveCaptureView();
-    auto incidentList = IncidentListFetcher::open(path);
+    auto incidentList = IncidentListFetcher::open(path, m_analysisPriority);
     if (!incidentList)
         return Status::failure(incidentList.error());
     if (Status logs = m_logs->setCapture(path); !logs)
@@ -643,6 +709,12 @@ Status MainWindow::openCapture(const std::string &path, bool live)
         return compare;
     if (Status impact = m_impact->setCapture(path); !impact)
         return impact;
+    if (Status map = m_serviceMap->setCapture(path); !map)
+        return map;
+    if (Status outcomes = m_outcomes->setCapture(path, {0, 0}); !outcomes)
+        return outcomes;
+    if (Status alerts = m_alertsPanel->setCapture(path); !alerts)
+        showError(tr("Alert rules not read"), QString::fromStdString(alerts.error()));
     m_impactTypes.clear();
     m_impactMetrics.clear();
     m_analysis = std::move(*analysis);
@@ -659,6 +731,7 @@ Status MainWindow::openCapture(const std::string &path, bool live)
                 const QString selectedId = m_view->selectedEvent()
                     ? QString::fromStdString(m_view->selectedEvent()->sourceId)
                     : QString();
+                m_outcomes->setAnalyses(list.analyses, list.complete);
                 {
                     const QSignalBlocker block(m_incidentTable->selectionModel());
                     m_incidents->setList(list);
@@ -710,6 +783,8 @@ void MainWindow::captureCommitted()
         m_analysis->captureGrew();
     m_logs->captureGrew();
     m_traces->captureGrew();
+    m_alertsPanel->captureGrew();
+    m_serviceMap->captureGrew();
 }
 
 void MainWindow::onSelectionChanged()
@@ -722,7 +797,18 @@ void MainWindow::onSelectionChanged()
         return;
     m_analysedFailure = selected->sourceId;
     m_rootCause->showAnalysing(*selected);
-    m_analysis->request(selected->sourceId);
+    // Analysed already by the Incidents list (a finished capture does not change): reused.
+    // Live, the list analysed it once, maybe before its recovery came: analysed afresh.
+    std::optional<analysis::IncidentAnalysis> known;
+    if (!m_live) {
+        for (const analysis::IncidentAnalysis &a : m_incidents->list().analyses) {
+            if (a.failure.sourceId == selected->sourceId) {
+                known = a;
+                break;
+            }
+        }
+    }
+    m_analysis->request(selected->sourceId, std::move(known));
     // The incident it belongs to, marked in the list (without going there again).
     const int row = m_incidents->rowOfFailure(selected->sourceId);
     if (row >= 0 && m_incidentTable->currentIndex().row() != row) {
@@ -795,14 +881,16 @@ void MainWindow::activateCause(const QString &eventId)
 
 void MainWindow::filterToService(const QString &service)
 {
-    const int index = m_filterService->findText(service);
-    if (index < 0) {
-        statusBar()->showMessage(tr("No events of %1 to filter to").arg(service), 5000);
-        return;
-    }
-    m_filterService->setCurrentIndex(index); // applies the filter
+    m_filteredService = service;
+    const int index = service.isEmpty() ? 0 : m_filterService->findText(service);
+    if (index >= 0)
+        m_filterService->setCurrentIndex(index); // applies the filter
+    else
+        statusBar()->showMessage(tr("No events of %1: its logs and traces are shown").arg(service),
+                                 5000);
     m_logs->setService(service);
     m_traces->setService(service);
+    m_serviceMap->setHighlighted(service);
 }
 
 void MainWindow::chartSeries(const QString &canonicalKey)
@@ -917,6 +1005,7 @@ void MainWindow::offerImpactChoices(const CaptureSnapshot &snapshot)
     m_impactTypes = typeList;
     m_impactMetrics = metricList;
     m_impact->setChoices(typeList, metricList);
+    m_alertsPanel->setChoices(typeList, metricList);
 }
 
 void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
@@ -990,6 +1079,7 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
             showChartsFor(m_series->series());
     }
     m_captureInfo = snapshot.info;
+    m_outcomes->setExtent(snapshot.info.span);
     if (snapshot.deliveriesFailed > m_deliveriesFailed && !m_firstRefresh)
         statusBar()->showMessage(tr("An alert delivery failed: View ▸ Alert Deliveries"), 15'000);
     m_deliveriesFailed = snapshot.deliveriesFailed;
@@ -1192,7 +1282,8 @@ bool MainWindow::isSettled() const
     return !m_fetcher
         || (m_refreshedOnce && !m_timeline->isFetching() && !(m_analysis && m_analysis->isBusy())
             && m_logs->isSettled() && m_traces->isSettled() && m_compare->isSettled()
-            && m_impact->isSettled());
+            && m_impact->isSettled() && m_alertsPanel->isSettled() && m_serviceMap->isSettled()
+            && m_outcomes->isSettled());
 }
 
 void MainWindow::checkSettled()
@@ -1366,6 +1457,7 @@ void MainWindow::notifyAlert(const Event &alert)
 {
     const bool firing = alert.type == "alert.firing";
     const QString text = QString::fromStdString(alert.message);
+    m_alertsPanel->captureGrew();
     statusBar()->showMessage((firing ? tr("Alert: %1") : tr("Resolved: %1")).arg(text), 30'000);
     if (!QSystemTrayIcon::isSystemTrayAvailable())
         return;

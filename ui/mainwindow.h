@@ -44,6 +44,10 @@ class IncidentListModel;
 class ComparePanel;
 class DeadLettersPanel;
 class ImpactPanel;
+class AlertsPanel;
+class ServiceMapPanel;
+class AnalysisPriority;
+class OutcomesPanel;
 class LogsPanel;
 class TracesPanel;
 class RootCausePanel;
@@ -95,6 +99,9 @@ public:
     ComparePanel &comparePanel() const { return *m_compare; }
     DeadLettersPanel &deadLettersPanel() const { return *m_deadLetters; }
     ImpactPanel &impactPanel() const { return *m_impact; }
+    AlertsPanel &alertsPanel() const { return *m_alertsPanel; }
+    ServiceMapPanel &serviceMapPanel() const { return *m_serviceMap; }
+    OutcomesPanel &outcomesPanel() const { return *m_outcomes; }
     IncidentListModel &incidentModel() const { return *m_incidents; }
     QTableView &incidentTable() const { return *m_incidentTable; }
     // Go > Next / Previous Incident (Alt+Down / Alt+Up): from the selected failure's incident,
@@ -159,6 +166,9 @@ Q_SIGNALS:
     void reportFinished(const QString &path, const QString &error);
     // A capture task (copy, import, export) ended; `error` is empty when it succeeded.
     void taskFinished(const QString &title, const QString &summary, const QString &error);
+    // The operator's alert rules changed (Alerts dock) and were saved into the settings: a
+    // live session restarts its alerting with them.
+    void alertRulesSaved();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -230,6 +240,15 @@ private:
     DeadLettersPanel *m_deadLetters = nullptr;
     QDockWidget *m_impactDock = nullptr;
     ImpactPanel *m_impact = nullptr;
+    QDockWidget *m_alertsDock = nullptr;
+    AlertsPanel *m_alertsPanel = nullptr;
+    QDockWidget *m_serviceMapDock = nullptr;
+    QString m_filteredService; // by a suspect or service map link; empty: none
+    // The Root Cause panel's analysis before the Incidents list's (shared by their workers).
+    std::shared_ptr<AnalysisPriority> m_analysisPriority;
+    ServiceMapPanel *m_serviceMap = nullptr;
+    QDockWidget *m_outcomesDock = nullptr;
+    OutcomesPanel *m_outcomes = nullptr;
     QStringList m_impactTypes; // what the Impact panel offers
     QStringList m_impactMetrics;
     IncidentListModel *m_incidents = nullptr;

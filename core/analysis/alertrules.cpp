@@ -451,6 +451,51 @@ std::string alertRulesToJson(const std::vector<AlertRule> &rules)
     return out;
 }
 
+namespace {
+std::string durationText(TimeUs duration)
+{
+    const double seconds = static_cast<double>(duration) / kSecond;
+    if (seconds >= 3600 && std::fmod(seconds, 3600) == 0)
+        return number(seconds / 3600) + " h";
+    if (seconds >= 60 && std::fmod(seconds, 60) == 0)
+        return number(seconds / 60) + " min";
+    return number(seconds) + " s";
+}
+} // namespace
+
+std::string describeAlertRule(const AlertRule &rule)
+{
+    std::string text;
+    if (rule.kind == AlertKind::EventRate) {
+        text = std::to_string(rule.count) + " × "
+            + (rule.eventType.empty() ? "category " + std::string(categoryName(*rule.category))
+                                      : rule.eventType)
+            + (rule.groupByEntity ? " per entity" : " per service") + " within "
+            + durationText(rule.within);
+        if (!rule.eventType.empty() && rule.category)
+            text += " (category " + std::string(categoryName(*rule.category)) + ")";
+    } else {
+        text = rule.metric;
+        if (!rule.labels.empty()) {
+            text += '{';
+            for (const auto &[name, value] : rule.labels) {
+                if (text.back() != '{')
+                    text += ',';
+                text += name + '=' + value;
+            }
+            text += '}';
+        }
+        if (rule.kind == AlertKind::Threshold)
+            text += (rule.above ? " > " : " < ") + number(rule.value);
+        else
+            text
+                += " " + number(rule.sigma) + "σ off its last " + durationText(rule.baselineWindow);
+    }
+    if (rule.holdFor > 0)
+        text += " for " + durationText(rule.holdFor);
+    return text;
+}
+
 Result<std::vector<Event>> evaluateAlerts(CaptureReader &reader,
                                           const std::vector<AlertRule> &rules, TimeRange range)
 {

@@ -69,6 +69,11 @@ struct AlertRule
 
 Result<std::vector<AlertRule>> parseAlertRules(std::string_view json);
 std::string alertRulesToJson(const std::vector<AlertRule> &rules);
+// The rule's condition in a line, as an operator reads it:
+//   latency_p99_ms{service=checkout} > 500 for 2 min
+//   3 × category failure per service within 10 min
+//   error_rate 6σ off its last 30 min for 1 min
+std::string describeAlertRule(const AlertRule &rule);
 
 // Evaluates the rules over `range` and returns each firing and resolution that happened in it
 // as an event: type alert.firing / alert.resolved, category alert, a deterministic id (the same

@@ -28,6 +28,17 @@ double quantile(std::vector<double> values, double q)
     return values[lower] * (1 - fraction) + values[upper] * fraction;
 }
 
+bool hasLabels(const SeriesKey &key, const std::vector<std::pair<std::string, std::string>> &labels)
+{
+    for (const auto &[name, value] : labels) {
+        if (key.label(name) != value)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
 // Two-sided permutation test: how often a random split of the pooled log ratios into groups
 // of the same sizes gives means at least as far apart as the occurrences' and the background's.
 // Random relabellings from a fixed seed, so the same capture always gives the same p.
@@ -64,17 +75,6 @@ double permutationPValue(const std::vector<double> &events, const std::vector<do
     return (asExtreme + 1.0) / (kPermutations + 1.0);
 }
 
-bool hasLabels(const SeriesKey &key, const std::vector<std::pair<std::string, std::string>> &labels)
-{
-    for (const auto &[name, value] : labels) {
-        if (key.label(name) != value)
-            return false;
-    }
-    return true;
-}
-
-} // namespace
-
 Result<ImpactResult> measureImpact(CaptureReader &reader, const ImpactQuery &query)
 {
     ImpactResult result;
@@ -90,13 +90,17 @@ Result<ImpactResult> measureImpact(CaptureReader &reader, const ImpactQuery &que
     if (series.empty())
         return Result<ImpactResult>::failure("no series named '" + query.metric
                                              + "' with those labels in the capture");
+    const bool ranged = query.range.end > query.range.begin;
     EventQuery events;
     events.type = query.eventType;
+    if (ranged)
+        events.range = query.range;
     auto occurrences = reader.events(events);
     if (!occurrences)
         return Result<ImpactResult>::failure(occurrences.error());
     if (occurrences->empty())
-        return Result<ImpactResult>::failure("no '" + query.eventType + "' events in the capture");
+        return Result<ImpactResult>::failure("no '" + query.eventType + "' events in the "
+                                             + (ranged ? "range" : "capture"));
 
     const bool byService = std::all_of(series.begin(), series.end(), [](const SeriesInfo &s) {
         return !s.key.label("service").empty();
@@ -133,7 +137,11 @@ Result<ImpactResult> measureImpact(CaptureReader &reader, const ImpactQuery &que
         }
         if (mine.empty())
             continue;
-        auto samples = reader.samples(s.id, {});
+        auto samples
+            = reader.samples(s.id,
+                             ranged ? TimeRange{query.range.begin - query.window,
+                                                query.range.end + query.settle + query.window}
+                                    : TimeRange{});
         if (!samples)
             return Result<ImpactResult>::failure(samples.error());
         for (const Event *event : mine) {

@@ -2,6 +2,7 @@
 
 #include "model/event.h"
 #include "model/series.h"
+#include "model/timerange.h"
 #include "util/result.h"
 
 #include <string>
@@ -21,6 +22,8 @@ struct ImpactQuery
     TimeUs window = 5 * 60 * kMicrosPerSecond; // before and after each occurrence
     TimeUs settle = 10 * kMicrosPerSecond; // skipped right after the event
     TimeUs epochStep = 30 * kMicrosPerSecond; // resolution of the superposed curve
+    // Only occurrences in this range, and background times in it (empty: the whole capture).
+    TimeRange range{0, 0};
 };
 
 struct ImpactOccurrence
@@ -64,6 +67,11 @@ struct ImpactResult
 // metric around every occurrence of an event type. When the matching series carry a service
 // label, an occurrence is compared with its own service's series.
 Result<ImpactResult> measureImpact(CaptureReader &reader, const ImpactQuery &query);
+
+// Two-sided permutation test of the difference between two groups' means (20,000 random
+// relabellings from a fixed seed: the same data always gives the same p). 1 when a group is
+// empty. What measureImpact tests with; also for any two samples of one quantity.
+double permutationPValue(const std::vector<double> &first, const std::vector<double> &second);
 
 std::string impactToJson(const ImpactResult &result);
 std::string impactToText(const ImpactResult &result);

@@ -3,6 +3,7 @@
 // the same alerts (with the same ids) as evaluation at once.
 
 #include "alerting/livealerting.h"
+#include "analysis/alertepisodes.h"
 #include "analysis/alertrules.h"
 #include "simulatedcapture.h"
 #include "store/batchcommitter.h"
@@ -282,6 +283,61 @@ private Q_SLOTS:
         for (const Event &e : *second)
             pieces.insert(e.sourceId);
         QCOMPARE(pieces, whole);
+    }
+
+    // Firings and resolutions pair into episodes by their alert key, in any order; a second
+    // copy of a firing and a resolution without its firing add nothing.
+    void alertEventsPairIntoEpisodes()
+    {
+        const auto alert = [](const std::string &id, TimeUs t, bool firing, const std::string &key,
+                              const std::string &rule = "p99-high") {
+            Event e;
+            e.sourceId = id;
+            e.time = t * kMicrosPerSecond;
+            e.type = firing ? "alert.firing" : "alert.resolved";
+            e.category = EventCategory::Alert;
+            e.severity = firing ? Severity::Error : Severity::Info;
+            e.service = "checkout";
+            e.message = rule + (firing ? " firing: x" : " resolved: x");
+            e.attributes = "{\"rule\":\"" + rule + "\",\"subject\":\"s\",\"value\":"
+                + std::to_string(t) + (key.empty() ? "" : ",\"alert_key\":\"" + key + "\"") + "}";
+            return e;
+        };
+        const std::vector<Event> events{
+            alert("r1", 200, false, "k1"), // resolution listed before its firing
+            alert("f1", 100, true, "k1"),
+            alert("f1-again", 100, true, "k1"),
+            alert("f2", 300, true, "k2"), // still firing
+            alert("r0", 50, false, "k0"), // its firing is before the range
+            alert("f3", 400, true, "", "old-tool"), // no key: by rule and subject
+            alert("r3", 460, false, "", "old-tool"),
+        };
+        const auto episodes = analysis::alertEpisodes(events);
+        QCOMPARE(episodes.size(), std::size_t(3));
+        QCOMPARE(episodes[0].firingId, std::string("f1"));
+        QCOMPARE(episodes[0].resolvedId, std::string("r1"));
+        QCOMPARE(*episodes[0].resolved, 200 * kMicrosPerSecond);
+        QCOMPARE(episodes[0].value, 100.0);
+        QCOMPARE(episodes[0].severity, Severity::Error);
+        QVERIFY(episodes[1].active());
+        QCOMPARE(episodes[1].key, std::string("k2"));
+        QCOMPARE(episodes[2].rule, std::string("old-tool"));
+        QCOMPARE(*episodes[2].resolved, 460 * kMicrosPerSecond);
+    }
+
+    void rulesDescribeThemselves()
+    {
+        auto rules = analysis::parseAlertRules(
+            R"({"rules":[{"name":"a","kind":"threshold","metric":"latency_p99_ms","labels":{"service":"checkout"},"op":">","value":500,"for_seconds":120},
+                         {"name":"b","kind":"event_rate","category":"failure","count":3,"within_seconds":600},
+                         {"name":"c","kind":"anomaly","metric":"error_rate","sigma":6,"for_seconds":60,"baseline_seconds":1800}]})");
+        QVERIFY(rules);
+        QCOMPARE(analysis::describeAlertRule((*rules)[0]),
+                 std::string("latency_p99_ms{service=checkout} > 500 for 2 min"));
+        QCOMPARE(analysis::describeAlertRule((*rules)[1]),
+                 std::string("3 × category failure per service within 10 min"));
+        QCOMPARE(analysis::describeAlertRule((*rules)[2]),
+                 std::string("error_rate 6σ off its last 30 min for 1 min"));
     }
 };
 

@@ -6,6 +6,7 @@
 #include "consoletestdata.h"
 #include "drilldown/comparepanel.h"
 #include "drilldown/impactpanel.h"
+#include "drilldown/outcomespanel.h"
 #include "mainwindow.h"
 #include "models/comparemodel.h"
 #include "timeline/eventlanechart.h"
@@ -23,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QTreeWidget>
 
 using namespace eventscope;
 using namespace eventscope::ui;
@@ -204,6 +206,108 @@ private Q_SLOTS:
         impact.measure(QString::fromStdString(effect.eventType),
                        QString::fromStdString(effect.metric), QStringLiteral("service"));
         QVERIFY(impact.errorText().contains(QStringLiteral("name=value")));
+    }
+
+    void outcomesAnswerTheThreeQuestions()
+    {
+        const sim::TruthEffect &effect = m_truth.effects.front();
+        std::string effectService;
+        for (const auto &[name, value] : effect.labels) {
+            if (name == "service")
+                effectService = value;
+        }
+        MainWindow window;
+        window.resize(1600, 1000);
+        QVERIFY(window.openCapture(m_capture).ok());
+        window.show();
+        auto *dock = window.findChild<QDockWidget *>(QStringLiteral("OutcomesDock"));
+        QVERIFY(dock);
+        OutcomesPanel &outcomes = window.outcomesPanel();
+        QVERIFY(waitSettled(window));
+        QVERIFY(!outcomes.outcomes()); // behind its tab, nothing is measured
+        dock->raise();
+        QVERIFY(
+            QTest::qWaitFor([&] { return outcomes.outcomes() && outcomes.isSettled(); }, 60'000));
+        // The recovery question waits for the incident list's analyses of every failure.
+        QVERIFY(QTest::qWaitFor([&] { return !outcomes.recovery().empty(); }, 120'000));
+
+        // 1. The simulated scale-out effect on latency: measured on its service, significant,
+        //    in the simulated direction.
+        const analysis::OutcomeImpact *scaleOut = nullptr;
+        for (const analysis::OutcomeImpact &o : outcomes.outcomes()->scaling) {
+            QVERIFY(!o.query.labels.empty()); // each on its own service
+            if (o.query.eventType == effect.eventType && o.query.metric == effect.metric
+                && o.service == effectService)
+                scaleOut = &o;
+        }
+        QVERIFY2(scaleOut, (effect.eventType + " on " + effect.metric).c_str());
+        QVERIFY(scaleOut->impact);
+        QVERIFY(scaleOut->impact->significant);
+        QVERIFY((scaleOut->impact->medianRelativeChange < 0) == (effect.relativeChange() < 0));
+        QVERIFY2(outcomes.scalingAnswer().contains(QStringLiteral("fell significantly")),
+                 qPrintable(outcomes.scalingAnswer()));
+        // Types the simulator gives no effect are not significant, and say why.
+        for (const analysis::OutcomeImpact &o : outcomes.outcomes()->scaling) {
+            if (std::find(m_truth.noEffectTypes.begin(), m_truth.noEffectTypes.end(),
+                          o.query.eventType)
+                    != m_truth.noEffectTypes.end()
+                && o.impact) {
+                QVERIFY2(!o.impact->significant, o.query.eventType.c_str());
+                QVERIFY(!analysis::whyNotSignificant(*o.impact).empty());
+            }
+        }
+
+        // 2. Scheduling trouble against the batch jobs: measured for the contended service.
+        bool jobs = false;
+        for (const analysis::OutcomeImpact &o : outcomes.outcomes()->provisioning) {
+            if (o.service == m_contention.service && o.impact)
+                jobs = true;
+        }
+        QVERIFY2(jobs, qPrintable(outcomes.provisioningAnswer()));
+
+        // 3. Recovery: every failure of the capture, per hour of the twelve.
+        const analysis::RecoveryTrend &all = outcomes.recovery().front();
+        QVERIFY(all.service.empty() && all.type.empty());
+        const TimeRange extent = window.viewState().dataExtent();
+        constexpr TimeUs hour = 3600 * kMicrosPerSecond;
+        QVERIFY(all.periods.size() >= 12); // twelve hours, by the hour
+        QVERIFY(all.periods.front().begin <= extent.begin);
+        QVERIFY(all.periods.back().begin < extent.end);
+        for (std::size_t i = 1; i < all.periods.size(); ++i)
+            QCOMPARE(all.periods[i].begin - all.periods[i - 1].begin, hour);
+        int failures = 0;
+        for (std::size_t i = 1; i < outcomes.recovery().size(); ++i)
+            failures += outcomes.recovery()[i].failures;
+        QCOMPARE(failures, all.failures);
+        QVERIFY(all.recovered > 0 && all.recovered <= all.failures);
+        QVERIFY(!outcomes.recoveryAnswer().isEmpty());
+        if (!all.significant)
+            QVERIFY(outcomes.recoveryAnswer().contains(QStringLiteral("not significant")));
+
+        // A figure opens the view that produced it: the Impact view, with the same numbers.
+        QTreeWidget &tree = outcomes.tree();
+        QTreeWidgetItem *section = tree.topLevelItem(0);
+        QTreeWidgetItem *row = nullptr;
+        for (int i = 0; i < section->childCount(); ++i) {
+            if (section->child(i)->text(1) == QString::fromStdString(effect.eventType)
+                && section->child(i)->text(0) == QString::fromStdString(effectService)
+                && section->child(i)->text(2) == QString::fromStdString(effect.metric))
+                row = section->child(i);
+        }
+        QVERIFY(row);
+        QVERIFY(row->text(6).startsWith(QStringLiteral("Significant")));
+        tree.scrollToItem(row);
+        const QRect cell = tree.visualItemRect(row);
+        QTest::mouseClick(tree.viewport(), Qt::LeftButton, {}, cell.center());
+        QTest::mouseDClick(tree.viewport(), Qt::LeftButton, {}, cell.center());
+        ImpactPanel &impact = window.impactPanel();
+        QVERIFY(QTest::qWaitFor([&] { return impact.isSettled() && impact.result(); }, 20'000));
+        QCOMPARE(impact.result()->query.eventType, effect.eventType);
+        QCOMPARE(impact.result()->medianRelativeChange, scaleOut->impact->medianRelativeChange);
+
+        dock->raise();
+        QVERIFY(
+            saveThemeScreenshots(window, QStringLiteral("outcomes"), [dock] { dock->raise(); }));
     }
 };
 

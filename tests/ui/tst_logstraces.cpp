@@ -1,10 +1,14 @@
 // The logs and traces of an incident, offscreen, on a simulated capture with its ground truth:
 // the Logs panel shows the incident's error lines and is linked to the crosshair both ways; the
 // Traces panel lists the incident's failing traces, errors first, and draws the failing span in
-// its waterfall. Screenshots of both panels in both themes.
+// its waterfall. The service map at the incident: the call graph the spans show, the suspect
+// service anomalous, more services off than at a quiet moment; clicking a service filters the
+// logs and traces to it. Screenshots of the panels in both themes.
 #include "consoletestdata.h"
 #include "drilldown/logspanel.h"
 #include "drilldown/rootcausepanel.h"
+#include "drilldown/servicemappanel.h"
+#include "drilldown/servicemapview.h"
 #include "drilldown/tracespanel.h"
 #include "drilldown/tracewaterfall.h"
 #include "mainwindow.h"
@@ -15,6 +19,8 @@
 
 #include "../analysis/simulatedcapture.h"
 
+#include "analysis/callgraph.h"
+#include "analysis/servicemap.h"
 #include "store/capturereader.h"
 #include "util/timeformat.h"
 
@@ -37,6 +43,8 @@ private:
     QTemporaryDir m_dir;
     std::string m_capture;
     sim::TruthIncident m_incident; // one with error logs on its suspect service
+    sim::GroundTruth m_truth;
+    TimeUs m_start = 0;
 
     static bool waitLogs(MainWindow &window)
     {
@@ -63,7 +71,9 @@ private Q_SLOTS:
         options.start = *parseTimestamp("2026-11-24T06:00:00Z");
         options.duration = 180 * 60 * kMicrosPerSecond;
         options.tracesPerSecond = 2;
-        const sim::GroundTruth truth = testing::simulateIntoCapture(options, m_capture);
+        m_start = options.start;
+        m_truth = testing::simulateIntoCapture(options, m_capture);
+        const sim::GroundTruth &truth = m_truth;
         auto reader = CaptureReader::open(m_capture);
         QVERIFY(reader);
         for (const sim::TruthIncident &incident : truth.incidents) {
@@ -302,6 +312,104 @@ private Q_SLOTS:
         waterfall.selectRow(failing);
 
         QVERIFY(saveThemeScreenshots(window, QStringLiteral("traces")));
+    }
+
+    void serviceMapShowsTheCallGraphWithTheSuspectAnomalous()
+    {
+        auto reader = CaptureReader::open(m_capture);
+        QVERIFY(reader);
+        constexpr TimeUs minute = 60 * kMicrosPerSecond;
+        const TimeUs at = m_incident.time + minute;
+        auto map = analysis::buildServiceMap(**reader, at);
+        QVERIFY2(map, map ? "" : map.error().c_str());
+
+        // The calls are those the window's spans show (the simulator declares no topology).
+        SpanQuery query;
+        query.range = map->window;
+        auto spans = (*reader)->spans(query);
+        QVERIFY(spans);
+        analysis::CallGraph graph;
+        graph.addSpans(*spans);
+        QCOMPARE(map->edges.size(), graph.edgeCount());
+        QVERIFY(map->edges.size() >= 3);
+        for (const analysis::ServiceMapEdge &edge : map->edges) {
+            QVERIFY(graph.callees(edge.caller).count(edge.callee));
+            QVERIFY(edge.calls > 0);
+            QVERIFY(edge.errors <= edge.calls);
+        }
+        // Entry points on the left: every caller sits left of what it calls (no cycles here).
+        const auto layerOf = [&](const std::string &service) {
+            for (const auto &node : map->nodes) {
+                if (node.service == service)
+                    return node.layer;
+            }
+            return -1;
+        };
+        for (const analysis::ServiceMapEdge &edge : map->edges)
+            QVERIFY(layerOf(edge.caller) < layerOf(edge.callee));
+
+        // Where the incident started looks anomalous; more is off than at a quiet moment.
+        const auto anomalous = [](const analysis::ServiceMap &m) {
+            std::set<std::string> services;
+            for (const auto &node : m.nodes) {
+                if (node.anomaly.symptom >= analysis::kServiceMapAnomalous)
+                    services.insert(node.service);
+            }
+            return services;
+        };
+        const std::set<std::string> atIncident = anomalous(*map);
+        QVERIFY2(atIncident.count(m_incident.suspectService),
+                 (m_incident.kind + ": " + m_incident.suspectService).c_str());
+        // The quietest moment: the furthest from every simulated incident (after the first
+        // 45 minutes, which the scorer needs as history).
+        std::optional<TimeUs> quiet;
+        TimeUs quietness = 0;
+        for (TimeUs t = m_start + 45 * minute; t < m_start + 180 * minute; t += minute) {
+            TimeUs nearest = 180 * minute;
+            for (const sim::TruthIncident &i : m_truth.incidents)
+                nearest = std::min(nearest, std::abs(i.time - t));
+            if (nearest > quietness) {
+                quietness = nearest;
+                quiet = t;
+            }
+        }
+        QVERIFY2(quietness >= 15 * minute, "no quiet moment in the simulated capture");
+        auto calm = analysis::buildServiceMap(**reader, *quiet);
+        QVERIFY(calm);
+        QVERIFY2(anomalous(*calm).size() < atIncident.size(),
+                 qPrintable(QStringLiteral("%1 anomalous when quiet, %2 at the incident")
+                                .arg(anomalous(*calm).size())
+                                .arg(atIncident.size())));
+
+        // In the console: at the crosshair; a click on a service filters to it, again lifts it.
+        MainWindow window;
+        window.resize(1600, 1000);
+        QVERIFY(window.openCapture(m_capture).ok());
+        window.show();
+        QVERIFY(waitSettled(window));
+        ServiceMapPanel &panel = window.serviceMapPanel();
+        QVERIFY(!panel.map()); // behind its tab, it builds nothing
+        window.viewState().setVisibleRange({at - 30 * minute, at + 10 * minute});
+        window.viewState().setCursorTime(at);
+        raiseDock(window, "ServiceMapDock");
+        QVERIFY(QTest::qWaitFor([&] { return panel.map() && panel.isSettled(); }, 20'000));
+        QCOMPARE(panel.map()->at, at);
+        QCOMPARE(anomalous(*panel.map()), atIncident);
+        QVERIFY2(panel.statusText().contains(QStringLiteral("anomalous")),
+                 qPrintable(panel.statusText()));
+        const QString suspect = QString::fromStdString(m_incident.suspectService);
+        const QRectF box = panel.view().nodeRect(suspect);
+        QVERIFY(!box.isEmpty());
+        QVERIFY(panel.view().describeAt(box.center()).contains(QStringLiteral("anomalous")));
+        QTest::mouseClick(&panel.view(), Qt::LeftButton, {}, box.center().toPoint());
+        QCOMPARE(window.logsPanel().service(), suspect);
+        QCOMPARE(window.tracesPanel().service(), suspect);
+        QTest::mouseClick(&panel.view(), Qt::LeftButton, {}, box.center().toPoint());
+        QVERIFY(window.logsPanel().service().isEmpty());
+        QTest::mouseClick(&panel.view(), Qt::LeftButton, {}, box.center().toPoint());
+
+        QVERIFY(saveThemeScreenshots(window, QStringLiteral("service-map"),
+                                     [&window] { raiseDock(window, "ServiceMapDock"); }));
     }
 };
 

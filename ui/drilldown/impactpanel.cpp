@@ -1,5 +1,6 @@
 #include "impactpanel.h"
 
+#include "counttext.h"
 #include "timedisplay.h"
 #include "timeline/viewstate.h"
 
@@ -278,18 +279,18 @@ QString ImpactPanel::verdictText() const
         return {};
     const analysis::ImpactResult &r = *m_result;
     const int n = static_cast<int>(r.occurrences.size());
-    QString text = tr("<p><b>%1</b> on <b>%2</b>: median change <b>%3</b> (quartiles %4 to %5) "
-                      "over %n occurrence(s)",
-                      nullptr, n)
-                       .arg(QString::fromStdString(r.query.eventType).toHtmlEscaped(),
-                            QString::fromStdString(r.query.metric).toHtmlEscaped(),
-                            percent(r.medianRelativeChange), percent(r.lowerQuartile),
-                            percent(r.upperQuartile));
+    QString text
+        = tr("<p><b>%1</b> on <b>%2</b>: median change <b>%3</b> (quartiles %4 to %5) "
+             "over %6")
+              .arg(QString::fromStdString(r.query.eventType).toHtmlEscaped(),
+                   QString::fromStdString(r.query.metric).toHtmlEscaped(),
+                   percent(r.medianRelativeChange), percent(r.lowerQuartile),
+                   percent(r.upperQuartile), counted(n, tr("occurrence"), tr("occurrences")));
     if (r.skipped > 0)
-        text += tr(" (%n more without data on both sides)", nullptr, r.skipped);
-    text += tr(".</p><p>At %n background time(s) away from them the metric moved %1.</p>", nullptr,
-               r.backgroundWindows)
-                .arg(percent(r.backgroundMedianRelativeChange));
+        text += tr(" (%1 more without data on both sides)").arg(r.skipped);
+    text += tr(".</p><p>At %1 away from them the metric moved %2.</p>")
+                .arg(counted(r.backgroundWindows, tr("background time"), tr("background times")),
+                     percent(r.backgroundMedianRelativeChange));
     if (r.significant)
         text += tr("<p><b>Significant</b>: p = %1 (permutation test against the background).</p>")
                     .arg(pText(r.pValue));

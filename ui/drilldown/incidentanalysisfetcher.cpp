@@ -21,7 +21,8 @@ public:
     { }
 
     IncidentAnalysisResult analyse(quint64 generation, const std::string &failureId,
-                                   bool captureGrew)
+                                   bool captureGrew,
+                                   std::optional<analysis::IncidentAnalysis> known)
     {
         IncidentAnalysisResult result;
         result.generation = generation;
@@ -30,7 +31,9 @@ public:
         timer.start();
         if (captureGrew)
             m_analyzer.forgetCaches();
-        auto analysis = m_analyzer.analyze(failureId);
+        result.reused = known.has_value();
+        auto analysis = known ? Result<analysis::IncidentAnalysis>(std::move(*known))
+                              : m_analyzer.analyze(failureId);
         if (!analysis) {
             result.error = QString::fromStdString(analysis.error());
             return result;
@@ -88,19 +91,21 @@ private:
 };
 
 Result<std::unique_ptr<IncidentAnalysisFetcher>>
-IncidentAnalysisFetcher::open(const std::string &path)
+IncidentAnalysisFetcher::open(const std::string &path, std::shared_ptr<AnalysisPriority> priority)
 {
     auto reader = CaptureReader::open(path);
     if (!reader)
         return Result<std::unique_ptr<IncidentAnalysisFetcher>>::failure(reader.error());
     return std::unique_ptr<IncidentAnalysisFetcher>(
-        new IncidentAnalysisFetcher(std::move(*reader)));
+        new IncidentAnalysisFetcher(std::move(*reader), std::move(priority)));
 }
 
-IncidentAnalysisFetcher::IncidentAnalysisFetcher(std::unique_ptr<CaptureReader> reader)
+IncidentAnalysisFetcher::IncidentAnalysisFetcher(std::unique_ptr<CaptureReader> reader,
+                                                 std::shared_ptr<AnalysisPriority> priority)
     : m_worker(new Worker(std::move(reader)))
     , m_latest(std::make_shared<std::atomic<quint64>>(0))
     , m_grew(std::make_shared<std::atomic<bool>>(false))
+    , m_priority(std::move(priority))
 {
     static const bool registered = [] {
         qRegisterMetaType<IncidentAnalysisResult>();
@@ -120,20 +125,27 @@ IncidentAnalysisFetcher::~IncidentAnalysisFetcher()
     m_thread.wait();
 }
 
-quint64 IncidentAnalysisFetcher::request(const std::string &failureId)
+quint64 IncidentAnalysisFetcher::request(const std::string &failureId,
+                                         std::optional<analysis::IncidentAnalysis> known)
 {
     const quint64 generation = ++m_generation;
     m_latest->store(generation);
     ++m_pending;
     QMetaObject::invokeMethod(
         m_worker,
-        [this, worker = m_worker, latest = m_latest, grew = m_grew, generation, failureId] {
+        [this, worker = m_worker, latest = m_latest, grew = m_grew, priority = m_priority,
+         generation, failureId, known = std::move(known)]() mutable {
             IncidentAnalysisResult result;
             result.generation = generation;
             result.failureId = failureId;
             // Superseded before it started: answered as such, so the window stops waiting.
-            if (latest->load() == generation)
-                result = worker->analyse(generation, failureId, grew->exchange(false));
+            if (latest->load() == generation) {
+                std::optional<AnalysisPriority::Foreground> foreground;
+                if (priority)
+                    foreground.emplace(*priority);
+                result = worker->analyse(generation, failureId, grew->exchange(false),
+                                         std::move(known));
+            }
             QMetaObject::invokeMethod(
                 this,
                 [this, latest, result = std::move(result)] {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "analysispriority.h"
+
 #include "analysis/incidentanalyzer.h"
 #include "util/result.h"
 
@@ -35,6 +37,7 @@ struct IncidentAnalysisResult
     std::vector<Sparkline> sparklines;
     TimeRange sparklineRange{0, 0};
     double milliseconds = 0; // how long the analysis took on the worker
+    bool reused = false; // the Incidents list's analysis: only the sparklines were read
     QString error;
 };
 
@@ -47,11 +50,15 @@ class IncidentAnalysisFetcher : public QObject
     Q_OBJECT
 
 public:
-    static Result<std::unique_ptr<IncidentAnalysisFetcher>> open(const std::string &path);
+    // `priority` (optional): analyses run as foreground work, background waits for them.
+    static Result<std::unique_ptr<IncidentAnalysisFetcher>>
+    open(const std::string &path, std::shared_ptr<AnalysisPriority> priority = {});
     ~IncidentAnalysisFetcher() override;
 
-    // Analyses the failure event with this source id; `analysed` brings the result.
-    quint64 request(const std::string &failureId);
+    // Analyses the failure event with this source id; `analysed` brings the result. `known`:
+    // its analysis, done already (the Incidents list's): only the sparklines are read.
+    quint64 request(const std::string &failureId,
+                    std::optional<analysis::IncidentAnalysis> known = std::nullopt);
     // The capture grew (live): the next analysis reads it afresh.
     void captureGrew() { m_grew->store(true); }
     bool isBusy() const { return m_pending > 0; }
@@ -61,12 +68,14 @@ Q_SIGNALS:
 
 private:
     class Worker;
-    explicit IncidentAnalysisFetcher(std::unique_ptr<CaptureReader> reader);
+    IncidentAnalysisFetcher(std::unique_ptr<CaptureReader> reader,
+                            std::shared_ptr<AnalysisPriority> priority);
 
     QThread m_thread;
     Worker *m_worker; // lives on m_thread, deleted when it finishes
     std::shared_ptr<std::atomic<quint64>> m_latest;
     std::shared_ptr<std::atomic<bool>> m_grew;
+    std::shared_ptr<AnalysisPriority> m_priority;
     quint64 m_generation = 0;
     int m_pending = 0; // requests not answered yet (GUI thread)
 };

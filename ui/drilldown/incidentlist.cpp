@@ -12,9 +12,10 @@ namespace eventscope::ui {
 class IncidentListFetcher::Worker : public QObject
 {
 public:
-    explicit Worker(std::unique_ptr<CaptureReader> reader)
+    Worker(std::unique_ptr<CaptureReader> reader, std::shared_ptr<AnalysisPriority> priority)
         : m_reader(std::move(reader))
         , m_analyzer(*m_reader)
+        , m_priority(std::move(priority))
     { }
 
     // Analyses the failures not analysed yet (in a live capture, those with enough data after
@@ -50,6 +51,10 @@ public:
                 list.complete = false;
                 continue;
             }
+            if (m_priority)
+                m_priority->waitForForeground(stopping); // the panel's question goes first
+            if (stopping.load())
+                return list;
             auto result = m_analyzer.analyze(failure);
             if (!result) {
                 list.error = QString::fromStdString(result.error());
@@ -73,18 +78,22 @@ private:
     std::unique_ptr<CaptureReader> m_reader;
     analysis::IncidentAnalyzer m_analyzer;
     std::map<std::string, analysis::IncidentAnalysis> m_analyses; // by failure id
+    std::shared_ptr<AnalysisPriority> m_priority;
 };
 
-Result<std::unique_ptr<IncidentListFetcher>> IncidentListFetcher::open(const std::string &path)
+Result<std::unique_ptr<IncidentListFetcher>>
+IncidentListFetcher::open(const std::string &path, std::shared_ptr<AnalysisPriority> priority)
 {
     auto reader = CaptureReader::open(path);
     if (!reader)
         return Result<std::unique_ptr<IncidentListFetcher>>::failure(reader.error());
-    return std::unique_ptr<IncidentListFetcher>(new IncidentListFetcher(std::move(*reader)));
+    return std::unique_ptr<IncidentListFetcher>(
+        new IncidentListFetcher(std::move(*reader), std::move(priority)));
 }
 
-IncidentListFetcher::IncidentListFetcher(std::unique_ptr<CaptureReader> reader)
-    : m_worker(new Worker(std::move(reader)))
+IncidentListFetcher::IncidentListFetcher(std::unique_ptr<CaptureReader> reader,
+                                         std::shared_ptr<AnalysisPriority> priority)
+    : m_worker(new Worker(std::move(reader), std::move(priority)))
     , m_stopping(std::make_shared<std::atomic<bool>>(false))
 {
     static const bool registered = [] {

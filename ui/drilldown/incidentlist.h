@@ -1,5 +1,7 @@
 #pragma once
 
+#include "analysispriority.h"
+
 #include "analysis/incidentgroups.h"
 #include "timedisplay.h"
 #include "util/result.h"
@@ -38,7 +40,9 @@ class IncidentListFetcher : public QObject
     Q_OBJECT
 
 public:
-    static Result<std::unique_ptr<IncidentListFetcher>> open(const std::string &path);
+    // `priority` (optional): the list's analyses are background work, waiting for foreground.
+    static Result<std::unique_ptr<IncidentListFetcher>>
+    open(const std::string &path, std::shared_ptr<AnalysisPriority> priority = {});
     ~IncidentListFetcher() override;
 
     // Reads new failures and regroups; coalesced while one runs. `live`: the newest failures
@@ -52,7 +56,8 @@ Q_SIGNALS:
 
 private:
     class Worker;
-    explicit IncidentListFetcher(std::unique_ptr<CaptureReader> reader);
+    IncidentListFetcher(std::unique_ptr<CaptureReader> reader,
+                        std::shared_ptr<AnalysisPriority> priority);
     void start(bool live);
 
     QThread m_thread;

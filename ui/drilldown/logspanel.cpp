@@ -154,6 +154,11 @@ void LogsPanel::setServices(const QStringList &services)
     offerServices(*m_service, services);
 }
 
+QString LogsPanel::service() const
+{
+    return m_service->currentData().toString();
+}
+
 void LogsPanel::setService(const QString &service)
 {
     chooseService(*m_service, service);

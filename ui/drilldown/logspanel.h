@@ -44,6 +44,8 @@ public:
     void setServices(const QStringList &services);
     // Only this service's records (a suspect was chosen); empty: any.
     void setService(const QString &service);
+    // The service the panel is filtered to; empty for all.
+    QString service() const;
     // The selected incident's focus, applied while "this incident only" is on (it is turned on
     // by a new focus); nullopt when no incident is selected.
     void setIncidentFocus(std::optional<IncidentFocus> focus);

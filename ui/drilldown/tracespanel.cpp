@@ -159,6 +159,11 @@ void TracesPanel::setServices(const QStringList &services)
     offerServices(*m_service, services);
 }
 
+QString TracesPanel::service() const
+{
+    return m_service->currentData().toString();
+}
+
 void TracesPanel::setService(const QString &service)
 {
     chooseService(*m_service, service);

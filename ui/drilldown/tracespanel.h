@@ -40,6 +40,8 @@ public:
     void setTheme(const Theme &theme);
     void setServices(const QStringList &services);
     void setService(const QString &service);
+    // The service the panel is filtered to; empty for all.
+    QString service() const;
     void setIncidentFocus(std::optional<IncidentFocus> focus);
     void setErrorsOnly(bool on);
     // Opens a trace of the list (as choosing its row does).
