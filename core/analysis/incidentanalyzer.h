@@ -112,6 +112,9 @@ public:
     Result<IncidentAnalysis> analyze(const std::string &failureSourceId);
     // Every failure event in the capture, oldest first.
     Result<std::vector<IncidentAnalysis>> analyzeAll();
+    // Reads what every analysis needs first (the series list, the topology), so that the
+    // first analysis does not wait for it: a console calls it when a capture opens.
+    Status prepare() { return loadSeriesList(); }
     // Forget the cached series list and event and span windows (the capture grew).
     void forgetCaches()
     {

@@ -185,6 +185,8 @@ int main(int argc, char **argv)
                 "(target <= 300 ms)\n",
                 percentile(panel, 0.5), percentile(panel, 0.9),
                 panel.empty() ? 0.0 : *std::max_element(panel.begin(), panel.end()));
+    if (!panel.empty())
+        std::printf("  the first selection: %.0f ms\n", panel.front());
     std::printf("  %d answered from the Incidents list's analyses; the %zu analysed on selection: "
                 "median %.0f ms, p90 %.0f ms, max %.0f ms\n",
                 reused, panelAnalysed.size(), percentile(panelAnalysed, 0.5),

@@ -85,6 +85,12 @@ public:
         return result;
     }
 
+    void prepare()
+    {
+        // A failure here shows again, with its message, when a failure is analysed.
+        static_cast<void>(m_analyzer.prepare());
+    }
+
 private:
     std::unique_ptr<CaptureReader> m_reader;
     analysis::IncidentAnalyzer m_analyzer;
@@ -116,6 +122,9 @@ IncidentAnalysisFetcher::IncidentAnalysisFetcher(std::unique_ptr<CaptureReader> 
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     m_thread.start();
+    // Before the first selection: the series list and topology every analysis starts from.
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker] { worker->prepare(); }, Qt::QueuedConnection);
 }
 
 IncidentAnalysisFetcher::~IncidentAnalysisFetcher()

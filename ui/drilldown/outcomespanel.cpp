@@ -77,16 +77,22 @@ OutcomesPanel::OutcomesPanel(ViewState &view, QWidget *parent)
     , m_latest(std::make_shared<std::atomic<quint64>>(0))
     , m_cancel(std::make_shared<std::atomic<bool>>(false))
     , m_scopeBox(new QComboBox(this))
+    , m_periodBox(new QComboBox(this))
     , m_status(new QLabel(this))
     , m_tree(new QTreeWidget(this))
 {
     m_scopeBox->setObjectName(QStringLiteral("OutcomesScope"));
     m_scopeBox->addItems({tr("Whole capture"), tr("Visible range")});
+    m_periodBox->setObjectName(QStringLiteral("OutcomesPeriod"));
+    m_periodBox->addItems({tr("Recovery by: auto"), tr("by hour"), tr("by day"), tr("by week")});
+    m_periodBox->setToolTip(tr("The periods of the recovery trend (auto: the largest that gives "
+                               "four in the range)"));
     auto *measure = new QPushButton(tr("&Measure Again"), this);
     m_status->setObjectName(QStringLiteral("OutcomesStatus"));
     m_status->setWordWrap(true);
     auto *top = new QHBoxLayout;
     top->addWidget(m_scopeBox);
+    top->addWidget(m_periodBox);
     top->addWidget(measure);
     top->addWidget(m_status, 1);
     m_tree->setObjectName(QStringLiteral("OutcomesTree"));
@@ -110,6 +116,10 @@ OutcomesPanel::OutcomesPanel(ViewState &view, QWidget *parent)
 
     connect(m_scopeBox, &QComboBox::currentIndexChanged, this,
             [this](int index) { setScope(index == 1 ? Scope::VisibleRange : Scope::Capture); });
+    connect(m_periodBox, &QComboBox::currentIndexChanged, this, [this] {
+        updateRecovery();
+        rebuildTree();
+    });
     connect(measure, &QPushButton::clicked, this, [this] {
         m_stale = true;
         start();
@@ -191,10 +201,7 @@ void OutcomesPanel::setAnalyses(std::vector<analysis::IncidentAnalysis> analyses
 {
     m_analyses = std::move(analyses);
     m_analysesComplete = complete;
-    const TimeRange range = m_measuredRange.value_or(scopeRange());
-    m_recovery = range.end > range.begin
-        ? analysis::recoveryTrends(m_analyses, range, analysis::periodFor(range))
-        : std::vector<analysis::RecoveryTrend>{};
+    updateRecovery();
     rebuildTree();
 }
 
@@ -218,6 +225,24 @@ void OutcomesPanel::setScope(Scope scope)
     start();
 }
 
+analysis::TrendPeriod OutcomesPanel::periodFor(TimeRange range) const
+{
+    switch (m_periodBox->currentIndex()) {
+    case 1: return analysis::TrendPeriod::Hour;
+    case 2: return analysis::TrendPeriod::Day;
+    case 3: return analysis::TrendPeriod::Week;
+    default: return analysis::periodFor(range);
+    }
+}
+
+void OutcomesPanel::updateRecovery()
+{
+    const TimeRange range = m_measuredRange.value_or(scopeRange());
+    m_recovery = range.end > range.begin
+        ? analysis::recoveryTrends(m_analyses, range, periodFor(range))
+        : std::vector<analysis::RecoveryTrend>{};
+}
+
 TimeRange OutcomesPanel::scopeRange() const
 {
     return m_scope == Scope::VisibleRange ? m_view.visibleRange() : m_extent;
@@ -237,7 +262,7 @@ void OutcomesPanel::start()
     m_latest->store(generation);
     m_running = true;
     m_measuredRange = range;
-    m_recovery = analysis::recoveryTrends(m_analyses, range, analysis::periodFor(range));
+    updateRecovery();
     m_statusText = tr("Measuring…");
     m_status->setText(m_statusText);
     m_worker->post([this, latest = m_latest, cancel = m_cancel, generation,
@@ -396,11 +421,10 @@ void OutcomesPanel::rebuildTree()
         m_statusText = tr("Measuring…");
     else if (m_measuredRange)
         m_statusText
-            = tr("%1 to %2, by %3. Double-click a row to open what produced it.")
+            = tr("%1 to %2; recovery by %3. Double-click a row to open what produced it.")
                   .arg(formatTime(m_measuredRange->begin, m_view.timeZone()),
                        formatTime(m_measuredRange->end, m_view.timeZone()),
-                       QString::fromUtf8(
-                           analysis::periodName(analysis::periodFor(*m_measuredRange)).data()));
+                       QString::fromUtf8(analysis::periodName(periodFor(*m_measuredRange)).data()));
     else
         m_statusText = tr("Shown, it measures the capture.");
     m_status->setText(m_statusText);

@@ -61,6 +61,9 @@ Q_SIGNALS:
 
 private:
     TimeRange scopeRange() const;
+    // The recovery trend's period: chosen, or the largest that gives four in `range`.
+    analysis::TrendPeriod periodFor(TimeRange range) const;
+    void updateRecovery();
     void start();
     void showOutcomes(quint64 generation, std::optional<analysis::Outcomes> outcomes,
                       const QString &error);
@@ -80,6 +83,7 @@ private:
     std::optional<TimeRange> m_measuredRange;
     Scope m_scope = Scope::Capture;
     QComboBox *m_scopeBox;
+    QComboBox *m_periodBox;
     QLabel *m_status;
     QTreeWidget *m_tree;
     std::optional<analysis::Outcomes> m_outcomes;
