@@ -732,6 +732,14 @@ Status MainWindow::openCapture(const std::string &path, bool live)
                     ? QString::fromStdString(m_view->selectedEvent()->sourceId)
                     : QString();
                 m_outcomes->setAnalyses(list.analyses, list.complete);
+                // Incidents are shaded to the recoveries the analysis found, also those no
+                // recovery event announced.
+                if (m_fetcher && !list.analyses.empty()) {
+                    auto recoveries = std::make_shared<KnownRecoveries>();
+                    for (const analysis::IncidentAnalysis &a : list.analyses)
+                        recoveries->emplace(a.failure.sourceId, a.recoveryTime);
+                    m_fetcher->setKnownRecoveries(std::move(recoveries));
+                }
                 {
                     const QSignalBlocker block(m_incidentTable->selectionModel());
                     m_incidents->setList(list);

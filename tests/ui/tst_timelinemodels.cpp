@@ -236,6 +236,37 @@ private Q_SLOTS:
         QCOMPARE(columns.eventsInRange, std::size_t(1));
     }
 
+    // The incident analysis' recoveries override the pairing for the failures they name: each
+    // is its own span to its recovery (also one no recovery event announced), and one that did
+    // not recover is shaded for the analysis' horizon, not to the end of the data.
+    void knownRecoveriesShadeIncidentsToTheirRecovery()
+    {
+        std::vector<Event> list = {
+            makeEvent(kBase, "failure.crash", "batch", Severity::Error),
+            makeEvent(kBase + 10 * kMinute, "failure.crash", "batch", Severity::Error),
+            makeEvent(kBase + 20 * kMinute, "failure.crash", "search", Severity::Error),
+            makeEvent(kBase + 25 * kMinute, "recovery.healthy", "search"),
+        };
+        KnownRecoveries known;
+        known[list[0].sourceId] = kBase + 4 * kMinute; // a metric back to baseline
+        known[list[1].sourceId] = 0; // did not recover within the horizon
+        const TimeUs dataEnd = kBase + 600 * kMinute;
+        const auto spans = pairEventSpans(list, dataEnd, &known, 120 * kMinute);
+        QCOMPARE(spans.size(), std::size_t(3));
+        QCOMPARE(spans[0].end, kBase + 4 * kMinute);
+        QVERIFY(!spans[0].open);
+        QCOMPARE(spans[1].begin, kBase + 10 * kMinute);
+        QCOMPARE(spans[1].end, kBase + 130 * kMinute);
+        QVERIFY(!spans[1].open); // long past: not "still open"
+        // Not analysed: paired by events as before.
+        QCOMPARE(spans[2].service, std::string("search"));
+        QCOMPARE(spans[2].end, kBase + 25 * kMinute);
+        // Near the end of the data, one that has not recovered is still open.
+        const auto recent = pairEventSpans(list, kBase + 30 * kMinute, &known, 120 * kMinute);
+        QCOMPARE(recent[1].end, kBase + 30 * kMinute);
+        QVERIFY(recent[1].open);
+    }
+
     void spansPairFailuresAlertsAndOperations()
     {
         std::vector<Event> list = {

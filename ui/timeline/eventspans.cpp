@@ -54,7 +54,8 @@ std::string alertKey(const Event &event)
 
 } // namespace
 
-std::vector<EventSpan> pairEventSpans(const std::vector<Event> &events, TimeUs dataEnd)
+std::vector<EventSpan> pairEventSpans(const std::vector<Event> &events, TimeUs dataEnd,
+                                      const KnownRecoveries *knownRecoveries, TimeUs horizon)
 {
     std::vector<EventSpan> spans;
     std::map<std::string, Open> incidents; // by service
@@ -70,6 +71,15 @@ std::vector<EventSpan> pairEventSpans(const std::vector<Event> &events, TimeUs d
     for (std::size_t i = 0; i < events.size(); ++i) {
         const Event &e = events[i];
         if (e.category == EventCategory::Failure) {
+            const auto known = knownRecoveries ? knownRecoveries->find(e.sourceId)
+                                               : KnownRecoveries::const_iterator();
+            if (knownRecoveries && known != knownRecoveries->end()) {
+                const bool recovered = known->second > e.time;
+                const TimeUs end = recovered ? known->second : std::min(dataEnd, e.time + horizon);
+                spans.push_back({EventSpan::Kind::Incident, e.time, std::max(end, e.time),
+                                 !recovered && dataEnd - e.time < horizon, i, e.service});
+                continue;
+            }
             incidents.try_emplace(e.service, Open{i, EventSpan::Kind::Incident});
         } else if (e.category == EventCategory::Recovery) {
             auto found = incidents.find(e.service);

@@ -3,6 +3,8 @@
 #include "model/event.h"
 
 #include <cstdint>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace eventscope::ui {
@@ -31,7 +33,16 @@ struct EventSpan
 // - "X.started" / "X.start" / "X.begin" with the next "X.completed" / "X.finished" /
 //   "X.succeeded" / "X.failed" / "X.end" of the same service and entity.
 // A span still open at `dataEnd` ends there, marked open. Spans come sorted by begin.
-std::vector<EventSpan> pairEventSpans(const std::vector<Event> &events, TimeUs dataEnd);
+//
+// `knownRecoveries` (failure source id → when it recovered, 0 when it did not within the
+// analysis' horizon) overrides the pairing for the failures it names: the incident analysis
+// tells recoveries no recovery event announces (a metric back to its baseline). Such a failure
+// is its own span, to its recovery; one that did not recover is shaded for `horizon` at most
+// (the analysis looks no further), not to the end of the data.
+using KnownRecoveries = std::unordered_map<std::string, TimeUs>;
+std::vector<EventSpan> pairEventSpans(const std::vector<Event> &events, TimeUs dataEnd,
+                                      const KnownRecoveries *knownRecoveries = nullptr,
+                                      TimeUs horizon = 2 * 3600 * kMicrosPerSecond);
 
 // The union of the spans of each kind: overlapping or touching spans of one kind become one
 // (open when any of them is), so shading never stacks and its cost does not grow with the

@@ -75,7 +75,8 @@ public:
             snapshot.error = QString::fromStdString(read.error());
             return snapshot;
         }
-        if (!added.empty() || !m_sentEvents) {
+        if (!added.empty() || !m_sentEvents || m_spansStale) {
+            m_spansStale = false;
             // A new list each time: the GUI and jobs keep reading the old one meanwhile.
             const auto byTime = [](const Event &a, const Event &b) { return a.time < b.time; };
             std::stable_sort(added.begin(), added.end(), byTime);
@@ -88,14 +89,22 @@ public:
             snapshot.events = m_events;
             const TimeUs dataEnd = snapshot.info.span.isEmpty() ? 0 : snapshot.info.span.end;
             snapshot.spans = std::make_shared<const std::vector<EventSpan>>(
-                mergeOverlappingSpans(pairEventSpans(*m_events, dataEnd)));
+                mergeOverlappingSpans(pairEventSpans(*m_events, dataEnd, m_recoveries.get())));
             m_sentEvents = true;
         }
         return snapshot;
     }
 
+    void setKnownRecoveries(std::shared_ptr<const KnownRecoveries> recoveries)
+    {
+        m_recoveries = std::move(recoveries);
+        m_spansStale = true;
+    }
+
 private:
     std::unique_ptr<CaptureReader> m_reader;
+    std::shared_ptr<const KnownRecoveries> m_recoveries;
+    bool m_spansStale = false;
     EventList m_events;
     EventCursor m_cursor;
     std::int64_t m_seriesCount = -1;
@@ -186,6 +195,18 @@ void TimelineFetcher::requestRefresh()
             Q_EMIT refreshed(snapshot);
         },
         Qt::QueuedConnection);
+}
+
+void TimelineFetcher::setKnownRecoveries(std::shared_ptr<const KnownRecoveries> recoveries)
+{
+    // Before the refresh it asks for, on the same worker: the refresh pairs with them.
+    QMetaObject::invokeMethod(
+        m_eventWorker,
+        [worker = m_eventWorker, recoveries = std::move(recoveries)]() mutable {
+            worker->setKnownRecoveries(std::move(recoveries));
+        },
+        Qt::QueuedConnection);
+    requestRefresh();
 }
 
 quint64 TimelineFetcher::requestEventColumns(EventList events,

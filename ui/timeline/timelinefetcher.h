@@ -83,6 +83,9 @@ public:
     quint64 requestLod(TimeRange range, int columns, std::vector<std::int64_t> seriesIds);
     // Info, series and events committed since the last refresh (all of them the first time).
     void requestRefresh();
+    // When the capture's failures recovered, as the incident analysis found: the spans are
+    // paired again with them (pairEventSpans) and sent with the events by a refresh.
+    void setKnownRecoveries(std::shared_ptr<const KnownRecoveries> recoveries);
     quint64 requestEventColumns(EventList events,
                                 std::shared_ptr<const std::vector<EventSpan>> spans,
                                 TimeRange range, int columns, LaneMode mode, EventFilter filter);
