@@ -13,6 +13,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <optional>
+
 namespace eventscope::ui {
 
 DeadLettersPanel::DeadLettersPanel(QWidget *parent)
@@ -73,6 +75,10 @@ QString DeadLettersPanel::summaryText() const
 
 void DeadLettersPanel::load(const std::string &capturePath)
 {
+    // Read again (new ones arrived live): the letter being read stays chosen.
+    std::optional<DeadLetter> chosen;
+    if (const QModelIndex current = m_table->currentIndex(); current.isValid())
+        chosen = m_model->letterAt(m_shown->mapToSource(current).row());
     m_model->setDeadLetters({});
     m_payload->clear();
     if (capturePath.empty()) {
@@ -102,8 +108,17 @@ void DeadLettersPanel::load(const std::string &capturePath)
                    : tr("%1 dead letters.").arg(total)));
     m_model->setDeadLetters(std::move(*letters));
     m_table->resizeColumnsToContents();
-    if (m_model->rowCount() > 0)
-        m_table->selectRow(0);
+    int row = 0;
+    if (chosen) {
+        for (int i = 0; i < m_model->rowCount(); ++i) {
+            if (m_model->letterAt(i) == *chosen) {
+                row = std::max(0, m_shown->mapFromSource(m_model->index(i, 0)).row());
+                break;
+            }
+        }
+    }
+    if (m_shown->rowCount() > 0)
+        m_table->selectRow(row);
 }
 
 void DeadLettersPanel::setReasonFilter(const QString &text)

@@ -422,6 +422,7 @@ void MainWindow::createDocks()
     tabifyDockWidget(m_eventDock, m_deadLettersDock);
     // Read afresh each time its tab is chosen: a few thousand small rows at most.
     connect(m_deadLettersDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        m_deadLettersShown = visible;
         if (visible) {
             m_deadLetters->setTimeZone(m_view->timeZone());
             m_deadLetters->load(m_capturePath);
@@ -1086,6 +1087,9 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
         if (m_timeline->chartCount() == 0)
             showChartsFor(m_series->series());
     }
+    // New dead letters (live): the dock, when shown, reads them again (a few thousand rows).
+    if (snapshot.info.deadLetters != m_captureInfo.deadLetters && m_deadLettersShown)
+        m_deadLetters->load(m_capturePath);
     m_captureInfo = snapshot.info;
     m_outcomes->setExtent(snapshot.info.span);
     if (snapshot.deliveriesFailed > m_deliveriesFailed && !m_firstRefresh)

@@ -590,6 +590,27 @@ private Q_SLOTS:
         // The dock raised over the ones the restored layout raised.
         QVERIFY(saveThemeScreenshots(window, QStringLiteral("dead-letters"),
                                      [&window] { window.showDeadLetters(); }));
+
+        // More arrive while the dock is shown: it reads them, the letter being read stays.
+        auto *table = dialog.findChild<QTableView *>();
+        QVERIFY(table);
+        table->selectRow(1);
+        const QString chosen = table->currentIndex().siblingAtColumn(0).data().toString()
+            + table->currentIndex().siblingAtColumn(1).data().toString();
+        const QString more = m_dir.filePath(QStringLiteral("more-letters.ndjson"));
+        {
+            QFile file(more);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("{\"still\": broken\n");
+        }
+        QVERIFY(window.importNdjson({more}, capture).ok());
+        const TaskEnd again = waitForTask(window);
+        QVERIFY2(again.error.isEmpty(), qPrintable(again.error));
+        QVERIFY(QTest::qWaitFor([&] { return dialog.model().rowCount() == 4; }, 10'000));
+        QVERIFY(dialog.summaryText().contains(QStringLiteral("4 dead letters")));
+        QCOMPARE(table->currentIndex().siblingAtColumn(0).data().toString()
+                     + table->currentIndex().siblingAtColumn(1).data().toString(),
+                 chosen);
     }
 
     // Ctrl+E prints the notes as they are on screen, as text.
