@@ -95,8 +95,8 @@ private Q_SLOTS:
     {
         AlertsPanel panel;
         QVERIFY(panel.setCapture(m_capture).ok());
-        panel.setChoices({QStringLiteral("cpu_utilization"), QStringLiteral("latency_p99_ms")},
-                         {QStringLiteral("failure.crash"), QStringLiteral("scaling.scale_out")});
+        panel.setChoices({QStringLiteral("failure.crash"), QStringLiteral("scaling.scale_out")},
+                         {QStringLiteral("cpu_utilization"), QStringLiteral("latency_p99_ms")});
         QVERIFY(QTest::qWaitFor([&] { return panel.isSettled(); }, 10'000));
         QVERIFY(panel.rules().empty());
         auto editor = panel.makeEditor(-1);
@@ -284,6 +284,10 @@ private Q_SLOTS:
             QVERIFY(QTest::qWaitForWindowExposed(editor.get()));
             QVERIFY(QTest::qWaitFor([&] { return editor->isPreviewSettled(); }, 10'000));
             QCOMPARE(static_cast<int>(editor->previewEpisodes().size()), kSpikes);
+            // The window offers the capture's metrics and event types.
+            QVERIFY2(editor->warning().isEmpty(), qPrintable(editor->warning()));
+            QVERIFY(editor->metricBox().findText(QStringLiteral("latency_p99_ms")) >= 0);
+            QCOMPARE(editor->metricBox().findText(QStringLiteral("failure.crash")), -1);
             const QImage shot = editor->grab().toImage();
             QVERIFY(hasContent(shot));
             QVERIFY(shot.save(

@@ -16,7 +16,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QStackedWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -29,9 +28,6 @@ namespace eventscope::ui {
 
 namespace {
 
-constexpr int kThresholdPage = 0; // metric, labels, op, value
-constexpr int kAnomalyPage = 1; // metric, labels, sigma, baseline
-constexpr int kEventRatePage = 2;
 constexpr int kPreviewRows = 200; // episodes listed; the summary counts them all
 
 analysis::AlertKind kindAt(int index)
@@ -77,7 +73,7 @@ AlertRuleEditor::AlertRuleEditor(const std::string &capturePath, Choices choices
     , m_kind(new QComboBox(this))
     , m_severity(new QComboBox(this))
     , m_hold(new QSpinBox(this))
-    , m_kindPages(new QStackedWidget(this))
+    , m_form(new QFormLayout)
     , m_metric(new QComboBox(this))
     , m_labels(new QLineEdit(this))
     , m_op(new QComboBox(this))
@@ -123,11 +119,10 @@ AlertRuleEditor::AlertRuleEditor(const std::string &capturePath, Choices choices
     m_hold->setValue(60);
     m_hold->setToolTip(tr("The condition must hold this long to fire, and be gone this long "
                           "to resolve"));
-    auto *common = new QFormLayout;
-    common->addRow(tr("Name"), m_name);
-    common->addRow(tr("Kind"), m_kind);
-    common->addRow(tr("Severity"), m_severity);
-    common->addRow(tr("Held for"), m_hold);
+    m_form->addRow(tr("Name"), m_name);
+    m_form->addRow(tr("Kind"), m_kind);
+    m_form->addRow(tr("Severity"), m_severity);
+    m_form->addRow(tr("Held for"), m_hold);
 
     // Threshold and anomaly: the series.
     m_metric->setObjectName(QStringLiteral("RuleMetric"));
@@ -143,23 +138,9 @@ AlertRuleEditor::AlertRuleEditor(const std::string &capturePath, Choices choices
     m_op->setToolTip(tr("> fires above the value, < below it"));
     m_value->setObjectName(QStringLiteral("RuleValue"));
     m_value->setPlaceholderText(tr("500"));
-    auto *seriesBox = new QWidget(this);
-    auto *seriesForm = new QFormLayout(seriesBox);
-    seriesForm->setContentsMargins(0, 0, 0, 0);
-    seriesForm->addRow(tr("Metric"), m_metric);
-    seriesForm->addRow(tr("Labels"), m_labels);
-
-    auto *threshold = new QWidget(this);
-    auto *thresholdForm = new QFormLayout(threshold);
-    thresholdForm->setContentsMargins(0, 0, 0, 0);
     auto *condition = new QHBoxLayout;
     condition->addWidget(m_op);
     condition->addWidget(m_value, 1);
-    thresholdForm->addRow(tr("Fires when"), condition);
-
-    auto *anomaly = new QWidget(this);
-    auto *anomalyForm = new QFormLayout(anomaly);
-    anomalyForm->setContentsMargins(0, 0, 0, 0);
     m_sigma->setRange(1, 100);
     m_sigma->setDecimals(1);
     m_sigma->setValue(6);
@@ -168,12 +149,6 @@ AlertRuleEditor::AlertRuleEditor(const std::string &capturePath, Choices choices
     m_baseline->setRange(1, 7 * 24 * 60);
     m_baseline->setValue(30);
     m_baseline->setSuffix(tr(" min"));
-    anomalyForm->addRow(tr("Off by"), m_sigma);
-    anomalyForm->addRow(tr("Baseline"), m_baseline);
-
-    auto *rate = new QWidget(this);
-    auto *rateForm = new QFormLayout(rate);
-    rateForm->setContentsMargins(0, 0, 0, 0);
     m_eventType->setObjectName(QStringLiteral("RuleEventType"));
     m_eventType->setEditable(true);
     m_eventType->setInsertPolicy(QComboBox::NoInsert);
@@ -189,18 +164,25 @@ AlertRuleEditor::AlertRuleEditor(const std::string &capturePath, Choices choices
     m_within->setRange(1, 7 * 24 * 3600);
     m_within->setValue(600);
     m_within->setSuffix(tr(" s"));
-    rateForm->addRow(tr("Event type"), m_eventType);
-    rateForm->addRow(tr("or category"), m_category);
-    rateForm->addRow(tr("Counted per"), m_groupBy);
     auto *countRow = new QHBoxLayout;
     countRow->addWidget(m_count);
     countRow->addWidget(new QLabel(tr("events within"), this));
     countRow->addWidget(m_within, 1);
-    rateForm->addRow(tr("Fires at"), countRow);
-
-    m_kindPages->addWidget(threshold);
-    m_kindPages->addWidget(anomaly);
-    m_kindPages->addWidget(rate);
+    // One form, its rows shown for the kind chosen (updateRule), so the labels line up.
+    m_form->addRow(tr("Metric"), m_metric);
+    m_form->addRow(tr("Labels"), m_labels);
+    m_form->addRow(tr("Fires when"), condition);
+    m_form->addRow(tr("Off by"), m_sigma);
+    m_form->addRow(tr("Baseline"), m_baseline);
+    m_form->addRow(tr("Event type"), m_eventType);
+    m_form->addRow(tr("or category"), m_category);
+    m_form->addRow(tr("Counted per"), m_groupBy);
+    m_form->addRow(tr("Fires at"), countRow);
+    m_seriesRows = {m_metric, m_labels};
+    m_thresholdRows = {condition};
+    m_anomalyRows = {m_sigma, m_baseline};
+    m_rateWidgets = {m_eventType, m_category, m_groupBy};
+    m_rateRows = {countRow};
 
     // Delivery.
     m_deliverKind->setObjectName(QStringLiteral("RuleDeliverKind"));
@@ -215,9 +197,8 @@ AlertRuleEditor::AlertRuleEditor(const std::string &capturePath, Choices choices
 
     auto *ruleBox = new QGroupBox(tr("Rule"), this);
     auto *ruleLayout = new QVBoxLayout(ruleBox);
-    ruleLayout->addLayout(common);
-    ruleLayout->addWidget(seriesBox);
-    ruleLayout->addWidget(m_kindPages);
+    ruleLayout->addLayout(m_form);
+    ruleLayout->addStretch(1);
 
     m_message->setObjectName(QStringLiteral("RuleMessage"));
     m_message->setWordWrap(true);
@@ -408,10 +389,16 @@ analysis::AlertRule AlertRuleEditor::ruleFromFields(QString &problem) const
 void AlertRuleEditor::updateRule()
 {
     const int kind = m_kind->currentIndex();
-    m_kindPages->setCurrentIndex(kind == 1       ? kEventRatePage
-                                     : kind == 2 ? kAnomalyPage
-                                                 : kThresholdPage);
-    m_metric->parentWidget()->setVisible(kind != 1);
+    for (QWidget *row : m_seriesRows)
+        m_form->setRowVisible(row, kind != 1);
+    for (QLayout *row : m_thresholdRows)
+        m_form->setRowVisible(row, kind == 0);
+    for (QWidget *row : m_anomalyRows)
+        m_form->setRowVisible(row, kind == 2);
+    for (QWidget *row : m_rateWidgets)
+        m_form->setRowVisible(row, kind == 1);
+    for (QLayout *row : m_rateRows)
+        m_form->setRowVisible(row, kind == 1);
     m_deliverUrl->setEnabled(m_deliverKind->currentIndex() > 0);
     m_deliverSecret->setEnabled(m_deliverKind->currentIndex() > 0);
 

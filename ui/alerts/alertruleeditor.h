@@ -19,7 +19,8 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QSpinBox;
-class QStackedWidget;
+class QFormLayout;
+class QLayout;
 class QTableWidget;
 class QTimer;
 
@@ -93,7 +94,12 @@ private:
     QComboBox *m_kind;
     QComboBox *m_severity;
     QSpinBox *m_hold;
-    QStackedWidget *m_kindPages;
+    QFormLayout *m_form; // every field; the rows of other kinds hidden
+    std::vector<QWidget *> m_seriesRows; // threshold and anomaly
+    std::vector<QLayout *> m_thresholdRows;
+    std::vector<QWidget *> m_anomalyRows;
+    std::vector<QWidget *> m_rateWidgets;
+    std::vector<QLayout *> m_rateRows;
     QComboBox *m_metric;
     QLineEdit *m_labels;
     QComboBox *m_op;

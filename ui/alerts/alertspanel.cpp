@@ -296,7 +296,7 @@ void AlertsPanel::setTimeZone(TimeZoneMode zone)
     showAlerts(m_latest->load(), std::move(m_episodes), m_error);
 }
 
-void AlertsPanel::setChoices(const QStringList &metrics, const QStringList &eventTypes)
+void AlertsPanel::setChoices(const QStringList &eventTypes, const QStringList &metrics)
 {
     m_metrics = metrics;
     m_eventTypes = eventTypes;

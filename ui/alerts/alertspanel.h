@@ -41,8 +41,8 @@ public:
     // capture's own (those `alerts --store` kept in it) are shown instead.
     Status setCapture(const std::string &path);
     void setTimeZone(TimeZoneMode zone);
-    // The metric names and event types the rule editor offers.
-    void setChoices(const QStringList &metrics, const QStringList &eventTypes);
+    // The event types and metric names the rule editor offers (as ImpactPanel::setChoices).
+    void setChoices(const QStringList &eventTypes, const QStringList &metrics);
     // Re-read the alerts (the capture grew); coalesced to one read every two seconds.
     void captureGrew();
     void setSource(Source source);
