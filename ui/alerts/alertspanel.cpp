@@ -293,7 +293,7 @@ Status AlertsPanel::setCapture(const std::string &path)
 void AlertsPanel::setTimeZone(TimeZoneMode zone)
 {
     m_zone = zone;
-    showAlerts(m_latest->load(), std::move(m_episodes), m_error);
+    fillAlertTable(); // the times again; a read under way is not settled by this
 }
 
 void AlertsPanel::setChoices(const QStringList &eventTypes, const QStringList &metrics)
@@ -384,6 +384,12 @@ void AlertsPanel::showAlerts(quint64 generation, std::vector<analysis::AlertEpis
     m_episodes = std::move(episodes);
     m_error = error;
     m_status->setText(statusText());
+    fillAlertTable();
+    Q_EMIT settled();
+}
+
+void AlertsPanel::fillAlertTable()
+{
     const int current = m_alerts->currentRow();
     m_alerts->setRowCount(static_cast<int>(m_episodes.size()));
     const bool stored = m_source == Source::Stored;
@@ -415,7 +421,6 @@ void AlertsPanel::showAlerts(quint64 generation, std::vector<analysis::AlertEpis
     }
     if (current >= 0 && current < m_alerts->rowCount())
         m_alerts->selectRow(current);
-    Q_EMIT settled();
 }
 
 void AlertsPanel::offerCaptureRules(const std::string &json)

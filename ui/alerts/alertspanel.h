@@ -80,6 +80,7 @@ private:
     void showAlerts(quint64 generation, std::vector<analysis::AlertEpisode> episodes,
                     const QString &error);
     void offerCaptureRules(const std::string &json);
+    void fillAlertTable();
     void showRules();
     void editRule(int row);
     Status saveRules();
