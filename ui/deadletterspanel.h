@@ -36,6 +36,9 @@ public:
     // Shows only the letters whose reason contains `text` (case-insensitive); empty: all.
     void setReasonFilter(const QString &text);
     int shownCount() const;
+    // Whether its dock tab is the one shown (the window reloads a shown panel as letters come).
+    void setShown(bool shown) { m_isShown = shown; }
+    bool isShown() const { return m_isShown; }
 
 private:
     DeadLetterModel *m_model;
@@ -44,6 +47,7 @@ private:
     QTableView *m_table;
     QPlainTextEdit *m_payload;
     QLabel *m_summary;
+    bool m_isShown = false;
 };
 
 } // namespace eventscope::ui

@@ -421,8 +421,11 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_deadLettersDock);
     tabifyDockWidget(m_eventDock, m_deadLettersDock);
     // Read afresh each time its tab is chosen: a few thousand small rows at most.
+    // Whether its tab is the one shown, kept by the panel (it outlives the dock's last
+    // signal, emitted while the window is being destroyed).
+    connect(m_deadLettersDock, &QDockWidget::visibilityChanged, m_deadLetters,
+            &DeadLettersPanel::setShown);
     connect(m_deadLettersDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
-        m_deadLettersShown = visible;
         if (visible) {
             m_deadLetters->setTimeZone(m_view->timeZone());
             m_deadLetters->load(m_capturePath);
@@ -1088,7 +1091,7 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
             showChartsFor(m_series->series());
     }
     // New dead letters (live): the dock, when shown, reads them again (a few thousand rows).
-    if (snapshot.info.deadLetters != m_captureInfo.deadLetters && m_deadLettersShown)
+    if (snapshot.info.deadLetters != m_captureInfo.deadLetters && m_deadLetters->isShown())
         m_deadLetters->load(m_capturePath);
     m_captureInfo = snapshot.info;
     m_outcomes->setExtent(snapshot.info.span);

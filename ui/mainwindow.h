@@ -238,7 +238,6 @@ private:
     ComparePanel *m_compare = nullptr;
     QDockWidget *m_deadLettersDock = nullptr;
     DeadLettersPanel *m_deadLetters = nullptr;
-    bool m_deadLettersShown = false; // its tab is the one shown
     QDockWidget *m_impactDock = nullptr;
     ImpactPanel *m_impact = nullptr;
     QDockWidget *m_alertsDock = nullptr;
