@@ -742,7 +742,10 @@ Status MainWindow::openCapture(const std::string &path, bool live)
                     auto recoveries = std::make_shared<KnownRecoveries>();
                     for (const analysis::IncidentAnalysis &a : list.analyses)
                         recoveries->emplace(a.failure.sourceId, a.recoveryTime);
-                    m_fetcher->setKnownRecoveries(std::move(recoveries));
+                    if (!m_knownRecoveries || *m_knownRecoveries != *recoveries) {
+                        m_knownRecoveries = recoveries;
+                        m_fetcher->setKnownRecoveries(std::move(recoveries));
+                    }
                 }
                 {
                     const QSignalBlocker block(m_incidentTable->selectionModel());
@@ -761,6 +764,7 @@ Status MainWindow::openCapture(const std::string &path, bool live)
     m_timeline->setFetcher(nullptr);
     m_fetcher = std::move(*fetcher);
     m_capturePath = path;
+    m_knownRecoveries.reset();
     m_captureIdentity.clear();
     m_captureInfo = {};
     m_deliveriesFailed = 0;
@@ -1034,6 +1038,8 @@ void MainWindow::onRefreshed(const CaptureSnapshot &snapshot)
         offerImpactChoices(snapshot);
     if (snapshot.events && m_incidentList)
         m_incidentList->refresh(m_live); // new failures (coalesced while one runs)
+    if (!snapshot.events && snapshot.spans) // the analysis' recoveries, the same events
+        m_timeline->setEvents(m_timeline->events(), snapshot.spans);
     if (snapshot.events) {
         m_events->setEvents(snapshot.events);
         m_timeline->setEvents(snapshot.events, snapshot.spans);

@@ -246,6 +246,8 @@ private:
     QString m_filteredService; // by a suspect or service map link; empty: none
     // The Root Cause panel's analysis before the Incidents list's (shared by their workers).
     std::shared_ptr<AnalysisPriority> m_analysisPriority;
+    // The recoveries last given to the timeline (sent again only when they change).
+    std::shared_ptr<const KnownRecoveries> m_knownRecoveries;
     ServiceMapPanel *m_serviceMap = nullptr;
     QDockWidget *m_outcomesDock = nullptr;
     OutcomesPanel *m_outcomes = nullptr;

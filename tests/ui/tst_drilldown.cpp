@@ -44,7 +44,8 @@ private:
     sim::TruthIncident m_uncaused; // no event caused it
     std::vector<std::string> m_cascade; // failures of one cause (a node lost with its pods)
 
-    bool waitAnalysed(MainWindow &window, const std::string &failure)
+    // `failure` by value: an id taken from the incident list outlives the list's next refresh.
+    bool waitAnalysed(MainWindow &window, std::string failure)
     {
         return QTest::qWaitFor(
             [&] {

@@ -75,8 +75,8 @@ public:
             snapshot.error = QString::fromStdString(read.error());
             return snapshot;
         }
-        if (!added.empty() || !m_sentEvents || m_spansStale) {
-            m_spansStale = false;
+        const bool newEvents = !added.empty() || !m_sentEvents;
+        if (newEvents) {
             // A new list each time: the GUI and jobs keep reading the old one meanwhile.
             const auto byTime = [](const Event &a, const Event &b) { return a.time < b.time; };
             std::stable_sort(added.begin(), added.end(), byTime);
@@ -87,10 +87,15 @@ public:
             snapshot.eventsAdded = added.size();
             m_events = std::move(merged);
             snapshot.events = m_events;
+            m_sentEvents = true;
+        }
+        // New events, or new recoveries to pair them with: the spans again. Recoveries alone
+        // send the spans without the events (the same list: nothing to re-read).
+        if (newEvents || m_spansStale) {
+            m_spansStale = false;
             const TimeUs dataEnd = snapshot.info.span.isEmpty() ? 0 : snapshot.info.span.end;
             snapshot.spans = std::make_shared<const std::vector<EventSpan>>(
                 mergeOverlappingSpans(pairEventSpans(*m_events, dataEnd, m_recoveries.get())));
-            m_sentEvents = true;
         }
         return snapshot;
     }

@@ -44,7 +44,8 @@ struct CaptureSnapshot
     CaptureInfo info;
     std::optional<std::vector<SeriesInfo>> series; // set when the list changed
     EventList events; // set when events were added: the whole list, in time order
-    // With `events`: their spans (pairEventSpans, merged per kind).
+    // With `events`, or alone when only the recoveries they pair with changed: the spans
+    // (pairEventSpans, merged per kind).
     std::shared_ptr<const std::vector<EventSpan>> spans;
     std::size_t eventsAdded = 0;
     // The first refresh only: the view saved in the capture, if any (or why it is unreadable).
