@@ -1,6 +1,8 @@
 #include "alertruleeditor.h"
 
-#include "counttext.h"
+#include "numbertext.h"
+
+#include "labelfilter.h"
 
 #include "store/capturereader.h"
 
@@ -42,14 +44,6 @@ int indexOf(analysis::AlertKind kind)
     return kind == analysis::AlertKind::EventRate ? 1
         : kind == analysis::AlertKind::Anomaly    ? 2
                                                   : 0;
-}
-
-QString labelsText(const std::vector<Label> &labels)
-{
-    QStringList parts;
-    for (const auto &[name, value] : labels)
-        parts << QString::fromStdString(name + "=" + value);
-    return parts.join(QStringLiteral(", "));
 }
 
 // What one evaluation of the rule on the capture found.
@@ -100,7 +94,7 @@ AlertRuleEditor::AlertRuleEditor(const std::string &capturePath, Choices choices
         if (auto worker = CaptureWorker::open(capturePath, QStringLiteral("alert preview")))
             m_worker = std::move(*worker);
         else
-            m_previewError = QString::fromStdString(worker.error());
+            m_captureError = QString::fromStdString(worker.error());
     }
 
     // What every kind has.
@@ -297,7 +291,7 @@ void AlertRuleEditor::setRule(const analysis::AlertRule &rule)
     m_severity->setCurrentIndex(static_cast<int>(rule.severity));
     m_hold->setValue(static_cast<int>(rule.holdFor / kMicrosPerSecond));
     m_metric->setCurrentText(QString::fromStdString(rule.metric));
-    m_labels->setText(labelsText(rule.labels));
+    m_labels->setText(labelFilterText(rule.labels));
     m_op->setCurrentIndex(rule.above ? 0 : 1);
     m_value->setText(rule.kind == analysis::AlertKind::Threshold
                          ? QString::number(rule.value, 'g', 12)
@@ -347,18 +341,11 @@ analysis::AlertRule AlertRuleEditor::ruleFromFields(QString &problem) const
         rule.metric = m_metric->currentText().trimmed().toStdString();
         if (problem.isEmpty() && rule.metric.empty())
             problem = tr("Choose the metric the rule watches.");
-        for (const QString &part : m_labels->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            const qsizetype equals = part.indexOf(QLatin1Char('='));
-            if (equals <= 0 || part.mid(equals + 1).trimmed().isEmpty()) {
-                if (problem.isEmpty())
-                    problem = tr("Labels: '%1' is not a label; write name=value, separated by "
-                                 "commas.")
-                                  .arg(part.trimmed());
-                continue;
-            }
-            rule.labels.emplace_back(part.left(equals).trimmed().toStdString(),
-                                     part.mid(equals + 1).trimmed().toStdString());
-        }
+        QString labelError;
+        if (auto labels = parseLabelFilter(m_labels->text(), labelError))
+            rule.labels = std::move(*labels);
+        else if (problem.isEmpty())
+            problem = tr("Labels: %1.").arg(labelError);
         if (rule.kind == analysis::AlertKind::Threshold) {
             rule.above = m_op->currentIndex() == 0;
             bool ok = false;
@@ -526,9 +513,9 @@ void AlertRuleEditor::showPreview(quint64 generation, std::vector<analysis::Aler
 QString AlertRuleEditor::previewText() const
 {
     if (!m_worker)
-        return m_previewError.isEmpty()
+        return m_captureError.isEmpty()
             ? tr("No capture is open: open one to see when the rule would have fired.")
-            : tr("Cannot read the capture: %1").arg(m_previewError);
+            : tr("Cannot read the capture: %1").arg(m_captureError);
     if (!m_rule)
         return tr("When the rule is valid, this shows when it would have fired on the open "
                   "capture.");

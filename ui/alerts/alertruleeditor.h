@@ -124,7 +124,8 @@ private:
     QString m_problem;
     QString m_warning;
     std::vector<analysis::AlertEpisode> m_episodes;
-    QString m_previewError;
+    QString m_previewError; // why the latest preview has nothing to show
+    QString m_captureError; // the capture could not be opened for previews
     bool m_capturePreview = false;
 };
 

@@ -1,6 +1,6 @@
 #include "alertspanel.h"
 
-#include "counttext.h"
+#include "numbertext.h"
 
 #include "alertruleeditor.h"
 
@@ -63,6 +63,13 @@ QString deliveryText(const analysis::AlertRule &rule)
     if (rule.deliver->kind == analysis::DeliveryTarget::Kind::PagerDuty)
         return QObject::tr("PagerDuty (%1)").arg(QString::fromStdString(rule.deliver->secret));
     return QObject::tr("webhook %1").arg(QString::fromStdString(rule.deliver->url));
+}
+
+QString operatorRulesOrigin()
+{
+    return QObject::tr("Your rules (%1): the live console alerts with them, and `eventscope "
+                       "alerts` without --rules.")
+        .arg(QString::fromStdString(settings::settingsFile()));
 }
 
 // Active first, then the newest.
@@ -269,9 +276,7 @@ Status AlertsPanel::setCapture(const std::string &path)
     } else if (!saved->empty()) {
         if (auto parsed = analysis::parseAlertRules(*saved)) {
             m_rules = std::move(*parsed);
-            m_rulesOrigin = tr("Your rules (%1): the live console alerts with them, and "
-                               "`eventscope alerts` without --rules.")
-                                .arg(QString::fromStdString(settings::settingsFile()));
+            m_rulesOrigin = operatorRulesOrigin();
         } else {
             status = Status::failure(settings::settingsFile() + ": alert rules: " + parsed.error());
         }
@@ -537,9 +542,7 @@ Status AlertsPanel::saveRules()
 {
     Status saved = settings::setAlertRulesJson(analysis::alertRulesToJson(m_rules));
     if (saved)
-        m_rulesOrigin = tr("Your rules (%1): the live console alerts with them, and "
-                           "`eventscope alerts` without --rules.")
-                            .arg(QString::fromStdString(settings::settingsFile()));
+        m_rulesOrigin = operatorRulesOrigin();
     showRules();
     if (saved)
         Q_EMIT rulesSaved();

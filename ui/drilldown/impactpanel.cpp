@@ -1,6 +1,7 @@
 #include "impactpanel.h"
 
-#include "counttext.h"
+#include "labelfilter.h"
+#include "numbertext.h"
 #include "timedisplay.h"
 #include "timeline/viewstate.h"
 
@@ -19,39 +20,6 @@
 #include <QVBoxLayout>
 
 namespace eventscope::ui {
-
-namespace {
-QString percent(double fraction)
-{
-    return QStringLiteral("%1%2 %")
-        .arg(fraction > 0 ? QStringLiteral("+") : QString())
-        .arg(fraction * 100, 0, 'f', std::abs(fraction) < 0.1 ? 1 : 0);
-}
-
-QString pText(double p)
-{
-    return p < 1e-3 ? QString::number(p, 'e', 1) : QString::number(p, 'f', 3);
-}
-
-// "service=frontend, region=eu" into label pairs; an error names the part that is not one.
-std::optional<std::vector<std::pair<std::string, std::string>>> parseLabels(const QString &text,
-                                                                            QString &error)
-{
-    std::vector<std::pair<std::string, std::string>> labels;
-    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        const qsizetype equals = part.indexOf(QLatin1Char('='));
-        if (equals <= 0) {
-            error = QObject::tr("'%1' is not a label filter: write name=value, separated by "
-                                "commas")
-                        .arg(part.trimmed());
-            return std::nullopt;
-        }
-        labels.emplace_back(part.left(equals).trimmed().toStdString(),
-                            part.mid(equals + 1).trimmed().toStdString());
-    }
-    return labels;
-}
-} // namespace
 
 ImpactPanel::ImpactPanel(ViewState &view, QWidget *parent)
     : QWidget(parent)
@@ -206,7 +174,7 @@ void ImpactPanel::start()
         return;
     }
     QString error;
-    const auto labels = parseLabels(m_labels->text(), error);
+    const auto labels = parseLabelFilter(m_labels->text(), error);
     if (!labels) {
         showResult(generation, std::nullopt, error);
         return;
@@ -259,7 +227,8 @@ void ImpactPanel::showResult(quint64 generation, std::optional<analysis::ImpactR
                 = m_result->occurrences[static_cast<std::size_t>(row)];
             const QStringList cells{formatTime(o.time, zone), QString::fromStdString(o.service),
                                     QString::number(o.before, 'g', 4),
-                                    QString::number(o.after, 'g', 4), percent(o.relativeChange())};
+                                    QString::number(o.after, 'g', 4),
+                                    signedPercent(o.relativeChange())};
             for (int column = 0; column < cells.size(); ++column) {
                 auto *item = new QTableWidgetItem(cells[column]);
                 item->setToolTip(QString::fromStdString(o.series));
@@ -284,16 +253,16 @@ QString ImpactPanel::verdictText() const
              "over %6")
               .arg(QString::fromStdString(r.query.eventType).toHtmlEscaped(),
                    QString::fromStdString(r.query.metric).toHtmlEscaped(),
-                   percent(r.medianRelativeChange), percent(r.lowerQuartile),
-                   percent(r.upperQuartile), counted(n, tr("occurrence"), tr("occurrences")));
+                   signedPercent(r.medianRelativeChange), signedPercent(r.lowerQuartile),
+                   signedPercent(r.upperQuartile), counted(n, tr("occurrence"), tr("occurrences")));
     if (r.skipped > 0)
         text += tr(" (%1 more without data on both sides)").arg(r.skipped);
     text += tr(".</p><p>At %1 away from them the metric moved %2.</p>")
                 .arg(counted(r.backgroundWindows, tr("background time"), tr("background times")),
-                     percent(r.backgroundMedianRelativeChange));
+                     signedPercent(r.backgroundMedianRelativeChange));
     if (r.significant)
         text += tr("<p><b>Significant</b>: p = %1 (permutation test against the background).</p>")
-                    .arg(pText(r.pValue));
+                    .arg(pValueText(r.pValue));
     else if (n < 3)
         text += tr("<p><b>Not significant</b>: too few occurrences (%1; at least 3 are "
                    "needed).</p>")
@@ -301,7 +270,7 @@ QString ImpactPanel::verdictText() const
     else
         text += tr("<p><b>Not significant</b>: p = %1 (0.05 or more: a change this size happens "
                    "by chance).</p>")
-                    .arg(pText(r.pValue));
+                    .arg(pValueText(r.pValue));
     return text;
 }
 

@@ -1,7 +1,6 @@
 #include "outcomespanel.h"
 
-#include "counttext.h"
-
+#include "numbertext.h"
 #include "timeline/viewstate.h"
 
 #include "store/capturereader.h"
@@ -32,20 +31,6 @@ enum Column {
 };
 enum Role { KindRole = Qt::UserRole + 1, IndexRole };
 enum RowKind { ScalingRow = 1, ProvisioningRow, RecoveryRow };
-
-QString percent(double fraction)
-{
-    if (!std::isfinite(fraction))
-        return QStringLiteral("—");
-    return QStringLiteral("%1%2 %")
-        .arg(fraction > 0 ? QStringLiteral("+") : QString())
-        .arg(fraction * 100, 0, 'f', std::abs(fraction) < 0.1 ? 1 : 0);
-}
-
-QString pText(double p)
-{
-    return p < 1e-3 ? QString::number(p, 'e', 1) : QString::number(p, 'f', 3);
-}
 
 // Per-period medians as a line of block characters, highest the slowest; "·" where none
 // recovered. Readable in a table cell and in a screenshot.
@@ -361,12 +346,12 @@ QString OutcomesPanel::recoveryAnswer() const
     const QString change
         = tr("median %1 → %2 (%3)")
               .arg(formatDuration(all.earlierMedianSeconds), formatDuration(all.laterMedianSeconds),
-                   percent(all.changeFraction));
+                   signedPercent(all.changeFraction));
     if (!all.significant)
         return tr("No clear change: %1; not significant: %2.")
             .arg(change, QString::fromStdString(analysis::whyNotSignificant(all)));
     return (all.changeFraction < 0 ? tr("Faster: %1, p = %2.") : tr("Slower: %1, p = %2."))
-        .arg(change, pText(all.pValue));
+        .arg(change, pValueText(all.pValue));
 }
 
 void OutcomesPanel::addImpactRows(QTreeWidgetItem *section,
@@ -390,13 +375,13 @@ void OutcomesPanel::addImpactRows(QTreeWidgetItem *section,
         const analysis::ImpactResult &r = *o.impact;
         item->setText(CountColumn, QString::number(r.occurrences.size()));
         item->setTextAlignment(CountColumn, Qt::AlignRight | Qt::AlignVCenter);
-        item->setText(
-            ChangeColumn,
-            tr("%1 (background %2)")
-                .arg(percent(r.medianRelativeChange), percent(r.backgroundMedianRelativeChange)));
+        item->setText(ChangeColumn,
+                      tr("%1 (background %2)")
+                          .arg(signedPercent(r.medianRelativeChange),
+                               signedPercent(r.backgroundMedianRelativeChange)));
         item->setText(VerdictColumn,
                       r.significant
-                          ? tr("Significant, p = %1").arg(pText(r.pValue))
+                          ? tr("Significant, p = %1").arg(pValueText(r.pValue))
                           : tr("Not significant: %1")
                                 .arg(QString::fromStdString(analysis::whyNotSignificant(r))));
         if (r.significant) {
@@ -437,7 +422,6 @@ void OutcomesPanel::rebuildTree()
         item->setText(VerdictColumn, answer);
         item->setData(0, KindRole, kind);
         item->setData(0, IndexRole, -1);
-        item->setFirstColumnSpanned(false);
         for (int c = 0; c < ColumnCount; ++c)
             item->setFont(c, bold);
         item->setExpanded(true);
@@ -468,7 +452,7 @@ void OutcomesPanel::rebuildTree()
         if (t.earlierCount > 0 && t.laterCount > 0)
             item->setText(ChangeColumn,
                           tr("%1 (%2 → %3)")
-                              .arg(percent(t.changeFraction),
+                              .arg(signedPercent(t.changeFraction),
                                    formatDuration(t.earlierMedianSeconds),
                                    formatDuration(t.laterMedianSeconds)));
         item->setText(TrendColumn, trendLine(t.periods));
@@ -483,7 +467,7 @@ void OutcomesPanel::rebuildTree()
         item->setText(VerdictColumn,
                       t.significant
                           ? (t.changeFraction < 0 ? tr("Faster, p = %1") : tr("Slower, p = %1"))
-                                .arg(pText(t.pValue))
+                                .arg(pValueText(t.pValue))
                           : tr("Not significant: %1")
                                 .arg(QString::fromStdString(analysis::whyNotSignificant(t))));
         if (!all)

@@ -1,6 +1,6 @@
 #include "servicemappanel.h"
 
-#include "counttext.h"
+#include "numbertext.h"
 
 #include "servicemapview.h"
 #include "timedisplay.h"

@@ -1,6 +1,6 @@
 #include "servicemapview.h"
 
-#include "counttext.h"
+#include "numbertext.h"
 
 #include <QHelpEvent>
 #include <QMouseEvent>
